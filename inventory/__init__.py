@@ -1,0 +1,1 @@
+"""Registry: the inventory of personal-data assets and home-made business apps."""

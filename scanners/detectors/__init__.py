@@ -1,0 +1,71 @@
+"""Detectors: read a Document, never a file; return findings that hold no values.
+
+``detect_personal(document) -> PersonalResult`` is the entry point for
+personal data (implemented in :mod:`scanners.detectors.personal`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ColumnFinding:
+    """A column judged to hold one category of personal data.
+
+    Holds evidence (matched header term, ratios, a fully masked example),
+    never a value read from the file.
+    """
+
+    table: str                 # sheet or table name
+    column: str                # "C" for sheets and CSV, the field name for Access
+    index: int                 # 0-based column index
+    header: str | None         # the header text as written; None when the table has no header
+    category: str              # a category code of the spec (name, address, ...)
+    confidence: float          # 0..1
+    hidden: bool = False       # in a hidden sheet, or the column itself is hidden, or (most of) its rows are
+    evidence: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def to_record(self) -> dict:
+        out = {
+            "sheet": self.table,
+            "column": self.column,
+            "header": self.header,
+            "category": self.category,
+            "confidence": round(self.confidence, 2),
+            "hidden": self.hidden,
+        }
+        if self.evidence:
+            out["evidence"] = self.evidence
+        return out
+
+
+@dataclass
+class PersonalResult:
+    present: bool = False
+    categories: list[str] = field(default_factory=list)
+    sensitive: bool = False
+    my_number: bool = False
+    records: int = 0
+    columns: list[ColumnFinding] = field(default_factory=list)
+
+    def to_record(self) -> dict:
+        return {
+            "present": self.present,
+            "categories": list(self.categories),
+            "sensitive": self.sensitive,
+            "my_number": self.my_number,
+            "records": self.records,
+            "columns": [c.to_record() for c in self.columns],
+        }
+
+
+#: categories whose presence makes a file hold 要配慮個人情報
+SENSITIVE_CATEGORIES = frozenset({"health", "criminal_record", "creed_race"})
+
+#: every category code of the spec, in the spec's order
+CATEGORIES = (
+    "name", "name_kana", "address", "postal_code", "phone", "email",
+    "birth_date", "age", "gender", "my_number", "resident_id",
+    "insurance_number", "bank_account", "income", "school", "family",
+    "health", "criminal_record", "creed_race",
+)

@@ -1,0 +1,74 @@
+"""The neutral document model every reader returns and every detector reads.
+
+A reader turns one file into a :class:`Document`: its tables (sheets, CSV
+body, Access tables), each with a sample of rows taken from the top and an
+estimate of how many rows it holds in all.  Detectors never open files.
+
+Cell values live only in memory, inside one worker, for as long as the file
+is being inspected; nothing here is ever written to a record.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+# A cell as readers hand it over: text, number, date, bool or empty.
+Cell = str | int | float | bool | _dt.date | _dt.datetime | _dt.time | None
+
+#: rows a reader samples from the top of each table (title and header rows included)
+SAMPLE_ROWS = 200
+
+
+class ReadError(Exception):
+    """The file cannot be read; ``str(exc)`` is a short reason with no cell value in it."""
+
+    status = "error"
+
+
+class EncryptedError(ReadError):
+    """The file is password-protected or encrypted; its contents cannot be inspected."""
+
+    status = "encrypted"
+
+
+@dataclass
+class Table:
+    """One sheet, CSV body or database table."""
+
+    name: str
+    #: rows sampled from the top of the table, title/header rows included, as read
+    rows: list[list[Cell]] = field(default_factory=list)
+    #: rows in the whole table, including the sampled ones (an estimate where
+    #: the format allows not reading everything); None when unknown
+    total_rows: int | None = None
+    #: sheet visibility: "visible", "hidden" or "veryHidden"
+    visibility: str = "visible"
+    #: indexes into ``rows`` of rows that are hidden
+    hidden_rows: set[int] = field(default_factory=set)
+    #: 0-based indexes of hidden columns
+    hidden_columns: set[int] = field(default_factory=set)
+    #: column names when the format defines them (Access, a database export);
+    #: None when the header (if any) must be found among ``rows``
+    header: list[str] | None = None
+    #: for formats that name their columns, a column's declared type ("text",
+    #: "integer", "date", ...), same order as ``header``
+    column_types: list[str] | None = None
+
+    @property
+    def hidden(self) -> bool:
+        return self.visibility != "visible"
+
+    @property
+    def row_count(self) -> int:
+        """Rows in the table: the estimate when known, else the sample."""
+        return self.total_rows if self.total_rows is not None else len(self.rows)
+
+
+@dataclass
+class Document:
+    """What a reader found in one file."""
+
+    kind: str
+    tables: list[Table] = field(default_factory=list)
+    #: short notes for the record (never values), e.g. "sheet X unreadable: ..."
+    notes: list[str] = field(default_factory=list)

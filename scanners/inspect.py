@@ -1,0 +1,137 @@
+"""Inspect one file: hash it, read it through its format reader, run the detectors.
+
+``inspect_file(candidate) -> dict`` returns the file's scan record and never
+raises for a bad file: a failure becomes status ``error`` (or ``encrypted``)
+with a short reason that holds no value read from the file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+from .document import Document, EncryptedError, ReadError
+from .readers import reader_for
+from .walk import Candidate
+
+HASH_CHUNK = 1 << 20
+
+
+def sha256_of(path: str) -> str:
+    """sha256 of a whole file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def iso_mtime(mtime: float) -> str:
+    """A file time as ISO 8601 with the machine's UTC offset, to the second."""
+    return dt.datetime.fromtimestamp(mtime).astimezone().isoformat(timespec="seconds")
+
+
+def empty_app() -> dict:
+    return {"is_app": False, "kind": None, "modules": 0, "forms": 0, "queries": 0,
+            "macros": 0, "code_lines": 0, "auto_exec": False}
+
+
+def empty_personal() -> dict:
+    return {"present": False, "categories": [], "sensitive": False, "my_number": False,
+            "records": 0, "columns": []}
+
+
+def base_record(cand: Candidate) -> dict:
+    """The record of a file before anything is read from it."""
+    return {
+        "root": cand.root,
+        "path": cand.path,
+        "kind": cand.kind,
+        "size": cand.size,
+        "mtime": iso_mtime(cand.mtime),
+        "sha256": None,
+        "status": "ok",
+        "error": None,
+        "personal": empty_personal(),
+        "app": empty_app(),
+        "risks": [],
+    }
+
+
+def failed_record(cand: Candidate, reason: str, status: str = "error") -> dict:
+    """The record of a file that could not be inspected (time-out, crashed reader ...)."""
+    rec = base_record(cand)
+    rec["status"] = status
+    rec["error"] = reason
+    return rec
+
+
+_QUOTED = re.compile(r"""(['"`]).*?\1|b'.*?'""")
+_LONG_DIGITS = re.compile(r"\d{3,}")
+
+
+def safe_reason(exc: BaseException) -> str:
+    """A short reason for a library's exception, scrubbed of anything that could be a value.
+
+    Library messages sometimes quote what they choked on, so quoted parts,
+    non-ASCII text and digit runs are dropped and the result kept short.
+    """
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    text = _QUOTED.sub("…", text)
+    text = _LONG_DIGITS.sub("#", text)
+    text = "".join(ch for ch in text if 32 <= ord(ch) < 127)
+    text = " ".join(text.split())[:100]
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name
+
+
+def inspect_file(cand: Candidate) -> dict:
+    """The scan record of one candidate file."""
+    rec = base_record(cand)
+    try:
+        rec["sha256"] = sha256_of(cand.abspath)
+    except OSError as exc:
+        rec["status"], rec["error"] = "error", f"cannot read file: {exc.strerror or type(exc).__name__}"
+        return rec
+    reader = reader_for(cand.kind)
+    if reader is None:
+        rec["status"], rec["error"] = "skipped", "no reader for this kind"
+        return rec
+    try:
+        document = reader(cand.abspath, cand.kind)
+    except EncryptedError as exc:
+        rec["status"], rec["error"] = "encrypted", str(exc) or "encrypted"
+        rec["risks"].append({"code": "encrypted",
+                             "detail": "password-protected or encrypted: contents could not be inspected"})
+        return rec
+    except ReadError as exc:
+        rec["status"], rec["error"] = "error", str(exc) or "unreadable"
+        return rec
+    except MemoryError:
+        rec["status"], rec["error"] = "error", "memory limit exceeded while reading"
+        return rec
+    except RecursionError:
+        rec["status"], rec["error"] = "error", "structure nested too deeply"
+        return rec
+    except Exception as exc:  # a library's own failure on hostile input: data, not a crash
+        rec["status"], rec["error"] = "error", f"reader failed: {safe_reason(exc)}"
+        return rec
+    try:
+        analyse(document, rec)
+    except MemoryError:
+        rec["status"], rec["error"] = "error", "memory limit exceeded while analysing"
+    except Exception as exc:
+        rec["status"], rec["error"] = "error", f"detector failed: {safe_reason(exc)}"
+    return rec
+
+
+def analyse(document: Document, rec: dict) -> None:
+    """Run the detectors over a document and fill the record's findings."""
+    from .detectors.personal import detect_personal
+    from .risks import hidden_data_risks
+
+    personal = detect_personal(document)
+    rec["personal"] = personal.to_record()
+    rec["risks"].extend(hidden_data_risks(document, personal))
+    if document.notes:
+        rec["notes"] = list(document.notes)

@@ -1,0 +1,150 @@
+"""A pool of worker processes that inspect files, each under a time and memory limit.
+
+Unlike ``concurrent.futures``, a worker that runs past its time limit (a
+hostile file, a parser caught in a loop) is killed and replaced, and the
+file gets an ``error`` record; a worker that dies (a native library's abort,
+the memory limit) is replaced the same way.  The next file is scanned.
+"""
+from __future__ import annotations
+
+import faulthandler
+import multiprocessing as mp
+import os
+import resource
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection, wait
+
+from .inspect import failed_record, inspect_file
+from .walk import Candidate
+
+DEFAULT_TIMEOUT = 60.0                 # seconds per file
+DEFAULT_MEMORY_LIMIT = 4 << 30         # bytes of address space per worker
+
+
+def _limit_memory(limit: int | None) -> None:
+    if not limit:
+        return
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _worker_main(conn: Connection, memory_limit: int | None,
+                 inspect: Callable[[Candidate], dict]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides when to stop
+    faulthandler.disable()                         # a native crash becomes a record, not a dump
+    _limit_memory(memory_limit)
+    while True:
+        try:
+            cand = conn.recv()
+        except (EOFError, OSError):
+            return
+        if cand is None:
+            return
+        try:
+            record = inspect(cand)
+        except MemoryError:
+            record = failed_record(cand, "memory limit exceeded")
+        conn.send(record)
+
+
+class _Worker:
+    def __init__(self, ctx, memory_limit: int | None, inspect: Callable[[Candidate], dict]):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, memory_limit, inspect),
+                                   daemon=True)
+        self.process.start()
+        child.close()
+        self.task: Candidate | None = None
+        self.deadline = 0.0
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(2)
+        self.conn.close()
+
+
+def _death_reason(process) -> str:
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"reader crashed ({name})"
+    return f"reader crashed (exit code {code})"
+
+
+def inspect_in_pool(candidates: Iterable[Candidate], workers: int = 2,
+                    timeout: float = DEFAULT_TIMEOUT,
+                    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+                    inspect: Callable[[Candidate], dict] = inspect_file) -> Iterator[dict]:
+    """Inspect candidates on ``workers`` processes; yield records as they complete."""
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    pool = [_Worker(ctx, memory_limit, inspect) for _ in range(max(1, workers))]
+    idle = list(pool)
+    busy: dict[Connection, _Worker] = {}
+    todo = iter(candidates)
+    exhausted = False
+    try:
+        while True:
+            while idle and not exhausted:
+                cand = next(todo, None)
+                if cand is None:
+                    exhausted = True
+                    break
+                worker = idle.pop()
+                worker.task, worker.deadline = cand, time.monotonic() + timeout
+                worker.conn.send(cand)
+                busy[worker.conn] = worker
+            if not busy:
+                return
+            wait_for = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
+            for conn in wait(list(busy), timeout=wait_for):
+                worker = busy.pop(conn)
+                try:
+                    record = conn.recv()
+                except (EOFError, OSError):
+                    worker.process.join(1)
+                    record = failed_record(worker.task, _death_reason(worker.process))
+                    worker.kill()
+                    worker = _Worker(ctx, memory_limit, inspect)
+                idle.append(worker)
+                yield record
+            now = time.monotonic()
+            for conn, worker in list(busy.items()):
+                if worker.deadline <= now:
+                    del busy[conn]
+                    worker.kill()
+                    idle.append(_Worker(ctx, memory_limit, inspect))
+                    yield failed_record(worker.task, f"timed out after {timeout:g} s")
+    finally:
+        for worker in idle:
+            worker.stop()
+        for worker in busy.values():
+            worker.kill()
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)

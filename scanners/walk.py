@@ -1,0 +1,141 @@
+"""Walk scan roots and yield the files worth inspecting.
+
+Skip rules are plain ``is_*`` functions so each can be tested alone.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+#: file extension (lower case, no dot) -> record kind
+KIND_BY_EXTENSION: dict[str, str] = {
+    "xlsx": "xlsx", "xlsm": "xlsm", "xltx": "xltx", "xltm": "xltm", "xlam": "xlam",
+    "xls": "xls", "xlt": "xls", "xla": "xls",
+    "xlsb": "xlsb",
+    "ods": "ods",
+    "csv": "csv", "tsv": "tsv", "txt": "txt",
+    "mdb": "mdb", "mde": "mdb",
+    "accdb": "accdb", "accde": "accdb", "accda": "accdb", "accdr": "accdb",
+}
+
+#: folder names that only hold copies the file server makes of itself
+SNAPSHOT_DIRS = frozenset({".snapshot", "~snapshot", ".zfs", "system volume information"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file the scanner will inspect.  Picklable: it crosses to worker processes."""
+
+    root: str      # the ROOT argument as given
+    path: str      # relative to root, '/' separated, NFC
+    abspath: str
+    kind: str
+    size: int
+    mtime: float
+    inode: int
+
+
+def kind_of(name: str) -> str | None:
+    """The record kind for a file name, or None when the scanner has no use for it."""
+    _, dot, ext = name.rpartition(".")
+    if not dot:
+        return None
+    return KIND_BY_EXTENSION.get(ext.lower())
+
+
+def is_office_lock_file(name: str) -> bool:
+    """Excel/Word owner files (``~$名簿.xlsx``): a user name, never the data."""
+    return name.startswith("~$")
+
+
+def is_snapshot_dir(name: str) -> bool:
+    """Snapshot folders would report every file once per snapshot."""
+    return name.lower() in SNAPSHOT_DIRS
+
+
+def is_excluded(relpath: str, patterns: Iterable[str]) -> bool:
+    """True when a relative path matches one of the user's exclusion globs."""
+    return any(fnmatch.fnmatch(relpath, p) or fnmatch.fnmatch(relpath.rsplit("/", 1)[-1], p)
+               for p in patterns)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def walk_root(root: str, exclude: Iterable[str] = (),
+              on_error: Callable[[str, OSError], None] | None = None,
+              on_dir: Callable[[str], None] | None = None) -> Iterator[Candidate]:
+    """Yield candidates under one root (a folder or a single file), depth first, sorted by name.
+
+    Symbolic links to folders are not followed (loops, and links out of the share).
+    Folders that cannot be listed are reported through ``on_error`` and skipped.
+    """
+    exclude = tuple(exclude)
+    top = os.path.abspath(root)
+    if os.path.isfile(top):
+        name = os.path.basename(top)
+        cand = _candidate(root, _nfc(name), top, name)
+        if cand:
+            yield cand
+        return
+    stack = [("", top)]
+    while stack:
+        rel_dir, abs_dir = stack.pop()
+        if on_dir:
+            on_dir(rel_dir)
+        try:
+            with os.scandir(abs_dir) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            if on_error:
+                on_error(rel_dir or ".", exc)
+            continue
+        subdirs = []
+        for entry in entries:
+            rel = _nfc(f"{rel_dir}/{entry.name}" if rel_dir else entry.name)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if not is_snapshot_dir(entry.name) and not is_excluded(rel, exclude):
+                        subdirs.append((rel, entry.path))
+                    continue
+            except OSError as exc:
+                if on_error:
+                    on_error(rel, exc)
+                continue
+            if is_office_lock_file(entry.name) or is_excluded(rel, exclude):
+                continue
+            cand = _candidate(root, rel, entry.path, entry.name, entry)
+            if cand:
+                yield cand
+        stack.extend(reversed(subdirs))
+
+
+def _candidate(root: str, rel: str, abspath: str, name: str,
+               entry: os.DirEntry | None = None) -> Candidate | None:
+    kind = kind_of(name)
+    if kind is None:
+        return None
+    try:
+        st = entry.stat(follow_symlinks=True) if entry else os.stat(abspath)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return Candidate(root=root, path=rel, abspath=abspath, kind=kind,
+                     size=st.st_size, mtime=st.st_mtime, inode=st.st_ino)
+
+
+def walk_roots(roots: Iterable[str], exclude: Iterable[str] = (),
+               on_dir: Callable[[str], None] | None = None) -> Iterator[Candidate]:
+    """Candidates under every root in turn; unreadable folders are reported on stderr."""
+    def warn(where: str, exc: OSError) -> None:
+        print(f"warning: cannot list {where}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+
+    for root in roots:
+        yield from walk_root(root, exclude, on_error=warn, on_dir=on_dir)

@@ -1,0 +1,47 @@
+"""The worker pool survives hanging, crashing and memory-hungry inspections."""
+import os
+import signal
+import time
+
+from scanners.inspect import base_record, safe_reason
+from scanners.pool import inspect_in_pool
+from scanners.walk import Candidate
+
+
+def cand(name):
+    return Candidate(root="/r", path=name, abspath="/r/" + name, kind="csv", size=1, mtime=0.0, inode=1)
+
+
+def misbehaving_inspect(c):
+    if c.path == "hang.csv":
+        time.sleep(60)
+    if c.path == "crash.csv":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if c.path == "hog.csv":
+        b"x" * (8 << 30)            # past the memory limit
+    rec = base_record(c)
+    rec["sha256"] = "ok"
+    return rec
+
+
+def test_pool_isolates_bad_files():
+    names = ["a.csv", "hang.csv", "b.csv", "crash.csv", "hog.csv", "c.csv", "d.csv"]
+    start = time.monotonic()
+    records = list(inspect_in_pool([cand(n) for n in names], workers=2, timeout=2,
+                                   memory_limit=1 << 30, inspect=misbehaving_inspect))
+    assert time.monotonic() - start < 20
+    by_path = {r["path"]: r for r in records}
+    assert sorted(by_path) == sorted(names)
+    assert by_path["hang.csv"]["status"] == "error"
+    assert "timed out" in by_path["hang.csv"]["error"]
+    assert by_path["crash.csv"]["error"] == "reader crashed (SIGSEGV)"
+    assert by_path["hog.csv"]["error"] == "memory limit exceeded"
+    for name in ("a.csv", "b.csv", "c.csv", "d.csv"):
+        assert by_path[name]["status"] == "ok"
+
+
+def test_safe_reason_drops_quoted_text_digits_and_non_ascii():
+    exc = ValueError("could not convert '山田 太郎' to float at offset 0123456 in 横浜")
+    reason = safe_reason(exc)
+    assert "山田" not in reason and "0123456" not in reason and "横浜" not in reason
+    assert reason.startswith("ValueError: could not convert")
