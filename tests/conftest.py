@@ -1,0 +1,29 @@
+"""Shared pytest fixtures."""
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """../shared/corpus: real files written by other people (CI clones shared/ beside the repo)."""
+    if not (CORPUS / "MANIFEST.tsv").is_file():
+        pytest.fail(f"corpus not found at {CORPUS}: clone shared/ beside the repository")
+    return CORPUS
+
+
+# ----- fixture `municipal_share` (demo share generator, inventory/demo_share.py) -----
+@pytest.fixture(scope="session")
+def municipal_share(tmp_path_factory):
+    """The demo municipal share (seed 0, full scale), written once per test session.
+
+    A :class:`inventory.demo_share.GeneratedShare`: ``.root``, ``.truth`` (path -> expected
+    findings) and ``.personal_values`` (every personal value written, in memory only).
+    """
+    from inventory.demo_share import write_share
+
+    return write_share(tmp_path_factory.mktemp("municipal_share"), seed=0, scale=1.0)
+# ----- end of fixture `municipal_share` -----
