@@ -5,14 +5,26 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test bench corpus clean
+.PHONY: install system-deps demo test bench clean
 
 install: $(STAMP)
 
 $(STAMP): setup.cfg pyproject.toml
+	@command -v mdb-export >/dev/null 2>&1 || $(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
+
+# Debian's mdbtools reads the Access files access-parser cannot (Access 2010+
+# variants, cp932 column names in Access 97); without it those become error records.
+APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || (command -v sudo >/dev/null && echo "sudo -n apt-get"))
+system-deps:
+	@if [ -n "$(APT)" ] && command -v apt-get >/dev/null; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(APT) install -y -q mdbtools >/dev/null 2>&1 || \
+	  { $(APT) update -q >/dev/null 2>&1 && $(APT) install -y -q mdbtools >/dev/null 2>&1; } || \
+	  echo "warning: could not install mdbtools (Debian package); some Access files will be errors"; \
+	else echo "note: install Debian's mdbtools for full Access support"; fi
 
 ## make demo: generate a small demo municipal share and scan it
 demo: install

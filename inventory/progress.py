@@ -11,17 +11,17 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def fit(text: str, width: int) -> str:
-    """Cut a string to ``width`` terminal columns, keeping its end (the deepest folder)."""
+def fit(text: str, width: int, keep_end: bool = True) -> str:
+    """Cut a string to ``width`` terminal columns, keeping its end (the deepest folder) or start."""
     if display_width(text) <= width:
         return text
     out, used = [], 1
-    for ch in reversed(text):
+    for ch in (reversed(text) if keep_end else text):
         used += display_width(ch)
         if used > width:
             break
         out.append(ch)
-    return "…" + "".join(reversed(out))
+    return "…" + "".join(reversed(out)) if keep_end else "".join(out) + "…"
 
 
 class Progress:

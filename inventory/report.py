@@ -39,17 +39,19 @@ TEXTS = {
 }
 
 
-def _pad(text: str, width: int) -> str:
-    text = fit(text, width)
+def _pad(text: str, width: int, keep_end: bool) -> str:
+    text = fit(text, width, keep_end)
     return text + " " * (width - display_width(text))
 
 
 def _rows_table(header: tuple[str, ...], rows: list[tuple[str, ...]], limits: tuple[int, ...]) -> list[str]:
     widths = [min(limit, max([display_width(header[i])] + [display_width(r[i]) for r in rows]))
               for i, limit in enumerate(limits)]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(header, widths)).rstrip(),
+    lines = ["  ".join(_pad(h, w, True) for h, w in zip(header, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    # paths keep their end (the file name), other columns their start
+    lines += ["  ".join(_pad(c, w, i == 0) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+              for row in rows]
     return lines
 
 

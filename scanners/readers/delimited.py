@@ -1,0 +1,210 @@
+"""Reader for delimited text (.csv, .tsv, .txt) into a Document.
+
+Only the first ``SAMPLE_BYTES`` of a file are decoded and parsed: the
+encoding is detected on them (BOMs, UTF-8, cp932 / EUC-JP / ISO-2022-JP,
+charset-normalizer as tie-breaker), then the delimiter, and the first
+``SAMPLE_ROWS`` records become one Table named after the file.  The total
+row count is estimated by counting newline bytes over the whole file; a
+file that fits in the sample is counted exactly.  A .txt that is not
+tabular (prose, a log) gives a Document with no tables.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import unicodedata
+from pathlib import Path
+
+from ..document import SAMPLE_ROWS, Document, ReadError, Table
+
+#: bytes decoded and parsed from the top of the file
+SAMPLE_BYTES = 256 * 1024
+#: chunk size when counting newlines over the whole file
+COUNT_CHUNK = 4 * 2**20
+#: records inspected when choosing the delimiter
+DELIMITER_PROBE_ROWS = 50
+#: share of probed records that must have the modal field count
+MIN_CONSISTENCY = 0.6
+#: share of control characters above which decoded text is binary junk
+MAX_CONTROL_SHARE = 0.01
+
+DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_ISO2022_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I", b"\x1b$(D")
+_ALLOWED_CONTROLS = frozenset("\t\n\r\x0c\x1a\x1b")
+
+
+def read_delimited(path: str, kind: str) -> Document:
+    """Sample a delimited text file into one Table (or none for non-tabular text)."""
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            raw = fh.read(SAMPLE_BYTES)
+    except OSError:
+        raise ReadError("cannot open file") from None
+    document = Document(kind=kind)
+    if not raw:
+        return document
+    complete = size <= len(raw)
+    encoding, bom = detect_encoding(raw, complete)
+    text = decode_sample(raw[len(bom):], encoding, complete)
+    if is_binary_text(text):
+        raise ReadError("not text")
+    text = text.replace("\x00", "")
+    if not complete:
+        text = text[: text.rfind("\n") + 1] or text
+    delimiter = detect_delimiter(text, prefer_tab=(kind == "tsv"))
+    if delimiter is None and kind == "txt":
+        document.notes.append(f"encoding {encoding}; not delimited text")
+        return document
+    rows, parsed = _parse_rows(text, delimiter or "\x00", complete)
+    if not rows:
+        return document
+    total = parsed if complete else max(count_lines(path, encoding, size), len(rows))
+    document.tables.append(Table(name=Path(path).stem, rows=rows, total_rows=total))
+    document.notes.append(f"encoding {encoding}; delimiter {DELIMITERS.get(delimiter, 'none')}")
+    return document
+
+
+def detect_encoding(raw: bytes, complete: bool = True) -> tuple[str, bytes]:
+    """(codec name, BOM bytes to skip) for a sample of a text file (the whole file when complete)."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name, bom
+    if b"\x00" in raw and (utf16 := _utf16_without_bom(raw)):
+        return utf16, b""
+    if raw.isascii():
+        if any(esc in raw for esc in _ISO2022_ESCAPES):
+            return "iso2022_jp_ext", b""
+        return "utf-8", b""
+    if _decodes(raw, "utf-8", complete):
+        return "utf-8", b""
+    japanese = [name for name in ("cp932", "euc_jp") if _decodes(raw, name, complete)]
+    if len(japanese) == 1:
+        return japanese[0], b""
+    if not japanese and _decodes(raw, "cp1252", complete):
+        return "cp1252", b""  # Western 8-bit exports; too short for a statistical guess
+    return _guess_with_charset_normalizer(raw, japanese), b""
+
+
+def decode_sample(raw: bytes, encoding: str, complete: bool) -> str:
+    """Decode a sample; a character cut by the sample's end is dropped."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    return decoder.decode(raw, final=complete)
+
+
+def is_binary_text(text: str) -> bool:
+    """True when decoded text holds too many control or replacement characters."""
+    if not text:
+        return False
+    bad = sum(1 for ch in text if ch == "\ufffd" or (
+        ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc"))
+    return bad > max(2, MAX_CONTROL_SHARE * len(text))
+
+
+def detect_delimiter(text: str, prefer_tab: bool = False) -> str | None:
+    """The delimiter giving a consistent field count (at least 2) over the first records."""
+    order = ["\t", ",", ";", "|"] if prefer_tab else [",", "\t", ";", "|"]
+    best, best_score = None, (MIN_CONSISTENCY, 0)
+    for delimiter in order:
+        counts = [len(r) for r in _probe_records(text, delimiter) if r]
+        if len(counts) < 1:
+            continue
+        mode = max(set(counts), key=lambda n: (counts.count(n), n))
+        if mode < 2:
+            continue
+        score = (counts.count(mode) / len(counts), mode)
+        if score[0] > best_score[0] or (score[0] == best_score[0] and best is None):
+            best, best_score = delimiter, score
+    return best
+
+
+def count_lines(path: str, encoding: str, size: int) -> int:
+    """Lines in the whole file: newline bytes counted in big chunks (decoded for UTF-16)."""
+    lines, last = 0, b""
+    try:
+        with open(path, "rb") as fh:
+            if encoding.startswith("utf-16"):
+                decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+                while chunk := fh.read(COUNT_CHUNK):
+                    text = decoder.decode(chunk)
+                    lines += text.count("\n")
+                    last = text[-1:].encode() or last
+            else:
+                while chunk := fh.read(COUNT_CHUNK):
+                    lines += chunk.count(b"\n")
+                    last = chunk[-1:]
+    except OSError:
+        raise ReadError("cannot read file") from None
+    return lines + (1 if size and last not in (b"\n", b"\x00") else 0)
+
+
+def _parse_rows(text: str, delimiter: str, complete: bool) -> tuple[list[list[str | None]], int]:
+    """First SAMPLE_ROWS records (values stripped, '' -> None) and the number of records seen."""
+    rows: list[list[str | None]] = []
+    seen = 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for record in reader:
+            seen += 1
+            if len(rows) < SAMPLE_ROWS:
+                rows.append([value.strip() or None for value in record])
+            elif not complete:
+                break
+    except csv.Error:
+        pass  # an over-long or malformed field ends the sample
+    while rows and not rows[-1]:
+        rows.pop()
+        seen -= 1
+    return rows, seen
+
+
+def _probe_records(text: str, delimiter: str) -> list[list[str]]:
+    records = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for record in reader:
+            records.append(record)
+            if len(records) >= DELIMITER_PROBE_ROWS:
+                break
+    except csv.Error:
+        pass
+    return records
+
+
+def _decodes(raw: bytes, encoding: str, complete: bool) -> bool:
+    """Strict decode; unless the sample is the whole file, its last character may be cut."""
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(raw, final=complete)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 guessed from where the NUL bytes sit; None when neither byte order fits."""
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    half = len(raw) // 2 or 1
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _guess_with_charset_normalizer(raw: bytes, candidates: list[str]) -> str:
+    """Tie-breaker: charset-normalizer among the candidates (or anything, when none decoded)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw, cp_isolation=candidates or None).best()
+    if best is None:
+        if candidates:
+            return candidates[0]
+        raise ReadError("not text")
+    return best.encoding
