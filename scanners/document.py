@@ -72,3 +72,11 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     #: short notes for the record (never values), e.g. "sheet X unreadable: ..."
     notes: list[str] = field(default_factory=list)
+    #: database objects by type, for formats that have them (Access: "forms",
+    #: "reports", "macros", "modules", "queries", "tables", "linked_tables");
+    #: None when the format has none or they could not be read
+    objects: dict[str, int] | None = None
+    #: external sources the file links to (Access linked tables, ODBC), each
+    #: {"name": object name, "connect": connect string, "database": path};
+    #: in memory only: connect strings may hold passwords, redact before output
+    links: list[dict] = field(default_factory=list)
