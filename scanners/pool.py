@@ -35,10 +35,25 @@ def _limit_memory(limit: int | None) -> None:
         pass
 
 
+def _silence_stderr() -> None:
+    """Parsers print warnings and native panics to stderr, sometimes quoting what they read.
+
+    A worker's findings travel in its records only, so its stderr goes to
+    /dev/null unless INVENTORY_DEBUG is set.
+    """
+    if os.environ.get("INVENTORY_DEBUG"):
+        return
+    os.environ["RUST_BACKTRACE"] = "0"
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
 def _worker_main(conn: Connection, memory_limit: int | None,
                  inspect: Callable[[Candidate], dict]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides when to stop
     faulthandler.disable()                         # a native crash becomes a record, not a dump
+    _silence_stderr()
     _limit_memory(memory_limit)
     while True:
         try:
