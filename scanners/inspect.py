@@ -85,6 +85,10 @@ def safe_reason(exc: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
+EXCEL_KINDS = frozenset({"xlsx", "xlsm", "xltx", "xltm", "xlam", "xls", "xlsb"})
+ACCESS_KINDS = frozenset({"mdb", "accdb"})
+
+
 def inspect_file(cand: Candidate) -> dict:
     """The scan record of one candidate file."""
     rec = base_record(cand)
@@ -93,40 +97,66 @@ def inspect_file(cand: Candidate) -> dict:
     except OSError as exc:
         rec["status"], rec["error"] = "error", f"cannot read file: {exc.strerror or type(exc).__name__}"
         return rec
+    document = read_document(cand, rec)
+    if rec["status"] in ("ok", "encrypted"):
+        guarded(rec, "app detector", add_app_facts, cand, document, rec)
+    if document is not None:
+        guarded(rec, "detector", analyse, document, rec)
+    return rec
+
+
+def read_document(cand: Candidate, rec: dict) -> Document | None:
+    """The file's document, or None with the record's status and reason set."""
     reader = reader_for(cand.kind)
     if reader is None:
         rec["status"], rec["error"] = "skipped", "no reader for this kind"
-        return rec
+        return None
     try:
-        document = reader(cand.abspath, cand.kind)
+        return reader(cand.abspath, cand.kind)
     except EncryptedError as exc:
         rec["status"], rec["error"] = "encrypted", str(exc) or "encrypted"
         rec["risks"].append({"code": "encrypted",
                              "detail": "password-protected or encrypted: contents could not be inspected"})
-        return rec
     except ReadError as exc:
         rec["status"], rec["error"] = "error", str(exc) or "unreadable"
-        return rec
     except MemoryError:
         rec["status"], rec["error"] = "error", "memory limit exceeded while reading"
-        return rec
     except RecursionError:
         rec["status"], rec["error"] = "error", "structure nested too deeply"
-        return rec
     except Exception as exc:  # a library's own failure on hostile input: data, not a crash
         rec["status"], rec["error"] = "error", f"reader failed: {safe_reason(exc)}"
-        return rec
+    return None
+
+
+def guarded(rec: dict, what: str, step, *args) -> None:
+    """Run one analysis step; its failure becomes the record's error, never a crash."""
     try:
-        analyse(document, rec)
+        step(*args)
     except MemoryError:
-        rec["status"], rec["error"] = "error", "memory limit exceeded while analysing"
+        rec["status"], rec["error"] = "error", f"memory limit exceeded in {what}"
     except Exception as exc:
-        rec["status"], rec["error"] = "error", f"detector failed: {safe_reason(exc)}"
-    return rec
+        rec["status"], rec["error"] = "error", f"{what} failed: {safe_reason(exc)}"
+
+
+def add_app_facts(cand: Candidate, document: Document | None, rec: dict) -> None:
+    """Fill the record's ``app`` block and app risks (Excel from the file, Access from its document)."""
+    if cand.kind in EXCEL_KINDS:
+        from .apps.excel import excel_app_facts
+        try:
+            facts = excel_app_facts(cand.abspath, cand.kind)
+        except ReadError:
+            return                   # the data reader already judged the container
+    elif cand.kind in ACCESS_KINDS and document is not None:
+        from .apps.access import access_app_facts
+        facts = access_app_facts(document)
+    else:
+        return
+    rec["app"] = facts.to_record()
+    rec["risks"].extend(facts.risks)
 
 
 def analyse(document: Document, rec: dict) -> None:
-    """Run the detectors over a document and fill the record's findings."""
+    """Run the personal-data detectors over a document and fill the record's findings."""
     from .detectors.personal import detect_personal
     from .risks import hidden_data_risks
 
