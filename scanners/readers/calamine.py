@@ -1,0 +1,204 @@
+"""Read xls (BIFF5/8, also .xlt/.xla), xlsb and ods workbooks through python-calamine.
+
+calamine loads a sheet's cells when the sheet is opened; only the first
+SAMPLE_ROWS rows are converted to Python.  Encryption is told apart before
+(or when calamine refuses a file); an xls encrypted with Excel's default
+write-protection key is decrypted in memory and read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from ..document import SAMPLE_ROWS, Cell, Document, EncryptedError, ReadError, Table
+from . import encryption
+from .cfb_check import check_cfb
+from .ooxml_sheet import LEAD_PAD
+from .safezip import PartIndex, open_zip
+
+#: xls files up to this size also get hidden rows/columns from xlrd
+XLRD_MAX_BYTES = 8 << 20
+
+
+def read_calamine(path: str, kind: str) -> Document:
+    """Read an xls, xlsb or ods file into a Document; ReadError/EncryptedError when it cannot."""
+    head = encryption.magic(path)
+    if not head:
+        raise ReadError("empty file")
+    notes: list[str] = []
+    source: str | io.BytesIO = path
+    if head == encryption.OLE_MAGIC:
+        source = _ole_source(path, kind, notes)
+    elif head[:2] == b"PK":
+        redirected = _zip_checks(path, kind)
+        if redirected is not None:
+            return redirected
+        if kind == "xls":  # an xlsb or ods under an xls name: let calamine sniff the bytes
+            notes.append("zip content under an xls name")
+            with open(path, "rb") as f:
+                source = io.BytesIO(f.read())
+    bases: dict[str, int] = {}
+    document = _read_workbook(source, kind, bases)
+    document.notes[:0] = notes
+    if kind == "xls" and isinstance(source, str) and document.tables:
+        from .xls_hidden import add_hidden_rows_columns
+
+        add_hidden_rows_columns(path, document, bases, XLRD_MAX_BYTES)
+    return document
+
+
+def _ole_source(path: str, kind: str, notes: list[str]):
+    """Path or decrypted bytes for an OLE file; EncryptedError when it stays locked."""
+    method = encryption.ole_encryption(path)
+    if method is None:
+        if not encryption.ole_has_workbook(path):
+            raise ReadError("OLE file without a workbook stream")
+        check_cfb(path)  # calamine aborts the process on some corrupt containers
+        if kind != "xls":  # an xls under another name: let calamine sniff the bytes
+            notes.append("xls content under an %s name" % kind)
+            with open(path, "rb") as f:
+                return io.BytesIO(f.read())
+        return path
+    if method == "ooxml":
+        raise EncryptedError("encrypted OOXML package")
+    check_cfb(path)
+    plain = encryption.decrypt_default_xls(path)
+    if plain is None:
+        raise EncryptedError("encrypted xls (%s)" % method.removeprefix("xls-"))
+    notes.append("decrypted with Excel's default write-protection key")
+    return io.BytesIO(plain)
+
+
+def _zip_checks(path: str, kind: str) -> Document | None:
+    """Bomb and ODS-encryption checks on a zip; an xlsx named .xls is handed to read_ooxml."""
+    zf = open_zip(path)
+    try:
+        parts = PartIndex(zf)
+        if parts.find("META-INF/manifest.xml") and encryption.ods_encrypted(zf):
+            raise EncryptedError("encrypted ODS")
+        is_xml_workbook = parts.find("xl/workbook.xml") is not None
+    finally:
+        zf.close()
+    if kind == "xls" and is_xml_workbook:
+        from .ooxml import read_ooxml
+
+        document = read_ooxml(path, kind)
+        document.notes.append("xlsx content under an xls name")
+        return document
+    return None
+
+
+def _open(source):
+    import python_calamine as pc
+
+    try:
+        if isinstance(source, str):
+            return pc.CalamineWorkbook.from_path(source)
+        return pc.CalamineWorkbook.from_filelike(source)
+    except pc.PasswordError:
+        raise EncryptedError("password-protected workbook") from None
+    except BaseException as exc:  # calamine errors, and pyo3 panics (BaseException)
+        _reraise_interrupts(exc)
+        raise ReadError(_reason(exc)) from None
+
+
+def _read_workbook(source, kind: str, bases: dict[str, int]) -> Document:
+    """Sample every worksheet; ``bases`` receives each table's first sheet row."""
+    import python_calamine as pc
+
+    workbook = _open(source)
+    document = Document(kind=kind)
+    # calamine's enums compare equal but are not hashable: look them up in pairs
+    visibilities = ((pc.SheetVisibleEnum.Hidden, "hidden"), (pc.SheetVisibleEnum.VeryHidden, "veryHidden"))
+    type_names = ((pc.SheetTypeEnum.ChartSheet, "chartsheet"), (pc.SheetTypeEnum.DialogSheet, "dialogsheet"),
+                  (pc.SheetTypeEnum.MacroSheet, "macrosheet"), (pc.SheetTypeEnum.Vba, "vba module"))
+    skipped: dict[str, int] = {}
+    failures: list[str] = []
+    try:
+        for index, meta in enumerate(workbook.sheets_metadata):
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                sheet_type = _lookup(type_names, meta.typ, "other sheet")
+                skipped[sheet_type] = skipped.get(sheet_type, 0) + 1
+                continue
+            visibility = _lookup(visibilities, meta.visible, "visible")
+            try:
+                table, bases[meta.name] = _sample_sheet(workbook.get_sheet_by_index(index), meta.name)
+            except BaseException as exc:
+                _reraise_interrupts(exc)
+                if type(exc).__name__ == "PasswordError":
+                    raise EncryptedError("password-protected workbook") from None
+                failures.append(_reason(exc))
+                document.notes.append("sheet %s: %s" % (meta.name, _reason(exc)))
+                continue
+            table.visibility = visibility
+            document.tables.append(table)
+    except EncryptedError:
+        raise
+    except BaseException as exc:
+        _reraise_interrupts(exc)
+        raise ReadError(_reason(exc)) from None
+    finally:
+        try:
+            workbook.close()
+        except BaseException as exc:
+            _reraise_interrupts(exc)
+    for sheet_type, count in skipped.items():
+        document.notes.append("skipped %d %s(s)" % (count, sheet_type))
+    if failures and not document.tables:
+        raise ReadError(failures[0])
+    return document
+
+
+def _lookup(pairs, value, default: str) -> str:
+    for member, name in pairs:
+        if value == member:
+            return name
+    return default
+
+
+def _sample_sheet(sheet, name: str) -> tuple[Table, int]:
+    """The sheet's sample as a Table, and the sheet row its first row is."""
+    start, end = sheet.start, sheet.end
+    if start is None or end is None:
+        return Table(name=name, rows=[], total_rows=0), 0
+    first_row, first_col = start
+    if first_row <= LEAD_PAD:
+        raw = sheet.to_python(skip_empty_area=False, nrows=SAMPLE_ROWS)
+        base, pad = 0, 0
+    else:
+        raw = sheet.to_python(skip_empty_area=True, nrows=SAMPLE_ROWS)
+        base, pad = first_row, first_col
+    rows = [[None] * pad + [_cell(v) for v in row] for row in raw]
+    for row in rows:                       # calamine pads with ''; keep rows "as read"
+        while row and row[-1] is None:
+            row.pop()
+    return Table(name=name, rows=rows, total_rows=end[0] + 1 - base), base
+
+
+def _cell(value) -> Cell:
+    """calamine's cell values in the Document's vocabulary."""
+    if value == "" or value is None:
+        return None
+    if type(value) is float:
+        if value.is_integer() and abs(value) < 2**53:
+            return int(value)
+        return value
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400  # a duration, kept as Excel's day fraction
+    return value
+
+
+def _reraise_interrupts(exc: BaseException) -> None:
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason naming the error class only (calamine messages may quote cell text)."""
+    name = type(exc).__name__
+    if name == "PanicException":
+        return "parser crashed on malformed file"
+    if name == "PasswordError":
+        return "password-protected workbook"
+    return {"XmlError": "bad XML", "ZipError": "corrupt zip", "WorksheetNotFound": "sheet missing",
+            "MemoryError": "out of memory"}.get(name, "unreadable workbook (%s)" % name)
