@@ -14,7 +14,7 @@ import codecs
 import csv
 import io
 import os
-import unicodedata
+import re
 from pathlib import Path
 
 from ..document import SAMPLE_ROWS, Document, ReadError, Table
@@ -38,6 +38,8 @@ _BOMS = (
 )
 _ISO2022_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I", b"\x1b$(D")
 _ALLOWED_CONTROLS = frozenset("\t\n\r\x0c\x1a\x1b")
+#: control characters (Unicode category Cc) other than the allowed ones, and U+FFFD
+_BAD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0e-\x19\x1c-\x1f\x7f-\x9f\ufffd]")
 
 
 def read_delimited(path: str, kind: str) -> Document:
@@ -103,8 +105,7 @@ def is_binary_text(text: str) -> bool:
     """True when decoded text holds too many control or replacement characters."""
     if not text:
         return False
-    bad = sum(1 for ch in text if ch == "\ufffd" or (
-        ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc"))
+    bad = len(_BAD_CHARACTERS.findall(text))
     return bad > max(2, MAX_CONTROL_SHARE * len(text))
 
 
