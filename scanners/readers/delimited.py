@@ -20,7 +20,7 @@ from pathlib import Path
 from ..document import SAMPLE_ROWS, Document, ReadError, Table
 
 #: bytes decoded and parsed from the top of the file
-SAMPLE_BYTES = 256 * 1024
+SAMPLE_BYTES = 64 * 1024
 #: chunk size when counting newlines over the whole file
 COUNT_CHUNK = 4 * 2**20
 #: records inspected when choosing the delimiter
@@ -150,20 +150,33 @@ def _parse_rows(text: str, delimiter: str, complete: bool) -> tuple[list[list[st
     """First SAMPLE_ROWS records (values stripped, '' -> None) and the number of records seen."""
     rows: list[list[str | None]] = []
     seen = 0
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    stream = io.StringIO(text, newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
     try:
         for record in reader:
             seen += 1
-            if len(rows) < SAMPLE_ROWS:
-                rows.append([value.strip() or None for value in record])
-            elif not complete:
+            rows.append([value.strip() or None for value in record])
+            if len(rows) >= SAMPLE_ROWS:
                 break
+        if complete and len(rows) >= SAMPLE_ROWS:
+            seen += _count_rest(stream, reader)
     except csv.Error:
         pass  # an over-long or malformed field ends the sample
     while rows and not rows[-1]:
         rows.pop()
         seen -= 1
     return rows, seen
+
+
+def _count_rest(stream: io.StringIO, reader) -> int:
+    """Records after the sample: newlines when nothing is quoted, else the csv parser counts."""
+    rest = stream.getvalue()[stream.tell():]
+    if '"' not in rest:
+        lines = rest.splitlines()
+        while lines and not lines[-1].strip():
+            lines.pop()
+        return sum(1 for line in lines if line)
+    return sum(1 for _ in reader)
 
 
 def _probe_records(text: str, delimiter: str) -> list[list[str]]:
