@@ -123,7 +123,10 @@ def read_document(cand: Candidate, rec: dict) -> Document | None:
         rec["status"], rec["error"] = "error", "memory limit exceeded while reading"
     except RecursionError:
         rec["status"], rec["error"] = "error", "structure nested too deeply"
-    except Exception as exc:  # a library's own failure on hostile input: data, not a crash
+    except BaseException as exc:  # a library's failure on hostile input: data, not a crash
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        # (pyo3's PanicException, raised by Rust parsers, derives from BaseException)
         rec["status"], rec["error"] = "error", f"reader failed: {safe_reason(exc)}"
     return None
 
@@ -134,7 +137,9 @@ def guarded(rec: dict, what: str, step, *args) -> None:
         step(*args)
     except MemoryError:
         rec["status"], rec["error"] = "error", f"memory limit exceeded in {what}"
-    except Exception as exc:
+    except BaseException as exc:
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
         rec["status"], rec["error"] = "error", f"{what} failed: {safe_reason(exc)}"
 
 

@@ -71,10 +71,15 @@ def test_facility_lists_are_not_personal(corpus, corpus_records):
     assert wrong == []
 
 
+#: tagged as a contact layout, but checked by hand: a blank order form whose labels
+#: (Last Name, Postal Code, email) stand beside empty cells; no person in it
+BLANK_FORMS = {"apache+poi/test-data/spreadsheet/56644.xlsx"}
+
+
 def test_dummy_personal_files_are_personal(corpus, corpus_records):
     """Fictional people lists (customers, contacts, mock persons) are recognised."""
     tags = manifest_tags(corpus)
-    people = {p for p, t in tags.items() if t & {"pii-dummy", "pii-layout"}}
+    people = {p for p, t in tags.items() if t & {"pii-dummy", "pii-layout"}} - BLANK_FORMS
     by_path = {r["path"]: r for r in corpus_records}
     missed = sorted(p for p in people if p in by_path and by_path[p]["status"] == "ok"
                     and not by_path[p]["personal"]["present"])

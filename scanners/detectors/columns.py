@@ -1,0 +1,161 @@
+"""Decide which category one column holds, from its header and its values.
+
+With a header, the header proposes a category and the values confirm or
+contradict it (confidence = 0.4 x header strength + 0.6 x value hit ratio,
+after datahub-classify).  Categories with a recognisable value shape
+(``CONFIRMED_BY_VALUES``) need at least half the sampled values to fit,
+weak headers ("name", 所在地) four fifths; a header whose values contradict it counts for
+nothing.  Without a header, or with one the vocabulary does not know,
+values alone decide, under stricter rules.  Nothing returned holds a value:
+only ratios, the matched term and a fully masked example.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .headers import HeaderMatch
+from .masking import mask_value
+from .values import (BY_CATEGORY, STANDALONE, ResidentNumber, Validator, Value,
+                     my_number_check_digit, twelve_digits)
+
+#: non-empty values looked at per column
+MAX_VALUES = 100
+#: categories whose header must be confirmed by the values' shape
+CONFIRMED_BY_VALUES = frozenset({
+    "name", "name_kana", "address", "postal_code", "phone", "email", "birth_date",
+    "age", "gender", "my_number",
+})
+#: share of values that must fit a header's category when confirmation is needed
+MIN_SUPPORT = 0.5
+#: share of values that must fit under a weak (ambiguous) header
+WEAK_HEADER_SUPPORT = 0.8
+#: share of values that must fit when values alone decide
+VALUE_ONLY_RATIO = 0.8
+#: share of 12-digit values passing the check digit, under a My Number header
+MY_NUMBER_CHECK_RATIO = 0.8
+#: share of all values that must be valid My Numbers when values alone decide
+MY_NUMBER_VALUE_ONLY_RATIO = 0.95
+#: values needed before values alone may decide (no header row / unknown header)
+MIN_VALUES_NO_HEADER = 10
+MIN_VALUES_UNKNOWN_HEADER = 5
+#: findings below this confidence are dropped
+MIN_CONFIDENCE = 0.6
+
+
+@dataclass
+class ColumnVerdict:
+    """The category of one column, how sure we are, and evidence without values."""
+
+    category: str
+    confidence: float
+    evidence: dict = field(default_factory=dict)
+
+
+def classify_column(match: HeaderMatch | None, values: list[Value],
+                    min_values: int = MIN_VALUES_NO_HEADER) -> ColumnVerdict | None:
+    """The category of a column (None: nothing personal), from prepared values."""
+    values = values[:MAX_VALUES]
+    if not values or (match is not None and match.neutral):
+        return None
+    verdict = None
+    if match is not None:
+        verdict = classify_by_header(match, values)
+    if verdict is None:
+        verdict = classify_by_values(values, min_values)
+    if verdict is None or verdict.confidence < MIN_CONFIDENCE:
+        return None
+    return verdict
+
+
+def classify_by_header(match: HeaderMatch, values: list[Value]) -> ColumnVerdict | None:
+    """The header's category if the values do not contradict it."""
+    if match.category == "my_number":
+        return _my_number_by_header(match, values)
+    validators = BY_CATEGORY.get(match.category, ())
+    hits, example = _count_hits(values, validators)
+    ratio = hits / len(values)
+    if match.category in CONFIRMED_BY_VALUES or match.weak:
+        needed = WEAK_HEADER_SUPPORT if match.weak else MIN_SUPPORT
+        if not validators or ratio < needed:
+            return None
+        confidence = 0.4 * match.strength + 0.6 * ratio
+    elif validators:
+        confidence = match.strength * (0.85 + 0.15 * ratio)
+    else:
+        confidence = match.strength * 0.9
+    return ColumnVerdict(match.category, confidence,
+                         _evidence(match, values, ratio, example))
+
+
+def _my_number_by_header(match: HeaderMatch, values: list[Value]) -> ColumnVerdict | None:
+    """個人番号 only when the 12-digit values pass the check digit; else a local code."""
+    shaped = [d for d in map(twelve_digits, values) if d is not None]
+    valid = [d for d in shaped if my_number_check_digit(d[:11]) == int(d[11])]
+    check_ratio = len(valid) / len(shaped) if shaped else 0.0
+    if len(shaped) * 2 >= len(values) and check_ratio >= MY_NUMBER_CHECK_RATIO:
+        ratio = len(valid) / len(values)
+        example = next(v for v in values if twelve_digits(v) in valid)
+        evidence = _evidence(match, values, ratio, example)
+        evidence["check_digit_ratio"] = round(check_ratio, 2)
+        return ColumnVerdict("my_number", 0.4 * match.strength + 0.6 * ratio, evidence)
+    # many systems call their own resident code 個人番号: not a My Number
+    hits, example = _count_hits(values, (ResidentNumber(),))
+    if hits * 2 < len(values):
+        return None
+    evidence = _evidence(match, values, hits / len(values), example)
+    evidence["check_digit_ratio"] = round(check_ratio, 2)
+    return ColumnVerdict("resident_id", match.strength * 0.8, evidence)
+
+
+def classify_by_values(values: list[Value], min_values: int) -> ColumnVerdict | None:
+    """A category from values alone: nearly every value must fit one rule."""
+    total = len(values)
+    if total < min_values:
+        return None
+    texts = sum(isinstance(v, str) for v in values)
+    best: tuple[float, Validator, Value] | None = None
+    for validator in STANDALONE:
+        needed = MY_NUMBER_VALUE_ONLY_RATIO if validator.category == "my_number" else VALUE_ONLY_RATIO
+        if not validator.accepts_numbers and texts < needed * total:
+            continue
+        hits, example = _count_hits(values, (validator,), max_misses=int(total * (1 - needed)))
+        ratio = hits / total
+        if ratio >= needed and (best is None or ratio > best[0]):
+            best = (ratio, validator, example)
+    if best is None:
+        return None
+    ratio, validator, example = best
+    evidence = _evidence(None, values, ratio, example)
+    if validator.category == "my_number":
+        evidence["check_digit_ratio"] = round(ratio, 2)
+        return ColumnVerdict("my_number", 0.9 * ratio, evidence)
+    return ColumnVerdict(validator.category, 0.5 + 0.4 * ratio, evidence)
+
+
+def _count_hits(values: list[Value], validators: tuple[Validator, ...],
+                max_misses: int | None = None) -> tuple[int, Value | None]:
+    """Values matched by any of the validators, and the first one matched."""
+    hits, misses, example = 0, 0, None
+    single = validators[0].match if len(validators) == 1 else None
+    for value in values:
+        if single(value) if single else any(v.match(value) for v in validators):
+            hits += 1
+            if example is None:
+                example = value
+        else:
+            misses += 1
+            if max_misses is not None and misses > max_misses:
+                break
+    return hits, example
+
+
+def _evidence(match: HeaderMatch | None, values: list[Value], ratio: float,
+              example: Value | None) -> dict:
+    evidence = {
+        "values_sampled": len(values),
+        "hit_ratio": round(ratio, 2),
+        "example": mask_value(example if example is not None else values[0]),
+    }
+    if match is not None:
+        evidence["header_term"] = match.term
+    return evidence

@@ -1,0 +1,184 @@
+"""Column-header vocabulary: normalise a header and match it to a category.
+
+The terms live in ``scanners/data/headers.toml`` so that the IT division can
+extend them without touching code.  A match says which category a header
+names (or that it names something that is not a person: ``neutral``), how
+strong the evidence is, and which term matched.  Nothing here is cached
+between calls: headers are text read from a file.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+VOCABULARY_PATH = Path(__file__).resolve().parent.parent / "data" / "headers.toml"
+
+#: the category of headers about things, places and totals
+NEUTRAL = "neutral"
+
+#: strength of each list kind of the vocabulary file
+STRENGTHS = {
+    "exact": 0.95, "suffix": 0.90, "prefix": 0.85, "contains": 0.80,
+    "weak": 0.60, "weak_contains": 0.55,
+}
+#: how a list kind is matched
+_MODE_OF_KIND = {
+    "exact": "exact", "weak": "exact", "suffix": "suffix", "prefix": "prefix",
+    "contains": "contains", "weak_contains": "contains",
+}
+#: rank of a match mode when several terms match (higher wins)
+_MODE_RANK = {"exact": 3, "suffix": 2, "prefix": 1, "contains": 1}
+
+#: headers longer than this (after normalising) are titles or sentences
+MAX_HEADER_LENGTH = 40
+
+_MIDDLE_DOTS = "・·･‧∙"
+_TRAILING_DIGITS = re.compile(r"\d+$")
+#: spaces, punctuation (brackets, dashes, middle dots ...) of the BMP, removed by translate
+_DROPPED = dict.fromkeys(
+    code for code in range(0x10000)
+    if chr(code).isspace() or chr(code) in _MIDDLE_DOTS
+    or unicodedata.category(chr(code)).startswith("P")
+)
+
+
+def normalise_header(text: object) -> str:
+    """NFKC, lower case, without spaces, brackets, punctuation or middle dots."""
+    return unicodedata.normalize("NFKC", str(text)).lower().translate(_DROPPED)
+
+
+def matching_key(text: object) -> str:
+    """The normalised header without a trailing number ("住所1" -> "住所")."""
+    key = normalise_header(text)
+    stripped = _TRAILING_DIGITS.sub("", key)
+    return stripped or key
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """A header's category (or ``neutral``), the term that matched and its strength."""
+
+    category: str
+    term: str
+    strength: float
+    mode: str
+
+    @property
+    def neutral(self) -> bool:
+        return self.category == NEUTRAL
+
+    @property
+    def weak(self) -> bool:
+        return self.strength < 0.7
+
+
+class Vocabulary:
+    """Header terms indexed by match mode for fast lookup."""
+
+    def __init__(self, table: dict[str, dict[str, list[str]]]):
+        # mode -> normalised term -> (category, strength, term as written)
+        self._terms: dict[str, dict[str, tuple[str, float, str]]] = {
+            mode: {} for mode in _MODE_RANK
+        }
+        self._neutral_prefixes: dict[str, str] = {}
+        for category, kinds in table.items():
+            for kind, terms in kinds.items():
+                if kind not in STRENGTHS:
+                    raise ValueError(f"unknown list kind {kind!r} in [{category}]")
+                for term in terms:
+                    self._add(category, kind, term)
+        self._lengths = {
+            mode: sorted({len(t) for t in terms}, reverse=True)
+            for mode, terms in self._terms.items()
+        }
+        self._neutral_prefix_lengths = sorted({len(t) for t in self._neutral_prefixes})
+        # one regular expression to rule out, in C, headers that contain no term
+        parts = {t for mode in ("suffix", "prefix", "contains") for t in self._terms[mode]}
+        self._any_part = re.compile("|".join(map(re.escape, sorted(parts, key=len, reverse=True))))
+
+    def _add(self, category: str, kind: str, term: str) -> None:
+        key = normalise_header(term)
+        if not key:
+            raise ValueError(f"empty term in [{category}].{kind}")
+        if category == NEUTRAL and kind == "prefix":
+            self._neutral_prefixes[key] = term
+            return
+        mode = _MODE_OF_KIND[kind]
+        known = self._terms[mode].get(key)
+        if known is not None and known[0] != category:
+            raise ValueError(f"term {term!r} is in [{known[0]}] and [{category}]")
+        if known is None or STRENGTHS[kind] > known[1]:
+            self._terms[mode][key] = (category, STRENGTHS[kind], term)
+
+    def match(self, header: object) -> HeaderMatch | None:
+        """The best vocabulary match for a header, or None when nothing matches."""
+        if header is None:
+            return None
+        key = matching_key(header)
+        if not key or len(key) > MAX_HEADER_LENGTH:
+            return None
+        found = self._terms["exact"].get(key)
+        if found is not None:
+            return HeaderMatch(found[0], found[2], found[1], "exact")
+        for length in self._neutral_prefix_lengths:
+            term = self._neutral_prefixes.get(key[:length])
+            if term is not None and length < len(key):
+                return HeaderMatch(NEUTRAL, term, STRENGTHS["prefix"], "prefix")
+        if not self._any_part.search(key):
+            return None
+        best: tuple | None = None
+        for mode, part_of in (("suffix", _suffixes), ("prefix", _prefixes),
+                              ("contains", _substrings)):
+            terms = self._terms[mode]
+            for length in self._lengths[mode]:
+                if length > len(key):
+                    continue
+                for part in part_of(key, length):
+                    found = terms.get(part)
+                    if found is None:
+                        continue
+                    category, strength, term = found
+                    strength = STRENGTHS["exact"] if length == len(key) and strength >= 0.7 else strength
+                    rank = (_MODE_RANK[mode], length, category == NEUTRAL, strength)
+                    if best is None or rank > best[0]:
+                        best = (rank, HeaderMatch(category, term, strength, mode))
+        if best is None:
+            return None
+        found = best[1]
+        if found.category == "name_kana" and found.mode == "suffix":
+            # the reading of something else: 住所フリガナ is an address, not a name
+            read = self.match(key[:-len(normalise_header(found.term))] or "-")
+            if read is not None and read.category not in ("name", "name_kana"):
+                return HeaderMatch(read.category, read.term, min(read.strength, found.strength),
+                                   read.mode)
+        return found
+
+
+def _suffixes(key: str, length: int):
+    yield key[-length:]
+
+
+def _prefixes(key: str, length: int):
+    yield key[:length]
+
+
+def _substrings(key: str, length: int):
+    for start in range(len(key) - length + 1):
+        yield key[start:start + length]
+
+
+def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
+    """Read a vocabulary file (see the comments at the top of headers.toml)."""
+    with open(path, "rb") as handle:
+        return Vocabulary(tomllib.load(handle))
+
+
+VOCABULARY = load_vocabulary()
+
+
+def match_header(header: object) -> HeaderMatch | None:
+    """Match a header against the built-in vocabulary."""
+    return VOCABULARY.match(header)

@@ -1,0 +1,163 @@
+"""``detect_personal``: which columns hold personal data, and does the file?
+
+A file holds personal data when one of its tables has rows about
+identifiable people: a name (or kana name) column, or a personal identifier
+column, next to at least one other attribute column, with data rows.  A
+facility list (名称, 所在地, 代表電話), aggregate statistics or a budget has
+no such column and is not personal even though it has addresses or phones.
+When nothing is personal the result keeps nothing at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import zip_longest
+
+from ..document import Document, Table
+from . import CATEGORIES, SENSITIVE_CATEGORIES, ColumnFinding, PersonalResult
+from .columns import MAX_VALUES, MIN_VALUES_NO_HEADER, MIN_VALUES_UNKNOWN_HEADER, classify_column
+from .layout import TableLayout, column_letter, find_layout
+from .values import Value, prepare
+
+#: categories that name a person
+NAME_CATEGORIES = frozenset({"name", "name_kana"})
+#: categories that identify a person on their own
+IDENTIFIER_CATEGORIES = frozenset({"my_number", "resident_id", "insurance_number", "email"})
+#: neutral header terms that name an organisation or a place
+THING_NAME_TERMS = frozenset({
+    "名称", "施設名", "事業所名", "店舗名", "会社名", "法人名", "団体名", "機関名", "医療機関名",
+    "病院名", "園名", "商号", "屋号", "物件名", "facilityname", "shopname", "storename",
+    "companyname",
+})
+
+
+@dataclass
+class TableFindings:
+    """The columns found in one table and how many data rows it holds."""
+
+    table: Table
+    columns: list[ColumnFinding]
+    records: int
+
+    @property
+    def categories(self) -> frozenset[str]:
+        return frozenset(c.category for c in self.columns)
+
+    @property
+    def name_columns(self) -> int:
+        return sum(c.category in NAME_CATEGORIES for c in self.columns)
+
+
+def detect_personal(document: Document) -> PersonalResult:
+    """Personal data in a document's tables (see the module docstring)."""
+    personal = [found for found in map(find_columns, document.tables)
+                if found is not None and is_personal_table(found.categories, found.name_columns)]
+    if not personal:
+        return PersonalResult()
+    found_categories = set().union(*(t.categories for t in personal))
+    columns = [c for t in personal for c in t.columns]
+    return PersonalResult(
+        present=True,
+        categories=[c for c in CATEGORIES if c in found_categories],
+        sensitive=bool(found_categories & SENSITIVE_CATEGORIES),
+        my_number="my_number" in found_categories,
+        records=count_records(personal),
+        columns=columns,
+    )
+
+
+def is_personal_table(categories: frozenset[str], name_columns: int = 0) -> bool:
+    """A name or an identifier tied to at least one other attribute.
+
+    Two name columns (姓 and 名, or 氏名 and フリガナ) also make a list of people:
+    things are not named twice over.
+    """
+    if categories & NAME_CATEGORIES and categories - NAME_CATEGORIES:
+        return True
+    if "name" in categories and name_columns >= 2:
+        return True
+    return any(categories - {identifier} for identifier in categories & IDENTIFIER_CATEGORIES)
+
+
+def count_records(tables: list[TableFindings]) -> int:
+    """Tables with the same categories are parts of one list: sum them; take the largest list."""
+    by_categories: dict[frozenset[str], int] = {}
+    for found in tables:
+        by_categories[found.categories] = by_categories.get(found.categories, 0) + found.records
+    return max(by_categories.values(), default=0)
+
+
+def find_columns(table: Table) -> TableFindings | None:
+    """Classify every column of one table; None when it has no data rows."""
+    layout = find_layout(table)
+    if not layout.data_rows:
+        return None
+    samples = sample_columns(table, layout)
+    min_values = MIN_VALUES_UNKNOWN_HEADER if layout.has_header else MIN_VALUES_NO_HEADER
+    rows_hidden = _mostly_hidden(table, layout)
+    columns = []
+    for index, values in enumerate(samples):
+        verdict = classify_column(layout.matches[index], values, min_values)
+        if verdict is None:
+            continue
+        header = layout.headers[index]
+        columns.append(ColumnFinding(
+            table=table.name,
+            column=header if table.header is not None and header else column_letter(index),
+            index=index,
+            header=header,
+            category=verdict.category,
+            confidence=verdict.confidence,
+            hidden=table.hidden or index in table.hidden_columns or rows_hidden,
+            evidence=verdict.evidence,
+        ))
+    if not any(c.category == "name" for c in columns) and _names_things(layout, columns):
+        # the kana column reads the facility's or company's name, not a person's
+        columns = [c for c in columns if c.category != "name_kana"]
+    return TableFindings(table, columns, _data_row_count(table, layout))
+
+
+def _names_things(layout: TableLayout, columns: list[ColumnFinding]) -> bool:
+    """The table's name column names facilities or companies, not people."""
+    found = {c.index for c in columns}
+    for index, match in enumerate(layout.matches):
+        if match is None:
+            continue
+        if match.neutral and match.term in THING_NAME_TERMS:
+            return True
+        if match.category == "name" and index not in found:
+            return True         # a name header whose values are not people's names
+    return False
+
+
+def sample_columns(table: Table, layout: TableLayout) -> list[list[Value]]:
+    """Up to ``MAX_VALUES`` prepared non-empty values per column, top to bottom."""
+    data = [table.rows[i] for i in layout.data_rows]
+    samples: list[list[Value]] = []
+    for cells in zip_longest(*data):
+        if len(samples) == layout.width:
+            break
+        values: list[Value] = []
+        for cell in cells:
+            if cell is not None:
+                value = prepare(cell)
+                if value is not None:
+                    values.append(value)
+                    if len(values) >= MAX_VALUES:
+                        break
+        samples.append(values)
+    return samples + [[] for _ in range(layout.width - len(samples))]
+
+
+def _mostly_hidden(table: Table, layout: TableLayout) -> bool:
+    if not table.hidden_rows:
+        return False
+    hidden = sum(1 for i in layout.data_rows if i in table.hidden_rows)
+    return hidden * 2 > len(layout.data_rows)
+
+
+def _data_row_count(table: Table, layout: TableLayout) -> int:
+    """Rows of the whole table below the header, without trailing blank rows."""
+    sample_is_whole = table.total_rows is None or table.total_rows <= len(table.rows)
+    trailing = layout.trailing_blank_rows if sample_is_whole else 0
+    return max(table.row_count - layout.rows_before_data - trailing, 0)
+
