@@ -26,8 +26,7 @@ def run_scan(roots, fmt, output, workers, timeout, exclude, progress, lang) -> i
     out = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
     try:
         for record in scan_roots(roots, workers=workers, timeout=timeout, exclude=exclude,
-                                 on_candidate=bar.candidate):
-            bar.record(record)
+                                 on_candidate=bar.candidate, on_done=bar.record):
             if fmt == "jsonl":
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
@@ -94,6 +93,8 @@ def demo(dest, lang):
     click.echo(f"デモ用の共有フォルダを作成しました: {dest_path} ({len(truth)} ファイル)", err=True)
     run_scan([str(dest_path)], "table", None, default_workers(), DEFAULT_TIMEOUT, (), None, lang)
 
+
+from . import cli_registry  # noqa: E402,F401  (registers `db` and `ingest`)
 
 if __name__ == "__main__":
     main()

@@ -12,6 +12,7 @@ import re
 
 from .document import Document, EncryptedError, ReadError
 from .readers import reader_for
+from .shadow import cloud_sync_risk, executable_name_risks, p2p_artefact_risks, shadow_risks
 from .walk import Candidate
 
 HASH_CHUNK = 1 << 20
@@ -87,15 +88,25 @@ def safe_reason(exc: BaseException) -> str:
 
 EXCEL_KINDS = frozenset({"xlsx", "xlsm", "xltx", "xltm", "xlam", "xls", "xlsb"})
 ACCESS_KINDS = frozenset({"mdb", "accdb"})
+SHADOW_KINDS = frozenset({"executable", "script", "shortcut"})
 
 
 def inspect_file(cand: Candidate) -> dict:
     """The scan record of one candidate file."""
     rec = base_record(cand)
+    if cand.sync_client:
+        rec["risks"].append(cloud_sync_risk(cand.sync_client))
+    if cand.kind == "other":             # recorded for its risks alone (P2P data, sync folder)
+        rec["status"], rec["error"] = "skipped", "not inspected: no reader for this kind"
+        rec["risks"].extend(p2p_artefact_risks(cand.path.rpartition("/")[2]))
+        return rec
     try:
         rec["sha256"] = sha256_of(cand.abspath)
     except OSError as exc:
         rec["status"], rec["error"] = "error", f"cannot read file: {exc.strerror or type(exc).__name__}"
+        return rec
+    if cand.kind in SHADOW_KINDS:
+        guarded(rec, "shadow-IT check", add_shadow_risks, cand, rec)
         return rec
     document = read_document(cand, rec)
     if rec["status"] in ("ok", "encrypted"):
@@ -103,6 +114,17 @@ def inspect_file(cand: Candidate) -> dict:
     if document is not None:
         guarded(rec, "detector", analyse, document, rec)
     return rec
+
+
+def add_shadow_risks(cand: Candidate, rec: dict) -> None:
+    """Risks of an executable, script or shortcut (catalogue: scanners/data/shadow_it.toml)."""
+    name = cand.path.rpartition("/")[2]
+    try:
+        rec["risks"].extend(shadow_risks(cand.abspath, name, cand.kind))
+    except ReadError as exc:
+        rec["status"], rec["error"] = "error", str(exc) or "unreadable"
+        if cand.kind == "executable":
+            rec["risks"].extend(executable_name_risks(name))
 
 
 def read_document(cand: Candidate, rec: dict) -> Document | None:

@@ -77,6 +77,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.task: Candidate | None = None
+        self.seq = -1
         self.deadline = 0.0
 
     def kill(self) -> None:
@@ -110,46 +111,63 @@ def _death_reason(process) -> str:
 def inspect_in_pool(candidates: Iterable[Candidate], workers: int = 2,
                     timeout: float = DEFAULT_TIMEOUT,
                     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
-                    inspect: Callable[[Candidate], dict] = inspect_file) -> Iterator[dict]:
-    """Inspect candidates on ``workers`` processes; yield records as they complete."""
+                    inspect: Callable[[Candidate], dict] = inspect_file,
+                    on_done: Callable[[dict], None] | None = None) -> Iterator[dict]:
+    """Inspect candidates on ``workers`` processes; yield records in the candidates' order.
+
+    Completed records wait in a small buffer until those before them are
+    done, so the output is the same whatever the number of workers.
+    ``on_done`` is called as each file finishes (for progress display).
+    """
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     pool = [_Worker(ctx, memory_limit, inspect) for _ in range(max(1, workers))]
     idle = list(pool)
     busy: dict[Connection, _Worker] = {}
-    todo = iter(candidates)
+    done: dict[int, dict] = {}
+    todo = enumerate(candidates)
+    next_out = 0
     exhausted = False
+
+    def finish(seq: int, record: dict) -> None:
+        done[seq] = record
+        if on_done is not None:
+            on_done(record)
+
     try:
         while True:
             while idle and not exhausted:
-                cand = next(todo, None)
-                if cand is None:
+                item = next(todo, None)
+                if item is None:
                     exhausted = True
                     break
                 worker = idle.pop()
-                worker.task, worker.deadline = cand, time.monotonic() + timeout
-                worker.conn.send(cand)
+                worker.seq, worker.task = item
+                worker.deadline = time.monotonic() + timeout
+                worker.conn.send(worker.task)
                 busy[worker.conn] = worker
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
             if not busy:
                 return
             wait_for = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
             for conn in wait(list(busy), timeout=wait_for):
                 worker = busy.pop(conn)
                 try:
-                    record = conn.recv()
+                    finish(worker.seq, conn.recv())
                 except (EOFError, OSError):
                     worker.process.join(1)
-                    record = failed_record(worker.task, _death_reason(worker.process))
+                    finish(worker.seq, failed_record(worker.task, _death_reason(worker.process)))
                     worker.kill()
                     worker = _Worker(ctx, memory_limit, inspect)
                 idle.append(worker)
-                yield record
             now = time.monotonic()
             for conn, worker in list(busy.items()):
                 if worker.deadline <= now:
                     del busy[conn]
                     worker.kill()
                     idle.append(_Worker(ctx, memory_limit, inspect))
-                    yield failed_record(worker.task, f"timed out after {timeout:g} s")
+                    finish(worker.seq, failed_record(worker.task, f"timed out after {timeout:g} s"))
     finally:
         for worker in idle:
             worker.stop()

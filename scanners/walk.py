@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from .shadow import shadow_kind, sync_client_of_folder
+
 #: file extension (lower case, no dot) -> record kind
 KIND_BY_EXTENSION: dict[str, str] = {
     "xlsx": "xlsx", "xlsm": "xlsm", "xltx": "xltx", "xltm": "xltm", "xlam": "xlam",
@@ -38,14 +40,20 @@ class Candidate:
     size: int
     mtime: float
     inode: int
+    #: the cloud-sync client (Dropbox, OneDrive personal ...) whose folder holds the file
+    sync_client: str | None = None
 
 
 def kind_of(name: str) -> str | None:
-    """The record kind for a file name, or None when the scanner has no use for it."""
+    """The record kind for a file name, or None when the scanner has no use for it.
+
+    Spreadsheets, text tables and databases by extension; then what matters
+    to shadow IT (executables, scripts, shortcuts, P2P artefacts) from the
+    catalogue (scanners/data/shadow_it.toml).
+    """
     _, dot, ext = name.rpartition(".")
-    if not dot:
-        return None
-    return KIND_BY_EXTENSION.get(ext.lower())
+    kind = KIND_BY_EXTENSION.get(ext.lower()) if dot else None
+    return kind or shadow_kind(name)
 
 
 def is_office_lock_file(name: str) -> bool:
@@ -84,9 +92,9 @@ def walk_root(root: str, exclude: Iterable[str] = (),
         if cand:
             yield cand
         return
-    stack = [("", top)]
+    stack: list[tuple[str, str, str | None]] = [("", top, None)]
     while stack:
-        rel_dir, abs_dir = stack.pop()
+        rel_dir, abs_dir, sync_client = stack.pop()
         if on_dir:
             on_dir(rel_dir)
         try:
@@ -96,13 +104,15 @@ def walk_root(root: str, exclude: Iterable[str] = (),
             if on_error:
                 on_error(rel_dir or ".", exc)
             continue
+        if sync_client is None:
+            sync_client = sync_client_of_folder(os.path.basename(abs_dir), {e.name for e in entries})
         subdirs = []
         for entry in entries:
             rel = _nfc(f"{rel_dir}/{entry.name}" if rel_dir else entry.name)
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if not is_snapshot_dir(entry.name) and not is_excluded(rel, exclude):
-                        subdirs.append((rel, entry.path))
+                        subdirs.append((rel, entry.path, sync_client))
                     continue
             except OSError as exc:
                 if on_error:
@@ -110,25 +120,28 @@ def walk_root(root: str, exclude: Iterable[str] = (),
                 continue
             if is_office_lock_file(entry.name) or is_excluded(rel, exclude):
                 continue
-            cand = _candidate(root, rel, entry.path, entry.name, entry)
+            cand = _candidate(root, rel, entry.path, entry.name, entry, sync_client)
             if cand:
                 yield cand
         stack.extend(reversed(subdirs))
 
 
 def _candidate(root: str, rel: str, abspath: str, name: str,
-               entry: os.DirEntry | None = None) -> Candidate | None:
+               entry: os.DirEntry | None = None, sync_client: str | None = None) -> Candidate | None:
+    """A candidate for a file the scanner inspects; in a cloud-sync folder every file is one."""
     kind = kind_of(name)
     if kind is None:
-        return None
+        if sync_client is None:
+            return None
+        kind = "other"
     try:
         st = entry.stat(follow_symlinks=True) if entry else os.stat(abspath)
     except OSError:
         return None
     if not stat.S_ISREG(st.st_mode):
         return None
-    return Candidate(root=root, path=rel, abspath=abspath, kind=kind,
-                     size=st.st_size, mtime=st.st_mtime, inode=st.st_ino)
+    return Candidate(root=root, path=rel, abspath=abspath, kind=kind, size=st.st_size,
+                     mtime=st.st_mtime, inode=st.st_ino, sync_client=sync_client)
 
 
 def walk_roots(roots: Iterable[str], exclude: Iterable[str] = (),
