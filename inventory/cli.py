@@ -19,14 +19,14 @@ def main() -> None:
     """Personal-data asset inventory and shadow-IT registry."""
 
 
-def run_scan(roots, fmt, output, workers, timeout, exclude, progress, lang) -> int:
+def run_scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps=True) -> int:
     """Scan roots, write records or the summary; return the number of records."""
     bar = Progress(enabled=progress)
     records = []
     out = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
     try:
         for record in scan_roots(roots, workers=workers, timeout=timeout, exclude=exclude,
-                                 on_candidate=bar.candidate, on_done=bar.record):
+                                 on_candidate=bar.candidate, on_done=bar.record, apps=apps):
             if fmt == "jsonl":
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
@@ -57,7 +57,9 @@ def run_scan(roots, fmt, output, workers, timeout, exclude, progress, lang) -> i
               help="Progress line on standard error (default: when it is a terminal).")
 @click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True,
               help="Language of the table summary.")
-def scan(roots, fmt, output, workers, timeout, exclude, progress, lang):
+@click.option("--apps/--no-apps", default=True, show_default=True,
+              help="Also recognise business apps and shadow IT (--no-apps: personal data only).")
+def scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps):
     """Scan folders (mounted file shares) or files for personal data.
 
     \b
@@ -67,7 +69,7 @@ def scan(roots, fmt, output, workers, timeout, exclude, progress, lang):
     if fmt is None:
         fmt = "table" if (output is None and sys.stdout.isatty()) else "jsonl"
     run_scan(roots, fmt, output, default_workers() if workers is None else workers,
-             timeout, exclude, progress, lang)
+             timeout, exclude, progress, lang, apps)
 
 
 @main.command()

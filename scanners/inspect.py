@@ -91,8 +91,8 @@ ACCESS_KINDS = frozenset({"mdb", "accdb"})
 SHADOW_KINDS = frozenset({"executable", "script", "shortcut"})
 
 
-def inspect_file(cand: Candidate) -> dict:
-    """The scan record of one candidate file."""
+def inspect_file(cand: Candidate, apps: bool = True) -> dict:
+    """The scan record of one candidate file (``apps=False``: personal data only)."""
     rec = base_record(cand)
     if cand.sync_client:
         rec["risks"].append(cloud_sync_risk(cand.sync_client))
@@ -109,7 +109,7 @@ def inspect_file(cand: Candidate) -> dict:
         guarded(rec, "shadow-IT check", add_shadow_risks, cand, rec)
         return rec
     document = read_document(cand, rec)
-    if rec["status"] in ("ok", "encrypted"):
+    if apps and rec["status"] in ("ok", "encrypted"):
         guarded(rec, "app detector", add_app_facts, cand, document, rec)
     if document is not None:
         guarded(rec, "detector", analyse, document, rec)

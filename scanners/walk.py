@@ -44,6 +44,12 @@ class Candidate:
     sync_client: str | None = None
 
 
+def data_kind_of(name: str) -> str | None:
+    """The record kind of a spreadsheet, text table or database, by extension."""
+    _, dot, ext = name.rpartition(".")
+    return KIND_BY_EXTENSION.get(ext.lower()) if dot else None
+
+
 def kind_of(name: str) -> str | None:
     """The record kind for a file name, or None when the scanner has no use for it.
 
@@ -51,9 +57,7 @@ def kind_of(name: str) -> str | None:
     to shadow IT (executables, scripts, shortcuts, P2P artefacts) from the
     catalogue (scanners/data/shadow_it.toml).
     """
-    _, dot, ext = name.rpartition(".")
-    kind = KIND_BY_EXTENSION.get(ext.lower()) if dot else None
-    return kind or shadow_kind(name)
+    return data_kind_of(name) or shadow_kind(name)
 
 
 def is_office_lock_file(name: str) -> bool:
@@ -78,17 +82,20 @@ def _nfc(text: str) -> str:
 
 def walk_root(root: str, exclude: Iterable[str] = (),
               on_error: Callable[[str, OSError], None] | None = None,
-              on_dir: Callable[[str], None] | None = None) -> Iterator[Candidate]:
+              on_dir: Callable[[str], None] | None = None,
+              data_only: bool = False) -> Iterator[Candidate]:
     """Yield candidates under one root (a folder or a single file), depth first, sorted by name.
 
     Symbolic links to folders are not followed (loops, and links out of the share).
     Folders that cannot be listed are reported through ``on_error`` and skipped.
+    ``data_only`` keeps spreadsheets, text tables and databases only (no
+    shadow-IT kinds, no cloud-sync folders).
     """
     exclude = tuple(exclude)
     top = os.path.abspath(root)
     if os.path.isfile(top):
         name = os.path.basename(top)
-        cand = _candidate(root, _nfc(name), top, name)
+        cand = _candidate(root, _nfc(name), top, name, data_only=data_only)
         if cand:
             yield cand
         return
@@ -104,7 +111,7 @@ def walk_root(root: str, exclude: Iterable[str] = (),
             if on_error:
                 on_error(rel_dir or ".", exc)
             continue
-        if sync_client is None:
+        if sync_client is None and not data_only:
             sync_client = sync_client_of_folder(os.path.basename(abs_dir), {e.name for e in entries})
         subdirs = []
         for entry in entries:
@@ -120,16 +127,17 @@ def walk_root(root: str, exclude: Iterable[str] = (),
                 continue
             if is_office_lock_file(entry.name) or is_excluded(rel, exclude):
                 continue
-            cand = _candidate(root, rel, entry.path, entry.name, entry, sync_client)
+            cand = _candidate(root, rel, entry.path, entry.name, entry, sync_client, data_only)
             if cand:
                 yield cand
         stack.extend(reversed(subdirs))
 
 
 def _candidate(root: str, rel: str, abspath: str, name: str,
-               entry: os.DirEntry | None = None, sync_client: str | None = None) -> Candidate | None:
+               entry: os.DirEntry | None = None, sync_client: str | None = None,
+               data_only: bool = False) -> Candidate | None:
     """A candidate for a file the scanner inspects; in a cloud-sync folder every file is one."""
-    kind = kind_of(name)
+    kind = data_kind_of(name) if data_only else kind_of(name)
     if kind is None:
         if sync_client is None:
             return None
@@ -145,10 +153,11 @@ def _candidate(root: str, rel: str, abspath: str, name: str,
 
 
 def walk_roots(roots: Iterable[str], exclude: Iterable[str] = (),
-               on_dir: Callable[[str], None] | None = None) -> Iterator[Candidate]:
+               on_dir: Callable[[str], None] | None = None,
+               data_only: bool = False) -> Iterator[Candidate]:
     """Candidates under every root in turn; unreadable folders are reported on stderr."""
     def warn(where: str, exc: OSError) -> None:
         print(f"warning: cannot list {where}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
 
     for root in roots:
-        yield from walk_root(root, exclude, on_error=warn, on_dir=on_dir)
+        yield from walk_root(root, exclude, on_error=warn, on_dir=on_dir, data_only=data_only)
