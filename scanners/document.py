@@ -76,6 +76,10 @@ class Document:
     #: "reports", "macros", "modules", "queries", "tables", "linked_tables");
     #: None when the format has none or they could not be read
     objects: dict[str, int] | None = None
+    #: Access: the VBA project's streams from MSysAccessStorage (in memory only),
+    #: None when the database has no code objects or the project was not read;
+    #: ``objects`` may also hold "autoexec_macros" (a macro named AutoExec)
+    vba_project: dict[str, bytes] | None = None
     #: external sources the file links to (Access linked tables, ODBC), each
     #: {"name": object name, "connect": connect string, "database": path};
     #: in memory only: connect strings may hold passwords, redact before output

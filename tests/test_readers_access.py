@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import shutil
 import struct
 import time
@@ -237,11 +236,107 @@ def test_access_parser_logs_nothing(tmp_path, caplog):
 
 
 @pytest.mark.parametrize("ddl, expected", [
-    ("CREATE TABLE [T]\n (\n\t[ID]\t\t\tLong Integer, \n\t[Name]\t\t\tText (50), \n"
-     "\t[Born]\t\t\tDateTime, \n\t[N]\t\t\tNumeric (18, 2), \n\t[X]\t\t\tUnknown_0014\n);\n",
+    (("CREATE TABLE [T]\n (\n\t[ID]\t\t\tLong Integer, \n\t[Name]\t\t\tText (50), \n"
+      "\t[Born]\t\t\tDateTime, \n\t[N]\t\t\tNumeric (18, 2), \n\t[X]\t\t\tUnknown_0014\n);\n"),
      {"T": ["integer", "text", "date", "numeric", "date"]}),
     ("CREATE TABLE [氏名 一覧]\n (\n\t[氏名]\t\t\tText (255) NOT NULL,\n\t[備考]\t\t\tMemo/Hyperlink (255)\n);\n",
      {"氏名 一覧": ["text", "text"]}),
 ])
 def test_schema_types(ddl, expected):
     assert access._schema_types(ddl) == expected
+
+
+# --- objects and links from MSysObjects, VBA project from MSysAccessStorage -------------
+
+def _counts(forms, reports, macros, modules, queries, tables, linked_tables, autoexec_macros) -> dict[str, int]:
+    return {"forms": forms, "reports": reports, "macros": macros, "modules": modules, "queries": queries,
+            "tables": tables, "linked_tables": linked_tables, "autoexec_macros": autoexec_macros}
+
+
+# counts checked by hand with ``mdb-export -b strip FILE MSysObjects`` (objects named "~" are
+# Access's own ~sq_ queries and ~TMPCLP leftovers and are not counted, see access_catalog)
+VERIFIED_OBJECTS = [
+    ("mdbtools+mdbtestdata/data/nwind.mdb",
+     _counts(21, 13, 7, 3, 22, 9, 0, 0)),
+    ("joyfullservice+msaccess-vcs-addin/Testing/Testing.accdb",
+     _counts(1, 2, 1, 3, 1, 4, 2, 1)),
+    ("jahlborn+jackcess/src/test/data/V2007/odbcLinkerTestV2007.accdb",
+     _counts(0, 0, 0, 0, 0, 1, 1, 0)),
+    ("solondon+MSAccess2010InsideOutSampleCode/Chapter12_DatabaseFiles/Chapter12_MDB_Files_unzipped/Sample_fe.mdb",
+     _counts(30, 14, 6, 5, 19, 4, 10, 0)),
+    ("jahlborn+jackcess/src/test/data/V1997/queryTestV1997.mdb",
+     _counts(0, 0, 0, 0, 9, 3, 0, 0)),
+    ("andipaetzold+mdb-reader/test/data/V2016/empty.accdb",
+     _counts(0, 0, 0, 0, 0, 0, 0, 0)),
+]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("route", ["access-parser", "mdbtools"])
+@pytest.mark.parametrize("relative, expected", VERIFIED_OBJECTS, ids=[v[0].split("/")[-1] for v in VERIFIED_OBJECTS])
+def test_objects_from_msysobjects(monkeypatch, route, relative, expected):
+    if route == "mdbtools":
+        if not HAVE_MDBTOOLS:
+            pytest.skip("mdbtools not installed")
+        monkeypatch.setattr(access, "PARSER_PREFERRED_MAX_BYTES", 0)
+    document = read_access(str(corpus_file(relative)), "mdb")
+    assert document.objects == expected
+    assert len(document.links) == expected["linked_tables"]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("relative, names, databases", [
+    ("jahlborn+jackcess/src/test/data/V2007/linkerTestV2007.accdb", ["Table2"], ["linkeeTest.accdb"]),
+    ("joyfullservice+msaccess-vcs-addin/Testing/Testing.accdb", ["tblLinkedAccess", "tblLinkedCSV"],
+     ["Testing.accdb", "Testing"]),
+])
+def test_links_carry_name_connect_and_database(relative, names, databases):
+    document = read_access(str(corpus_file(relative)), "accdb")
+    links = sorted(document.links, key=lambda link: link["name"])
+    assert [link["name"] for link in links] == names
+    assert [link["database"].replace("\\", "/").rstrip("/").split("/")[-1] for link in links] == databases
+    assert all(set(link) == {"name", "connect", "database"} for link in links)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("relative, streams", [
+    ("joyfullservice+msaccess-vcs-addin/Testing/Testing.accdb", 15),
+    ("solondon+MSAccess2010InsideOutSampleCode/Chapter12_DatabaseFiles/Chapter12_MDB_Files_unzipped/Sample_fe.mdb", 66),
+    ("mdbtools+mdbtestdata/data/nwind.mdb", None),        # Access 97: VBA lives in MSysModules2, not read
+    ("andipaetzold+mdb-reader/test/data/V2010/test.accdb", None),   # no forms, reports or modules: not looked for
+])
+def test_vba_project_streams_same_on_both_routes(monkeypatch, relative, streams):
+    path = str(corpus_file(relative))
+    first = read_access(path, "accdb").vba_project
+    assert (None if first is None else len(first)) == streams
+    if first is not None:
+        assert {"PROJECT", "VBA/dir"} <= first.keys()
+    if HAVE_MDBTOOLS:
+        monkeypatch.setattr(access, "PARSER_PREFERRED_MAX_BYTES", 0)
+        assert read_access(path, "accdb").vba_project == first
+
+
+@pytest.mark.corpus
+def test_file_is_parsed_once_per_read(monkeypatch):
+    opened = []
+    real = access._open_parser
+    monkeypatch.setattr(access, "_open_parser", lambda *a: opened.append(1) or real(*a))
+    document = read_access(str(corpus_file("joyfullservice+msaccess-vcs-addin/Testing/Testing.accdb")), "accdb")
+    assert opened == [1] and document.objects and document.vba_project
+
+
+@pytest.mark.corpus
+@needs_mdbtools
+def test_unreadable_msysobjects_leaves_objects_none(monkeypatch):
+    run = access._run_mdbtools
+
+    def failing_catalog(args, header):
+        if args[-1] in ("MSysObjects", "MSysAccessStorage"):
+            raise ReadError("mdb-export failed")
+        return run(args, header)
+
+    monkeypatch.setattr(access, "PARSER_PREFERRED_MAX_BYTES", 0)
+    monkeypatch.setattr(access, "_run_mdbtools", failing_catalog)
+    document = read_access(str(corpus_file("mdbtools+mdbtestdata/data/nwind.mdb")), "mdb")
+    assert document.objects is None and document.links == [] and document.vba_project is None
+    assert len(document.tables) == 9 and "MSysObjects unreadable" in document.notes

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class AppFacts:
-    is_app: bool = False
+    is_app: bool | None = False      # None: could not tell (objects not read)
     kind: str | None = None          # "excel-vba" | "access" | None
     modules: int = 0                 # VBA standard + class modules (Excel), modules (Access)
     forms: int = 0                   # user forms (Excel), forms (Access)
@@ -30,8 +30,10 @@ class AppFacts:
     risks: list[dict] = field(default_factory=list)
 
     def to_record(self) -> dict:
+        # the spec's is_app is a boolean: "could not tell" (is_app None) is written
+        # as false, with ``vba`` saying what was not read
         return {
-            "is_app": self.is_app, "kind": self.kind, "modules": self.modules, "forms": self.forms,
+            "is_app": bool(self.is_app), "kind": self.kind, "modules": self.modules, "forms": self.forms,
             "queries": self.queries, "macros": self.macros, "code_lines": self.code_lines,
             "auto_exec": self.auto_exec, "procedures": self.procedures, "reports": self.reports,
             "formulas": self.formulas, "external_links": self.external_links,

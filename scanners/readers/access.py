@@ -7,11 +7,21 @@ table definition; where access-parser fails, or the file is too large for
 it (it loads the whole file), the mdbtools command-line tools are used when
 installed.  Linked tables hold no local data and are only counted.
 
+The same pass fills ``Document.objects`` and ``Document.links`` from
+``MSysObjects`` (see :mod:`.access_catalog`) and, when the database has
+forms, reports or modules, keeps the streams of the VBA project Access 2007+
+stores in ``MSysAccessStorage`` (``Document.vba_project``), so that
+app facts never open the file a second time.  ``objects`` stays None when
+``MSysObjects`` could not be read; ``vba_project`` stays None when the VBA
+storage could not be read or the format keeps it elsewhere (Access 97's
+MSysModules2, Access 2000-2003's MSysAccessObjects).
+
 access-parser logs raw page bytes on parse errors, so its loggers are
 silenced here: no cell value may reach a log.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -27,6 +37,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..document import SAMPLE_ROWS, Cell, Document, EncryptedError, ReadError, Table
+from .access_catalog import (
+    catalog_facts,
+    has_code_objects,
+    is_user_table,
+    vba_project_streams,
+)
 
 for _name in ("access_parser", "access_parser.access_parser", "access_parser.utils",
               "access_parser.parsing_primitives"):
@@ -41,12 +57,13 @@ PARSER_PREFERRED_MAX_BYTES = 64 * 2**20
 PARSER_HARD_MAX_BYTES = 256 * 2**20
 #: seconds allowed to each mdbtools command
 MDBTOOLS_TIMEOUT = 60
+#: a VBA storage larger than this is left unread (a large app holds a few MiB)
+MAX_VBA_STORAGE_BYTES = 64 * 2**20
 
 _HEADER_RC4_KEY = struct.pack("<I", 0x6B39DAC7)
 _ENGINES = (b"Standard Jet DB", b"Standard ACE DB")
-_MSYS_SYSTEM_FLAGS = 0x80000002
 _MSYS_HIDDEN_FLAG = 0x8
-_LOCAL_TABLE, _LINKED_TABLE_TYPES = 1, (4, 6)
+_CATALOG_COLUMNS = ("Name", "Type", "Flags", "Connect", "Database")
 
 #: access-parser column type codes -> Table.column_types names
 _PARSER_TYPES = {
@@ -190,30 +207,15 @@ def _open_parser(path: str, header: JetHeader):
 
 def _read_with_parser(path: str, kind: str, header: JetHeader, have_mdbtools: bool) -> Document:
     parser = _open_parser(path, header)
-    try:
-        catalog = parser.get_table("MSysObjects")
-        objects = _sample_rows(catalog, None)
-        expected = catalog.table_header.number_of_rows
-    except Exception:  # noqa: BLE001
-        raise ReadError("access-parser cannot read MSysObjects") from None
-    if len(objects[1]) < expected:
-        raise ReadError("catalog incomplete (truncated database?)")
-    names = {n: i for i, n in enumerate(objects[0])}
-    if not {"Name", "Type", "Flags"} <= names.keys():
-        raise ReadError("access-parser cannot read MSysObjects")
-    document, linked, failed = Document(kind=kind), 0, []
-    codec = header.text_codec if header.version == 0 else None
-    for row in objects[1]:
-        raw_name, obj_type = row[names["Name"]], row[names["Type"]]
-        name = _jet3_text(raw_name, codec)
-        flags = (row[names["Flags"]] or 0) & 0xFFFFFFFF
-        if obj_type in _LINKED_TABLE_TYPES:
-            linked += 1
-        if obj_type != _LOCAL_TABLE or not isinstance(name, str) or name.startswith("MSys") \
-                or flags & _MSYS_SYSTEM_FLAGS:
+    catalog = _parser_catalog(parser, header)
+    document, failed = Document(kind=kind), []
+    document.objects, document.links = catalog_facts(catalog)
+    for row in catalog:
+        name, flags = row["Name"], (row["Flags"] or 0) & 0xFFFFFFFF
+        if not is_user_table(name, row["Type"], flags):
             continue
         try:
-            table = _parser_table(parser, raw_name, header)
+            table = _parser_table(parser, row["raw_name"], header)
             table.name = name
         except Exception:  # noqa: BLE001
             failed.append(name)
@@ -221,15 +223,60 @@ def _read_with_parser(path: str, kind: str, header: JetHeader, have_mdbtools: bo
         if flags & _MSYS_HIDDEN_FLAG:
             table.visibility = "hidden"
         document.tables.append(table)
-    if linked:
-        document.notes.append(f"linked tables (no local data): {linked}")
+    _note_linked(document)
     if failed and have_mdbtools:
         document.tables.extend(_mdbtools_tables(path, header, failed, document.notes))
     elif failed:
         document.notes.append(f"tables unreadable: {len(failed)}")
         if not document.tables:
             raise ReadError("no table readable")
+    if has_code_objects(document.objects):
+        document.vba_project = _parser_vba_project(parser, document.notes)
     return document
+
+
+def _parser_catalog(parser, header: JetHeader) -> list[dict]:
+    """MSysObjects rows as dicts (text decoded; ``raw_name`` as access-parser knows the table)."""
+    try:
+        catalog = parser.get_table("MSysObjects")
+        columns, rows = _sample_rows(catalog, None)
+        expected = catalog.table_header.number_of_rows
+    except Exception:  # noqa: BLE001
+        raise ReadError("access-parser cannot read MSysObjects") from None
+    if len(rows) < expected:
+        raise ReadError("catalog incomplete (truncated database?)")
+    if not {"Name", "Type", "Flags"} <= set(columns):
+        raise ReadError("access-parser cannot read MSysObjects")
+    codec = header.text_codec if header.version == 0 else None
+    index = {c: columns.index(c) for c in _CATALOG_COLUMNS if c in columns}
+    out = []
+    for row in rows:
+        entry = {c: _jet3_text(row[i], codec) for c, i in index.items()}
+        entry["raw_name"] = row[index["Name"]]
+        out.append(entry)
+    return out
+
+
+def _parser_vba_project(parser, notes: list[str]) -> dict[str, bytes] | None:
+    """The VBA project's streams from MSysAccessStorage (Access 2007+); None when not there or unreadable."""
+    if "MSysAccessStorage" not in parser.catalog:
+        return None
+    try:
+        columns, rows = _sample_rows(parser.get_table("MSysAccessStorage"), None)
+    except Exception:  # noqa: BLE001
+        notes.append("VBA storage unreadable")
+        return None
+    streams = vba_project_streams(dict(zip(columns, row)) for row in rows)
+    if sum(len(data) for data in streams.values()) > MAX_VBA_STORAGE_BYTES:
+        notes.append("VBA storage too large; not read")
+        return None
+    return streams
+
+
+def _note_linked(document: Document) -> None:
+    linked = (document.objects or {}).get("linked_tables", 0)
+    if linked:
+        document.notes.append(f"linked tables (no local data): {linked}")
 
 
 def _parser_table(parser, name: str, header: JetHeader) -> Table:
@@ -304,7 +351,59 @@ def _read_with_mdbtools(path: str, kind: str, header: JetHeader, notes: list[str
     document.tables = _mdbtools_tables(path, header, names, document.notes)
     if names and not document.tables:
         raise ReadError("no table readable")
+    document.objects, document.links = _mdbtools_catalog(path, header, document.notes)
+    _note_linked(document)
+    if has_code_objects(document.objects):
+        document.vba_project = _mdbtools_vba_project(path, header, document.notes)
     return document
+
+
+def _mdbtools_catalog(path: str, header: JetHeader, notes: list[str]) -> tuple[dict[str, int] | None, list[dict]]:
+    """Object counts and linked tables from ``mdb-export MSysObjects``; (None, []) when unreadable."""
+    try:
+        text = _run_mdbtools(["mdb-export", "-b", "strip", path, "MSysObjects"], header)
+        with _csv_field_limit(len(text)):
+            rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except (ReadError, csv.Error):
+        notes.append("MSysObjects unreadable")
+        return None, []
+    if not rows or not {"Name", "Type", "Flags"} <= rows[0].keys():
+        notes.append("MSysObjects unreadable")
+        return None, []
+    return catalog_facts(rows)
+
+
+def _mdbtools_vba_project(path: str, header: JetHeader, notes: list[str]) -> dict[str, bytes] | None:
+    """The VBA project's streams from ``mdb-export -b hex MSysAccessStorage``; None when not there or unreadable."""
+    try:
+        system_tables = _run_mdbtools(["mdb-tables", "-S", "-1", path], header).splitlines()
+    except ReadError:
+        system_tables = []
+    if "MSysAccessStorage" not in system_tables:
+        return None
+    try:
+        text = _run_mdbtools(["mdb-export", "-b", "hex", path, "MSysAccessStorage"], header)
+        if len(text) > 2 * MAX_VBA_STORAGE_BYTES:
+            notes.append("VBA storage too large; not read")
+            return None
+        with _csv_field_limit(len(text)):
+            rows = [dict(row, Lv=bytes.fromhex(row.get("Lv") or ""))
+                    for row in csv.DictReader(io.StringIO(text, newline=""))]
+    except (ReadError, csv.Error, ValueError, TypeError):
+        notes.append("VBA storage unreadable")
+        return None
+    return vba_project_streams(rows)
+
+
+@contextlib.contextmanager
+def _csv_field_limit(size: int):
+    """Let the csv module read fields as long as ``size`` characters (hex blobs), then restore it."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _mdbtools_tables(path: str, header: JetHeader, names: list[str], notes: list[str]) -> list[Table]:
