@@ -1,0 +1,414 @@
+"""Ingest scan records into the registry: idempotent, in batches, keeping human decisions.
+
+A run is ``begin_run`` → ``ingest_records`` (any number of times, any batch
+size) → ``finish_run``.  While records come in:
+
+- a record at a known path updates that asset: *unchanged* (same facts: only
+  ``last_seen`` moves), *changed* (other content), *returned* (it was removed);
+- a record at a new path whose content an asset has that this run has not
+  seen (yet) is kept as a :class:`~inventory.models.PendingRecord`;
+- any other record is a *new* asset.
+
+``finish_run`` then decides the pending records (a *move*: the unseen asset
+takes the new path, keeping its id and every decision; otherwise a new
+asset, a copy), marks assets under the run's roots it did not see as
+*removed* (complete runs only), and links byte-identical copies.
+
+Scan facts and findings are rewritten from records; triage fields,
+dismissals and a department set by hand are never touched.  Nothing is
+committed here: callers commit (``RegistryWriter`` once per batch).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from itertools import islice
+
+from sqlalchemy import (ARRAY, JSON, any_, bindparam, case, delete, func, insert, literal, select, text,
+                        update)
+
+from .ingest_rows import (RecordError, asset_values, check_record, clean_record, finding_rows,
+                          normalise_path, normalise_root, path_key)
+from .ingest_shares import ShareIndex
+from .models import (Asset, AssetCategory, AssetChange, AssetStatus, Finding, PendingRecord,
+                     ScanRun, Share, User, utcnow)
+
+BATCH_SIZE = 1000
+ASSET = Asset.__table__
+FINDING = Finding.__table__
+_FACT_COLUMNS = ("kind", "size", "mtime", "sha256", "status", "error", "notes", "facts_digest",
+                 "personal_present", "categories", "sensitive", "my_number", "records", "is_app",
+                 "app_kind", "modules", "forms", "reports", "queries", "macros", "procedures",
+                 "code_lines", "formulas", "external_links", "connections", "auto_exec", "vba",
+                 "complexity", "risk_count")
+_FINDING_COLUMNS = ("kind", "sheet", "column", "header", "category", "confidence", "hidden",
+                    "evidence", "code", "detail")
+
+
+def begin_run(session, roots: Iterable[str] = (), share: Share | None = None, source: str = "cli",
+              user: User | None = None) -> ScanRun:
+    """Start a scan run over ``roots`` (more are added as records name them); flushed, not committed."""
+    run = ScanRun(share_id=share.id if share else None, source=source,
+                  roots=sorted({normalise_root(r) for r in roots}),
+                  started_by_id=user.id if user else None)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def ingest_records(session, records: Iterable[dict], scan_run: ScanRun,
+                   batch_size: int = BATCH_SIZE) -> int:
+    """Write ``records`` into the registry as part of ``scan_run``; return how many were ingested.
+
+    Records that are not scan records are counted in ``scan_run.rejected`` and skipped.
+    """
+    shares = ShareIndex.load(session)
+    done = 0
+    records = iter(records)
+    while chunk := list(islice(records, batch_size)):
+        done += _ingest_batch(session, chunk, scan_run, shares)
+    return done
+
+
+def _ingest_batch(session, chunk: list[dict], run: ScanRun, shares: ShareIndex) -> int:
+    rows = []
+    for record in chunk:
+        try:
+            check_record(record)
+        except RecordError:
+            run.rejected += 1
+            continue
+        rows.append(_prepare(record, run, shares))
+    rows = _first_per_path(rows)
+    if not rows:
+        return 0
+    _note_roots(run, rows)
+    now = utcnow()
+    existing = _assets_at_paths(session, rows)
+    touched, refreshed, fresh = [], [], []
+    for row in rows:
+        old = existing.get((row["values"]["root"], row["values"]["path"]))
+        if old is None:
+            fresh.append(row)
+        elif old.facts_digest == row["values"]["facts_digest"] and old.status != AssetStatus.removed:
+            touched.append((old, row))
+        else:
+            refreshed.append((old, row))
+    _touch(session, touched, run, now)
+    _refresh(session, refreshed, run, now)
+    pending, fresh = _hold_possible_moves(session, fresh, run, shares)
+    _insert_new(session, fresh, run, now)
+    if pending:
+        session.execute(insert(PendingRecord.__table__),
+                        [{"run_id": run.id, "sha256": r["values"]["sha256"], "record": r["record"]}
+                         for r in pending])
+    run.records += len(rows)
+    run.errors += sum(r["values"]["status"] in ("error", "encrypted") for r in rows)
+    session.add(run)
+    session.flush()
+    return len(rows)
+
+
+def _prepare(record: dict, run: ScanRun, shares: ShareIndex) -> dict:
+    """A record's location and digest: all an unchanged file needs (see :func:`_complete`)."""
+    record, digest = clean_record(record)
+    origin = normalise_root(record["root"])
+    share_id, root, path = shares.locate(origin, normalise_path(record["path"]), run.share_id)
+    path = path[:2000]
+    folder, _, name = path.rpartition("/")
+    values = {"root": root[:1000], "path": path, "name": name[:400], "folder": folder,
+              "share_id": share_id, "path_key": path_key(root[:1000], path),
+              "facts_digest": digest, "status": record["status"],
+              "sha256": record["sha256"].lower() if record.get("sha256") else None}
+    return {"values": values, "record": dict(record, root=values["root"], path=path),
+            "origin_root": origin, "department_id": shares.department(share_id, path)}
+
+
+def _complete(row: dict) -> dict:
+    """Add the scan facts and findings to a prepared row that will be written."""
+    if "findings" not in row:
+        row["values"].update(asset_values(row["record"]))
+        row["findings"] = finding_rows(row["record"])
+    return row
+
+
+def _first_per_path(rows: list[dict]) -> list[dict]:
+    """Drop records for a path already given earlier in the batch."""
+    seen, out = set(), []
+    for row in rows:
+        key = (row["values"]["root"], row["values"]["path"])
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
+def _note_roots(run: ScanRun, rows: list[dict]) -> None:
+    """Add the roots the records came from to the run's roots."""
+    seen = {r["origin_root"] for r in rows}
+    if not seen <= set(run.roots):
+        run.roots = sorted(set(run.roots) | seen)
+
+
+def _assets_at_paths(session, rows: list[dict]) -> dict:
+    """Existing assets at the rows' locations, by (root, path)."""
+    keys = [row["values"]["path_key"] for row in rows]
+    stmt = select(ASSET.c.id, ASSET.c.root, ASSET.c.path, ASSET.c.sha256, ASSET.c.status,
+                  ASSET.c.facts_digest, ASSET.c.department_id, ASSET.c.department_manual
+                  ).where(one_of(session, ASSET.c.path_key, keys))
+    return {(r.root, r.path): r for r in session.execute(stmt)}
+
+
+def one_of(session, column, values: list):
+    """``column IN values``: one array parameter on PostgreSQL (``= ANY``), a list elsewhere."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(list(values), ARRAY(column.type)))
+    return column.in_(values)
+
+
+def _touch(session, touched: list, run: ScanRun, now) -> None:
+    """Unchanged assets: move ``last_seen``; re-apply the share mapping if it changed."""
+    if not touched:
+        return
+    ids = [old.id for old, _ in touched]
+    for start in range(0, len(ids), 5000):
+        session.execute(update(ASSET).where(one_of(session, ASSET.c.id, ids[start:start + 5000]))
+                        .values(last_seen_run_id=run.id, last_seen_at=now))
+    moved_department = [{"_id": old.id, "_dept": row["department_id"]} for old, row in touched
+                        if not old.department_manual and old.department_id != row["department_id"]]
+    if moved_department:
+        session.execute(update(ASSET).where(ASSET.c.id == bindparam("_id"))
+                        .values(department_id=bindparam("_dept")), moved_department)
+    run.unchanged += len(touched)
+
+
+def _refresh(session, pairs: list, run: ScanRun, now, moved_from: dict | None = None) -> None:
+    """Rewrite the scan facts and findings of existing assets from their new records.
+
+    ``pairs`` are (old asset row, prepared row); ``moved_from`` maps asset ids that
+    take a new path (moves) to their old path.
+    """
+    if not pairs:
+        return
+    for _, row in pairs:
+        _complete(row)
+    moved_from = moved_from or {}
+    params, changes = [], []
+    for old, row in pairs:
+        values = row["values"]
+        param = {"_" + k: values[k] for k in _FACT_COLUMNS}
+        param.update(_id=old.id, _root=values["root"], _path=values["path"], _name=values["name"],
+                     _path_key=values["path_key"],
+                     _folder=values["folder"], _share_id=values["share_id"],
+                     _dept=row["department_id"], _start="discovered" if values["is_app"] else None)
+        params.append(param)
+        change = _change_kind(old, values, old.id in moved_from)
+        if change:
+            changes.append({"run_id": run.id, "asset_id": old.id, "change": change,
+                            "old_path": moved_from.get(old.id), "old_sha256": old.sha256})
+        counter = {"returned": "new", None: "unchanged"}.get(change, change)
+        setattr(run, counter, getattr(run, counter) + 1)
+    stmt = update(ASSET).where(ASSET.c.id == bindparam("_id")).values(
+        **{k: bindparam("_" + k) for k in _FACT_COLUMNS},
+        root=bindparam("_root"), path=bindparam("_path"), name=bindparam("_name"),
+        path_key=bindparam("_path_key"),
+        folder=bindparam("_folder"), share_id=bindparam("_share_id"),
+        department_id=case((ASSET.c.department_manual, ASSET.c.department_id),
+                           else_=bindparam("_dept")),
+        lifecycle=func.coalesce(ASSET.c.lifecycle, bindparam("_start")),
+        last_seen_run_id=run.id, last_seen_at=now, removed_at=None)
+    session.execute(stmt, params)
+    if changes:
+        session.execute(insert(AssetChange.__table__), changes)
+    _replace_findings(session, [(old.id, row) for old, row in pairs])
+    _replace_categories(session, [(old.id, row) for old, row in pairs])
+
+
+def _change_kind(old, values: dict, moved: bool) -> str | None:
+    if old.status == AssetStatus.removed:
+        return "returned" if not moved else "moved"
+    if moved:
+        return "moved"
+    return "changed" if old.sha256 != values["sha256"] else None
+
+
+def _hold_possible_moves(session, fresh: list[dict], run: ScanRun,
+                         shares: ShareIndex) -> tuple[list, list]:
+    """Split records at new paths into (pending: an unseen or removed asset has their content, new)."""
+    from .ingest_finish import move_candidates
+
+    hashes = {r["values"]["sha256"] for r in fresh if r["values"]["sha256"]}
+    candidates = move_candidates(session, hashes, run, shares.scopes(run.roots, run.share_id))
+    pending = [r for r in fresh if r["values"]["sha256"] in candidates]
+    return pending, [r for r in fresh if r["values"]["sha256"] not in candidates]
+
+
+def _insert_new(session, rows: list[dict], run: ScanRun, now) -> None:
+    if not rows:
+        return
+    params = []
+    for row in map(_complete, rows):
+        values = dict(row["values"], department_id=row["department_id"],
+                      first_seen_run_id=run.id, last_seen_run_id=run.id,
+                      first_seen_at=now, last_seen_at=now,
+                      lifecycle="discovered" if row["values"]["is_app"] else None)
+        params.append(values)
+    ids = _insert_assets(session, params)
+    bulk_insert(session, AssetChange.__table__,
+                [{"run_id": run.id, "asset_id": i, "change": "new"} for i in ids])
+    pairs = list(zip(ids, rows))
+    bulk_insert(session, FINDING,
+                [dict(f, asset_id=i, active=True) for i, row in pairs for f in row["findings"]])
+    _insert_categories(session, pairs)
+    run.new += len(rows)
+
+
+def _insert_assets(session, params: list[dict]) -> list[int]:
+    """Insert asset rows; return their ids in order (PostgreSQL: taken from the sequence first)."""
+    if session.get_bind().dialect.name == "postgresql":
+        ids = list(session.execute(text(
+            "SELECT nextval(pg_get_serial_sequence('asset', 'id')) FROM generate_series(1, :n)"),
+            {"n": len(params)}).scalars())
+        bulk_insert(session, ASSET, [dict(p, id=i) for p, i in zip(params, ids)])
+        return ids
+    stmt = insert(ASSET).returning(ASSET.c.id, sort_by_parameter_order=True)
+    return [r.id for r in session.execute(stmt, params)]
+
+
+def bulk_insert(session, table, rows: list[dict]) -> None:
+    """Insert many rows: COPY on PostgreSQL (with the columns' Python defaults), executemany elsewhere."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    from psycopg.types.json import Jsonb
+
+    defaults = {c.name: c.default.arg for c in table.columns
+                if c.name not in rows[0] and c.default is not None and c.default.is_scalar}
+    names = list(rows[0]) + list(defaults)
+    is_json = [isinstance(table.c[n].type, JSON) for n in names]
+    fixed = list(defaults.values())
+    columns = ", ".join(f'"{n}"' for n in names)
+    cursor = session.connection().connection.driver_connection.cursor()
+    with cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            values = [row[n] for n in names[:len(names) - len(fixed)]] + fixed
+            copy.write_row([Jsonb(v) if j else v for v, j in zip(values, is_json)])
+
+
+def _replace_findings(session, pairs: list[tuple[int, dict]]) -> None:
+    """Bring the findings of existing assets in line with their records, keeping dismissals by key."""
+    ids = [i for i, _ in pairs]
+    current: dict[tuple[int, str], tuple[int, bool]] = {}
+    for start in range(0, len(ids), 5000):
+        stmt = select(FINDING.c.id, FINDING.c.asset_id, FINDING.c.key, FINDING.c.dismissed
+                      ).where(one_of(session, FINDING.c.asset_id, ids[start:start + 5000]))
+        current.update({(r.asset_id, r.key): (r.id, r.dismissed) for r in session.execute(stmt)})
+    inserts, updates, keep = [], [], set()
+    for asset_id, row in pairs:
+        for finding in row["findings"]:
+            hit = current.get((asset_id, finding["key"]))
+            if hit is None:
+                inserts.append(dict(finding, asset_id=asset_id, active=True))
+            else:
+                keep.add(hit[0])
+                updates.append({"_id": hit[0], **{"_" + k: finding[k] for k in _FINDING_COLUMNS}})
+    gone = [(fid, dismissed) for fid, dismissed in current.values() if fid not in keep]
+    if updates:
+        session.execute(update(FINDING).where(FINDING.c.id == bindparam("_id")).values(
+            active=True, **{k: bindparam("_" + k) for k in _FINDING_COLUMNS}), updates)
+    if inserts:
+        session.execute(insert(FINDING), inserts)
+    stale_dismissed = [fid for fid, dismissed in gone if dismissed]
+    stale = [fid for fid, dismissed in gone if not dismissed]
+    if stale_dismissed:
+        session.execute(update(FINDING).where(one_of(session, FINDING.c.id, stale_dismissed))
+                        .values(active=False))
+    if stale:
+        session.execute(delete(FINDING).where(one_of(session, FINDING.c.id, stale)))
+
+
+def _replace_categories(session, pairs: list[tuple[int, dict]]) -> None:
+    ids = [i for i, _ in pairs]
+    categories = AssetCategory.__table__
+    session.execute(delete(categories).where(one_of(session, categories.c.asset_id, ids)))
+    _insert_categories(session, pairs)
+
+
+def _insert_categories(session, pairs: list[tuple[int, dict]]) -> None:
+    bulk_insert(session, AssetCategory.__table__,
+                [{"asset_id": i, "category": c} for i, row in pairs for c in row["values"]["categories"]])
+
+
+def finish_run(session, scan_run: ScanRun, complete: bool = True) -> ScanRun:
+    """Settle moves, removals (``complete`` runs only) and copies; see :mod:`inventory.ingest_finish`."""
+    from .ingest_finish import finish_run as finish
+
+    return finish(session, scan_run, complete=complete)
+
+
+class RegistryWriter:
+    """Write records into the registry while a scan runs: ``add`` each, then ``close``.
+
+    One session of ``session_factory`` is used throughout; a commit follows
+    every ``batch_size`` records, so the registry shows progress.  ``roots``
+    are the scan's roots as given; records naming one get its absolute path
+    as their root, so a share is keyed the same from any working directory.
+    Used as a context manager, an exception closes the run incomplete
+    (status "partial": nothing is marked removed).
+    """
+
+    def __init__(self, session_factory: Callable, roots: Iterable[str] = (),
+                 share: Share | None = None, user: User | None = None, source: str = "cli",
+                 batch_size: int = BATCH_SIZE, absolute_roots: bool = True):
+        import os
+
+        roots = list(roots)
+        self._root_names = {r: os.path.abspath(r) if absolute_roots else r for r in roots}
+        self._session = session_factory()
+        self._buffer: list[dict] = []
+        self._batch_size = batch_size
+        self._closed = False
+        self.run = begin_run(self._session, self._root_names.values(), share=share,
+                             source=source, user=user)
+        self._session.commit()
+
+    def add(self, record: dict) -> None:
+        """Queue one scan record; every ``batch_size`` records are written and committed."""
+        if isinstance(record, dict) and record.get("root") in self._root_names:
+            record = dict(record, root=self._root_names[record["root"]])
+        self._buffer.append(record)
+        if len(self._buffer) >= self._batch_size:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer:
+            ingest_records(self._session, self._buffer, self.run, batch_size=self._batch_size)
+            self._buffer = []
+            self._session.commit()
+
+    def close(self, complete: bool = True) -> ScanRun:
+        """Write what is queued, finish the run (moves, removals, copies), commit; return the run."""
+        if self._closed:
+            return self.run
+        self._closed = True
+        try:
+            self._flush()
+            finish_run(self._session, self.run, complete=complete)
+            self._session.commit()
+            return self.run
+        finally:
+            self._session.close()
+
+    def __enter__(self) -> RegistryWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._closed:
+            return
+        if exc_type is None:
+            self.close()
+            return
+        self._session.rollback()
+        self._buffer = []
+        self.close(complete=False)

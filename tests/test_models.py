@@ -1,0 +1,213 @@
+"""Models, migrations, database helpers and the pure record → rows functions."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from registry_db import db_url, factory, pg_database, session  # noqa: F401
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel, select
+
+from inventory.db import database_url, make_engine, normalise_url
+from inventory.ingest_rows import (RecordError, blank_counts, check_record, finding_rows,
+                                   normalise_root, parse_mtime)
+from inventory.models import (Asset, AuditEvent, Department, Finding, User, record_change,
+                              set_field)
+
+
+def test_migration_matches_models(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+        tables = set(inspect(conn).get_table_names())
+        head_fk = [fk["referred_table"] for fk in inspect(conn).get_foreign_keys("department")
+                   if fk["constrained_columns"] == ["head_id"]]
+    engine.dispose()
+    assert tables == set(SQLModel.metadata.tables) | {"alembic_version"}
+    assert head_fk == ["app_user"]
+
+
+def test_downgrade_and_upgrade_again(tmp_path):
+    from alembic import command
+
+    from inventory.db import alembic_config, current_revision, upgrade
+
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    upgrade(url)
+    command.downgrade(alembic_config(url), "base")
+    assert current_revision(url) is None
+    upgrade(url)
+    assert current_revision(url) == "0001"
+
+
+def test_sqlite_pragmas(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+@pytest.mark.parametrize("env, instance, expected_end", [
+    (None, None, "/instance/inventory.db"),
+    (None, "app-instance", "/app-instance/inventory.db"),
+    ("postgresql://u@h/db", None, "postgresql+psycopg://u@h/db"),
+])
+def test_database_url(monkeypatch, tmp_path, env, instance, expected_end):
+    monkeypatch.chdir(tmp_path)
+    if env:
+        monkeypatch.setenv("INVENTORY_DATABASE_URL", env)
+    else:
+        monkeypatch.delenv("INVENTORY_DATABASE_URL", raising=False)
+    url = database_url(tmp_path / instance if instance else None)
+    assert url.endswith(expected_end)
+    if not env:
+        assert (tmp_path / (instance or "instance")).is_dir()
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("postgres://a@b/c", "postgresql+psycopg://a@b/c"),
+    ("postgresql+psycopg://a@b/c", "postgresql+psycopg://a@b/c"),
+    ("sqlite:///x.db", "sqlite:///x.db"),
+])
+def test_normalise_url(url, expected):
+    assert normalise_url(url) == expected
+
+
+@pytest.mark.parametrize("before, after, stored", [
+    (None, "retire", (None, "retire")),
+    ("central", "retire", ("central", "retire")),
+    (None, dt.date(2027, 4, 1), (None, "2027-04-01")),
+    ("same", "same", None),
+])
+def test_record_change(session, before, after, stored):
+    user = User(username="u1", role="privacy_office")
+    asset = Asset(root="/r", path="a", path_key="k-a", name="a", kind="xlsx")
+    session.add_all([user, asset])
+    session.flush()
+    event = record_change(session, user, asset, "guideline", before, after)
+    session.commit()
+    if stored is None:
+        assert event is None
+    else:
+        saved = session.exec(select(AuditEvent)).one()
+        assert (saved.before, saved.after, saved.object_type, saved.object_id, saved.user_id) == (
+            *stored, "asset", asset.id, user.id)
+
+
+def test_set_field_audits_only_changes(session):
+    asset = Asset(root="/r", path="a", path_key="k-a", name="a", kind="xlsx")
+    session.add(asset)
+    session.flush()
+    assert set_field(session, None, asset, "lifecycle", "reviewing") is True
+    assert set_field(session, None, asset, "lifecycle", "reviewing") is False
+    session.commit()
+    assert [e.after for e in session.exec(select(AuditEvent))] == ["reviewing"]
+
+
+def test_findings_go_with_their_asset_and_foreign_keys_hold(session):
+    from sqlalchemy.exc import IntegrityError
+
+    asset = Asset(root="/r", path="a", path_key="k-a", name="a", kind="xlsx")
+    session.add(asset)
+    session.flush()
+    session.add(Finding(asset_id=asset.id, kind="risk", key="k", code="encrypted"))
+    session.commit()
+    session.delete(asset)
+    session.commit()
+    assert session.exec(select(Finding)).all() == []
+    session.add(Finding(asset_id=9999, kind="risk", key="k"))
+    with pytest.raises(IntegrityError):
+        session.commit()
+
+
+def test_departments_are_dated_and_heads_are_users(session):
+    old = Department(code="100", name="福祉課", valid_from=dt.date(2020, 4, 1),
+                     valid_to=dt.date(2026, 3, 31))
+    session.add(old)
+    session.flush()
+    new = Department(code="100", name="福祉総務課", valid_from=dt.date(2026, 4, 1))
+    session.add(new)
+    session.flush()
+    head = User(username="head", role="dept_head", department_id=new.id)
+    session.add(head)
+    session.flush()
+    old.successor_id, new.head_id = new.id, head.id
+    session.commit()
+    current = session.exec(select(Department).where(Department.valid_to.is_(None))).all()
+    assert [(d.name, d.head_id) for d in current] == [("福祉総務課", head.id)]
+
+
+def _column(**kw):
+    col = {"sheet": "名簿", "column": "C", "header": "氏名", "category": "name"}
+    col.update(kw)
+    return {"personal": {"columns": [col]}}
+
+
+@pytest.mark.parametrize("a, b, same", [
+    (_column(), _column(column="F"), True),                 # the column letter may shift
+    (_column(), _column(header="氏　名"), True),             # spaces, U+3000
+    (_column(header="ＴＥＬ"), _column(header="tel"), True),  # NFKC and case
+    (_column(), _column(category="name_kana"), False),
+    (_column(), _column(sheet="名簿2"), False),
+    (_column(header=None), _column(header=None, column="D"), False),  # no header: the letter
+    ({"risks": [{"code": "x", "detail": "VBA opens ADODB connections (3 places)"}]},
+     {"risks": [{"code": "x", "detail": "VBA opens ADODB connections (12 places)"}]}, True),
+    ({"risks": [{"code": "x", "detail": "formulas link to workbook a.xls"}]},
+     {"risks": [{"code": "x", "detail": "formulas link to workbook b.xls"}]}, False),
+])
+def test_finding_keys(a, b, same):
+    assert (finding_rows(a)[0]["key"] == finding_rows(b)[0]["key"]) is same
+
+
+def test_same_header_twice_gets_two_keys():
+    record = {"personal": {"columns": [{"sheet": "s", "header": "氏名", "category": "name"}] * 2}}
+    assert len({f["key"] for f in finding_rows(record)}) == 2
+
+
+@pytest.mark.parametrize("detail, expected", [
+    ("VBA drives Outlook (can send e-mail) (7 places)", "VBA drives Outlook (can send e-mail) (#)"),
+    ("3 hyperlink(s) to web addresses (https://github.com)", "# hyperlink(s) to web addresses (https://github.com)"),
+    ("connections.xml: ODBC connection to a.accdb (2x)", "connections.xml: ODBC connection to a.accdb (#)"),
+    ("and 14 more linked tables", "and # more linked tables"),
+    ("formulas link to workbook 2023年度.xlsx", "formulas link to workbook 2023年度.xlsx"),
+])
+def test_blank_counts(detail, expected):
+    assert blank_counts(detail) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2026-04-01T09:12:00+09:00", dt.datetime(2026, 4, 1, 0, 12, tzinfo=dt.timezone.utc)),
+    ("2026-04-01T00:12:00Z", dt.datetime(2026, 4, 1, 0, 12, tzinfo=dt.timezone.utc)),
+    ("2026-04-01T00:12:00", dt.datetime(2026, 4, 1, 0, 12, tzinfo=dt.timezone.utc)),
+    ("yesterday", None),
+    (1234, None),
+])
+def test_parse_mtime(value, expected):
+    assert parse_mtime(value) == expected
+
+
+@pytest.mark.parametrize("root, expected", [
+    ("/mnt/share/", "/mnt/share"),
+    ("\\\\filesv01\\share\\", "//filesv01/share"),
+    ("/", "/"),
+    ("../shared/corpus", "../shared/corpus"),
+])
+def test_normalise_root(root, expected):
+    assert normalise_root(root) == expected
+
+
+@pytest.mark.parametrize("record, reason", [
+    ([], "record is not an object"),
+    ({"root": "/r", "path": "a", "kind": "xlsx"}, "missing or empty status"),
+    ({"root": "/r", "path": "a", "kind": "xlsx", "status": "fine"}, "unknown status"),
+    ({"root": "/r", "path": "a", "kind": "xlsx", "status": "ok", "sha256": "abc"},
+     "sha256 is not a hex digest"),
+    ({"root": "/r", "path": "a", "kind": "xlsx", "status": "ok", "app": "yes"}, "app is not an object"),
+])
+def test_check_record(record, reason):
+    with pytest.raises(RecordError, match=reason):
+        check_record(record)
