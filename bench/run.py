@@ -78,7 +78,8 @@ def summarize_records(path: Path) -> dict:
 
 
 def scan_command(inventory: str, target: Path, workers: int | None, output: str) -> list[str]:
-    command = [inventory, "scan", str(target), "--format", "jsonl", "--output", output, "--no-progress"]
+    command = [inventory, "scan", str(target), "--format", "jsonl", "--output", output, "--no-progress",
+               "--no-registry"]
     return command + (["--workers", str(workers)] if workers is not None else [])
 
 

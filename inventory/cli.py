@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
+from contextlib import nullcontext
 
 import click
 
@@ -19,25 +19,43 @@ def main() -> None:
     """Personal-data asset inventory and shadow-IT registry."""
 
 
-def run_scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps=True) -> int:
-    """Scan roots, write records or the summary; return the number of records."""
+def run_scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps=True,
+             registry=False) -> int:
+    """Scan roots, write records or the summary (and into the registry); return the record count."""
     bar = Progress(enabled=progress)
     records = []
+    writer = _registry_writer(roots) if registry else nullcontext()
     out = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
     try:
-        for record in scan_roots(roots, workers=workers, timeout=timeout, exclude=exclude,
-                                 on_candidate=bar.candidate, on_done=bar.record, apps=apps):
-            if fmt == "jsonl":
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            else:
-                records.append(record)
+        with writer:
+            for record in scan_roots(roots, workers=workers, timeout=timeout, exclude=exclude,
+                                     on_candidate=bar.candidate, on_done=bar.record, apps=apps):
+                if registry:
+                    writer.add(record)
+                if fmt == "jsonl":
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                else:
+                    records.append(record)
         bar.close()
         if fmt == "table":
             out.write(format_table(records, lang=lang) + "\n")
     finally:
         if output:
             out.close()
+    if registry:
+        from .ingest_finish import run_summary
+
+        run = writer.run
+        click.echo(f"registry: scan run {run.id} {run.status}: {run_summary(run)}", err=True)
     return bar.done
+
+
+def _registry_writer(roots):
+    """A writer into the registry for one scan run (tables created on an empty database)."""
+    from .cli_registry import open_registry
+    from .ingest import RegistryWriter
+
+    return RegistryWriter(open_registry(), roots, source="cli")
 
 
 @main.command()
@@ -59,7 +77,10 @@ def run_scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps
               help="Language of the table summary.")
 @click.option("--apps/--no-apps", default=True, show_default=True,
               help="Also recognise business apps and shadow IT (--no-apps: personal data only).")
-def scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps):
+@click.option("--registry/--no-registry", default=True, show_default=True,
+              help="Write the records into the registry ($INVENTORY_DATABASE_URL, else "
+                   "instance/inventory.db) as one scan run.")
+def scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps, registry):
     """Scan folders (mounted file shares) or files for personal data.
 
     \b
@@ -69,34 +90,30 @@ def scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps):
     if fmt is None:
         fmt = "table" if (output is None and sys.stdout.isatty()) else "jsonl"
     run_scan(roots, fmt, output, default_workers() if workers is None else workers,
-             timeout, exclude, progress, lang, apps)
+             timeout, exclude, progress, lang, apps, registry)
 
 
 @main.command()
 @click.option("--dest", type=click.Path(file_okay=False), default="demo-share", show_default=True,
               help="Folder to write the demo share into (replaced if it exists).")
 @click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
-def demo(dest, lang):
-    """Generate a small demo municipal share and scan it, printing the summary.
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Serve the web UI on 127.0.0.1:5000 afterwards.")
+def demo(dest, lang, serve):
+    """Generate a demo municipal share, scan it into the registry, print the demo accounts
+    and serve the web UI on http://127.0.0.1:5000/.
 
     \b
     Example:
-      inventory demo --dest /tmp/demo-share
+      inventory demo --dest /tmp/demo-share --no-serve
     """
-    import shutil
+    from .cli_web import run_demo
 
-    from .demo_share import generate_share
-
-    dest_path = Path(dest)
-    if dest_path.exists():
-        shutil.rmtree(dest_path)
-    dest_path.mkdir(parents=True)
-    truth = generate_share(dest_path)
-    click.echo(f"デモ用の共有フォルダを作成しました: {dest_path} ({len(truth)} ファイル)", err=True)
-    run_scan([str(dest_path)], "table", None, default_workers(), DEFAULT_TIMEOUT, (), None, lang)
+    run_demo(dest, lang=lang, serve=serve)
 
 
 from . import cli_registry  # noqa: E402,F401  (registers `db` and `ingest`)
+from . import cli_web  # noqa: E402,F401  (registers `serve` and `users`)
 
 if __name__ == "__main__":
     main()

@@ -1,4 +1,5 @@
 """Shared pytest fixtures."""
+pytest_plugins = ["registry_db", "web_fixtures"]  # registry and web app fixtures (tests/*.py)
 from pathlib import Path
 
 import pytest

@@ -29,7 +29,7 @@ def share(tmp_path):
 def test_scan_jsonl_to_output_file(share, tmp_path):
     out = tmp_path / "scan.jsonl"
     result = CliRunner().invoke(main, ["scan", str(share), "--format", "jsonl", "--output", str(out),
-                                       "--workers", "1"])
+                                       "--workers", "1", "--no-registry"])
     assert result.exit_code == 0, result.output
     [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert record["path"] == "市民課/名簿.csv" and record["kind"] == "csv"
@@ -40,7 +40,8 @@ def test_scan_jsonl_to_output_file(share, tmp_path):
 
 
 def test_scan_table_summary(share):
-    result = CliRunner().invoke(main, ["scan", str(share), "--format", "table", "--workers", "1"])
+    result = CliRunner().invoke(main, ["scan", str(share), "--format", "table", "--workers", "1",
+                                       "--no-registry"])
     assert result.exit_code == 0, result.output
     assert "個人情報あり 1" in result.output
     assert "市民課/名簿.csv" in result.output and "試験" not in result.output
@@ -49,3 +50,25 @@ def test_scan_table_summary(share):
 def test_scan_missing_root_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["scan", str(tmp_path / "nope")])
     assert result.exit_code == 2
+
+
+def test_scan_writes_into_the_registry(share, tmp_path, monkeypatch):
+    """By default a scan is also one scan run in the registry; a re-scan finds nothing new."""
+    from sqlmodel import Session, select
+
+    from inventory.db import make_engine
+    from inventory.models import Asset, ScanRun
+
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    monkeypatch.setenv("INVENTORY_DATABASE_URL", url)
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["scan", str(share), "--format", "jsonl", "--workers", "1",
+                                           "--output", str(tmp_path / "out.jsonl")])
+        assert result.exit_code == 0, result.output
+    engine = make_engine(url)
+    with Session(engine) as session:
+        [asset] = session.exec(select(Asset)).all()
+        runs = session.exec(select(ScanRun).order_by(ScanRun.id)).all()
+    engine.dispose()
+    assert asset.path == "市民課/名簿.csv" and asset.personal_present and asset.records == 12
+    assert [(r.new, r.unchanged) for r in runs] == [(1, 0), (0, 1)]

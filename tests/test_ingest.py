@@ -5,7 +5,6 @@ import hashlib
 import json
 
 import pytest
-from registry_db import db_url, factory, pg_database, session  # noqa: F401
 from sqlmodel import select
 
 from inventory.ingest import RegistryWriter, begin_run, finish_run, ingest_records

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from registry_db import db_url, factory, pg_database, session  # noqa: F401
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel, select
 

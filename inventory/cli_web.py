@@ -1,0 +1,242 @@
+"""Web commands: ``inventory serve``, ``inventory users create``; the demo's registry and accounts.
+
+:func:`seed_demo` gives the demo share's folders their departments (総務部/職員課,
+健康福祉部/介護保険課, ...), maps the share onto them and makes one demo user
+per role; :func:`run_demo` is ``inventory demo``: registry, share, scan into
+the registry, accounts, web UI.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from .cli import main
+from .models import Department, Role, Share, ShareMapping, User
+
+DEMO_SHARE_NAME = "デモ共有フォルダ"
+#: (code, name, parent code, folder of the demo share or None): the demo city's departments
+DEMO_DEPARTMENTS = (
+    ("100", "総務部", None, "総務部"),
+    ("101", "職員課", "100", "総務部/職員課"),
+    ("102", "総務課", "100", "総務部/総務課"),
+    ("103", "情報政策課", "100", None),
+    ("200", "財務部", None, "財務部"),
+    ("201", "財政課", "200", "財務部/財政課"),
+    ("202", "税務課", "200", "財務部/税務課"),
+    ("300", "健康福祉部", None, "健康福祉部"),
+    ("301", "介護保険課", "300", "健康福祉部/介護保険課"),
+    ("302", "健康推進課", "300", "健康福祉部/健康推進課"),
+    ("303", "生活福祉課", "300", "健康福祉部/生活福祉課"),
+    ("304", "障害福祉課", "300", "健康福祉部/障害福祉課"),
+    ("400", "子ども未来部", None, "子ども未来部"),
+    ("401", "こども家庭課", "400", "子ども未来部/こども家庭課"),
+    ("402", "子育て支援課", "400", "子ども未来部/子育て支援課"),
+    ("500", "市民部", None, "市民部"),
+    ("501", "保険年金課", "500", "市民部/保険年金課"),
+    ("502", "市民課", "500", "市民部/市民課"),
+    ("600", "建設部", None, "建設部"),
+    ("601", "道路課", "600", "建設部/道路課"),
+    ("700", "教育委員会", None, "教育委員会"),
+    ("701", "学校教育課", "700", "教育委員会/学校教育課"),
+    ("702", "生涯学習課", "700", "教育委員会/生涯学習課"),
+    ("800", "選挙管理委員会事務局", None, "選挙管理委員会事務局"),
+)
+#: (username, display name, role, department code): one demo account per role
+DEMO_USERS = (
+    ("demo_clerk", "介護 担当", Role.clerk, "301"),
+    ("demo_head", "福祉 部長", Role.dept_head, "300"),
+    ("demo_it", "情報 政策", Role.it_division, "103"),
+    ("demo_privacy", "保護 担当", Role.privacy_office, "102"),
+    ("demo_admin", "管理者", Role.admin, None),
+)
+
+
+def current_department(session, code: str) -> Department | None:
+    """The department with organisation code ``code`` that exists today (no ``valid_to``)."""
+    stmt = select(Department).where(Department.code == code, Department.valid_to.is_(None))
+    return session.execute(stmt).scalars().first()
+
+
+def seed_demo(session, share_root: str | None = None) -> list[tuple[str, str, str]]:
+    """Create (or refresh) the demo departments, the demo share's mappings when ``share_root``
+    is given, and one user per role with a new random password; the caller commits.
+
+    Returns (username, role, password) of each demo account.
+    """
+    from werkzeug.security import generate_password_hash
+
+    by_code: dict[str, Department] = {}
+    for code, name, parent, _folder in DEMO_DEPARTMENTS:
+        dept = current_department(session, code) or Department(code=code, name=name)
+        dept.name, dept.parent_id = name, by_code[parent].id if parent else None
+        session.add(dept)
+        session.flush()
+        by_code[code] = dept
+    if share_root is not None:
+        _seed_share(session, share_root, by_code)
+    accounts = []
+    for username, display_name, role, code in DEMO_USERS:
+        password = secrets.token_urlsafe(9)
+        user = session.execute(select(User).where(User.username == username)).scalars().first()
+        user = user or User(username=username)
+        user.display_name, user.role, user.active = display_name, str(role), True
+        user.department_id = by_code[code].id if code else None
+        user.password_hash = generate_password_hash(password)
+        session.add(user)
+        session.flush()
+        if role == Role.dept_head:
+            by_code[code].head_id = user.id
+        accounts.append((username, str(role), password))
+    session.flush()
+    return accounts
+
+
+def _seed_share(session, share_root: str, by_code: dict[str, Department]) -> Share:
+    from .ingest_rows import normalise_root
+
+    root = normalise_root(os.path.abspath(share_root))
+    share = session.execute(select(Share).where(Share.name == DEMO_SHARE_NAME)).scalars().first()
+    share = share or Share(name=DEMO_SHARE_NAME, description="inventory demo")
+    share.root = root
+    session.add(share)
+    session.flush()
+    existing = {m.prefix: m for m in session.execute(
+        select(ShareMapping).where(ShareMapping.share_id == share.id)).scalars()}
+    for code, _name, _parent, folder in DEMO_DEPARTMENTS:
+        if folder is None:
+            continue
+        mapping = existing.get(folder) or ShareMapping(share_id=share.id, prefix=folder,
+                                                       department_id=by_code[code].id)
+        mapping.department_id = by_code[code].id
+        session.add(mapping)
+    session.flush()
+    return share
+
+
+def run_demo(dest: str, lang: str = "ja", serve: bool = True, host: str = "127.0.0.1",
+             port: int = 5000, workers: int | None = None) -> list[tuple[str, str, str]]:
+    """``inventory demo``: upgrade the registry, write the demo share, scan it into the registry,
+    seed and print the demo accounts, then serve the web UI (unless ``serve`` is False)."""
+    import shutil
+
+    from scanners.pool import DEFAULT_TIMEOUT, default_workers
+    from scanners.scan import scan_roots
+
+    from .db import database_url, make_engine, session_factory, upgrade
+    from .demo_share import generate_share
+    from .ingest import RegistryWriter
+    from .ingest_finish import run_summary
+    from .report import format_table
+
+    url = database_url()
+    upgrade(url)
+    dest_path = Path(dest)
+    if dest_path.exists():
+        shutil.rmtree(dest_path)
+    dest_path.mkdir(parents=True)
+    truth = generate_share(dest_path)
+    click.echo(f"デモ用の共有フォルダを作成しました: {dest_path} ({len(truth)} ファイル)", err=True)
+    engine = make_engine(url)
+    factory = session_factory(engine)
+    try:
+        with factory() as session:
+            accounts = seed_demo(session, share_root=str(dest_path))
+            session.commit()
+            share = session.execute(select(Share).where(Share.name == DEMO_SHARE_NAME)).scalars().one()
+        records = []
+        with RegistryWriter(factory, roots=[str(dest_path)], share=share) as writer:
+            for record in scan_roots([str(dest_path)], timeout=DEFAULT_TIMEOUT,
+                                     workers=default_workers() if workers is None else workers):
+                writer.add(record)
+                records.append(record)
+        click.echo(format_table(records, lang=lang))
+        click.echo(f"台帳に登録しました ({url.split('://')[0]}): {run_summary(writer.run)}", err=True)
+    finally:
+        engine.dispose()
+    click.echo("デモ用アカウント (ユーザー名 / 役割 / パスワード):")
+    for username, role, password in accounts:
+        click.echo(f"  {username:<14} {role:<15} {password}")
+    if serve:
+        serve_app(host, port)
+    return accounts
+
+
+def serve_app(host: str, port: int, threads: int = 8) -> None:
+    """Serve the web app with waitress until interrupted."""
+    from waitress import serve as waitress_serve
+
+    from .web import create_app
+
+    app = create_app()
+    click.echo(f"http://{host}:{port}/ で待ち受けています (Ctrl+C で終了)", err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="inventory")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Requests served at once.")
+def serve(host, port, threads):
+    """Serve the registry's web UI (waitress), creating the tables on an empty registry.
+
+    \b
+    Example:
+      INVENTORY_DATABASE_URL=postgresql://inventory@127.0.0.1/inventory inventory serve --port 8080
+    """
+    from .cli_registry import open_registry
+
+    factory = open_registry()
+    factory.kw["bind"].dispose()
+    serve_app(host, port, threads)
+
+
+@main.group()
+def users() -> None:
+    """Accounts of the web UI (local accounts with hashed passwords).
+
+    \b
+    Example:
+      inventory users create suzuki --role it_division --department 103
+    """
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--department", "code", metavar="CODE", default=None,
+              help="Organisation code of the user's department (required for clerk and dept_head).")
+@click.option("--password", default=None, help="Initial password (default: a random one, printed).")
+@click.option("--display-name", default="", help="Name shown in the UI.")
+def users_create(username, role, code, password, display_name):
+    """Create a local account.
+
+    \b
+    Example:
+      inventory users create sato --role clerk --department 301 --display-name "佐藤 花子"
+    """
+    from werkzeug.security import generate_password_hash
+
+    from .cli_registry import open_registry
+
+    if code is None and role in (Role.clerk, Role.dept_head):
+        raise click.UsageError(f"--department is required for the role {role}")
+    factory = open_registry()
+    with factory() as session:
+        if session.execute(select(User.id).where(User.username == username)).first():
+            raise click.ClickException(f"the user {username!r} already exists")
+        department = current_department(session, code) if code else None
+        if code and department is None:
+            raise click.ClickException(f"no current department with the code {code!r}")
+        generated = password is None
+        password = password or secrets.token_urlsafe(12)
+        session.add(User(username=username, display_name=display_name, role=role,
+                         department_id=department.id if department else None,
+                         password_hash=generate_password_hash(password)))
+        session.commit()
+    factory.kw["bind"].dispose()
+    click.echo(f"created {username} ({role})" + (f"; password: {password}" if generated else ""))

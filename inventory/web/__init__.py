@@ -1,0 +1,185 @@
+"""The registry's web app: ``create_app()`` (Flask app factory, flaskr style).
+
+Configuration (``test_config`` overrides all of it):
+  - ``DATABASE_URL``: ``$INVENTORY_DATABASE_URL``, else the SQLite registry in the
+    instance folder (``inventory.db.database_url``);
+  - ``SECRET_KEY``: ``$INVENTORY_SECRET_KEY``, else ``secret_key`` in the instance
+    folder, generated on first start (mode 0600);
+  - the instance folder is ``$INVENTORY_INSTANCE_PATH``, else ``./instance`` (the
+    same folder the CLI's registry lives in).
+
+The engine and session factory live in ``app.extensions["registry"]``;
+:func:`get_session` gives the request's session (one per request, on ``g``,
+closed when the request ends).  Areas are blueprints, one module each
+(``inventory/web/<area>.py`` defining ``bp``; the area's start page is the
+view ``<area>.index``); every view needs a signed-in user unless marked
+:func:`~inventory.web.permissions.login_exempt`.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from ..db import database_url, make_engine, session_factory
+from . import i18n
+from .labels import ROLE_LABELS, label
+from .permissions import may_use
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+#: area blueprints, in navigation order: (area, module, start view, navigation label)
+AREAS = (
+    ("dashboard", "dashboard", "dashboard.index", _l("Dashboard")),
+    ("assets", "assets", "assets.index", _l("Assets")),
+    ("triage", "triage", "triage.index", _l("Triage")),
+    ("departments", "departments", "departments.index", _l("Departments")),
+    ("admin", "admin", "admin.index", _l("Administration")),
+    ("api", "api", None, None),
+)
+ERROR_CODES = (400, 403, 404, 500)
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+@dataclass
+class Registry:
+    """The app's database: its engine and a factory of sessions."""
+    engine: object
+    sessions: object
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the web app; ``test_config`` replaces settings (tests pass DATABASE_URL, SECRET_KEY ...)."""
+    instance = os.environ.get("INVENTORY_INSTANCE_PATH") or str(Path.cwd() / "instance")
+    app = Flask(__name__, instance_path=os.path.abspath(instance), template_folder=str(TEMPLATES))
+    app.config.from_mapping(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                            WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=16 * 1024 * 1024)
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = database_url(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("INVENTORY_SECRET_KEY") or _instance_secret(app)
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["registry"] = Registry(engine, session_factory(engine))
+    app.teardown_request(close_session)
+    app.teardown_appcontext(close_session)
+
+    csrf.init_app(app)
+    i18n.init_app(app)
+    _init_login(app)
+    _register_areas(app)
+    _register_error_pages(app)
+    app.context_processor(_layout_context)
+    return app
+
+
+def get_session():
+    """The current request's database session (opened on first use, closed at teardown)."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["registry"].sessions()
+    return g.db_session
+
+
+#: per-request state kept on ``g``: ours, Flask-Login's user, Flask-Babel's locale
+REQUEST_STATE = ("db_session", "_login_user", "_flask_babel")
+
+
+def close_session(_exc=None) -> None:
+    """Close the request's session and forget its user and language, so that an app context
+    shared by several requests (tests, CLI) never carries one request's state into the next."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+    for name in REQUEST_STATE[1:]:
+        g.pop(name, None)
+
+
+def _instance_secret(app: Flask) -> str:
+    """The secret key kept in the instance folder, written once (readable by its owner only)."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass                                   # another process wrote it first
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _init_login(app: Flask) -> None:
+    from .auth import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    app.before_request(_require_sign_in)
+
+
+def _require_sign_in():
+    """Before each request: a view not marked login-exempt needs a signed-in user."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if view is None or request.endpoint == "static" or getattr(view, "login_exempt", False):
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def _register_areas(app: Flask) -> None:
+    """Register ``bp`` of each area module that exists (areas are added one module at a time)."""
+    from .auth import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+    for _area, module, _start, _label in AREAS:
+        name = f"{__name__}.{module}"
+        try:
+            found = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        app.register_blueprint(found.bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    for code in ERROR_CODES:
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(CSRFError, _error_page)
+
+
+def _error_page(error):
+    """Error pages in the UI language; a failing 500 page falls back to plain text."""
+    code = getattr(error, "code", None) or 500
+    if code not in ERROR_CODES:
+        code = 500
+    try:
+        return render_template(f"errors/{code}.html", csrf_error=isinstance(error, CSRFError)), code
+    except Exception:
+        if code != 500:
+            raise
+        return "500 Internal Server Error / サーバーでエラーが発生しました。", 500
+
+
+def _layout_context() -> dict:
+    """What base.html needs: the navigation the user may use and their role's label."""
+    items = []
+    for area, _module, start, nav_label in AREAS:
+        if start and start in current_app.view_functions and may_use(current_user, area):
+            items.append({"area": area, "endpoint": start, "label": nav_label})
+    role = label(ROLE_LABELS, current_user.role) if current_user.is_authenticated else None
+    return {"navigation": items, "role_label": role,
+            "current_area": (request.blueprint or "") if request else ""}

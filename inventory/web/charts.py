@@ -1,0 +1,61 @@
+"""Charts drawn on the server as inline SVG: no JavaScript, no CDN, readable without colour.
+
+A chart carries its title and a description for screen readers, and every
+bar its label and number as text; pages show the same numbers in a table
+beside it.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+from markupsafe import Markup, escape
+
+ROW_HEIGHT = 26
+BAR_HEIGHT = 16
+VALUE_WIDTH = 72          # room right of the longest bar for its number
+CHART_WIDTH = 640
+CHAR_WIDTH = 7.5          # an ASCII character at the chart's font size; wide characters count 2
+MAX_LABEL_WIDTH = 260
+MAX_LABEL_CHARS = 30      # longer labels are cut with "…" (the table shows them whole)
+
+
+def text_width(text: str) -> float:
+    """Approximate drawn width of ``text`` (East Asian wide and full-width characters count double)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text) * CHAR_WIDTH
+
+
+def shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]], unit: str = "") -> Markup:
+    """A horizontal bar chart of (label, value) rows, as an accessible ``<svg>`` element."""
+    labels = [shorten(str(label)) for label, _ in rows]
+    label_width = min(MAX_LABEL_WIDTH, max([text_width(t) for t in labels] + [40])) + 12
+    bar_room = CHART_WIDTH - label_width - VALUE_WIDTH
+    largest = max([value for _, value in rows] + [1])
+    height = max(1, len(rows)) * ROW_HEIGHT + 8
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    summary = ", ".join(f"{label} {value:,}{unit}" for label, value in rows)
+    parts = [
+        (f'<svg class="chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {CHART_WIDTH} {height}" '
+        f'width="{CHART_WIDTH}" height="{height}" preserveAspectRatio="xMinYMin meet" '
+        f'aria-labelledby="{escape(title_id)} {escape(desc_id)}" xmlns="http://www.w3.org/2000/svg">'),
+        f'<title id="{escape(title_id)}">{escape(title)}</title>',
+        f'<desc id="{escape(desc_id)}">{escape(summary)}</desc>',
+    ]
+    for index, (text, (_, value)) in enumerate(zip(labels, rows)):
+        top = 4 + index * ROW_HEIGHT
+        width = 0 if value <= 0 else max(2.0, bar_room * value / largest)
+        middle = top + ROW_HEIGHT / 2
+        parts.append(
+            f'<g class="bar"><text class="label" x="{label_width - 8:.0f}" y="{middle:.1f}" '
+            f'text-anchor="end" dominant-baseline="middle">{escape(text)}</text>'
+            f'<rect x="{label_width:.0f}" y="{middle - BAR_HEIGHT / 2:.1f}" width="{width:.1f}" '
+            f'height="{BAR_HEIGHT}" rx="2" fill="#2f6fbf"></rect>'
+            f'<text class="value" x="{label_width + width + 6:.1f}" y="{middle:.1f}" '
+            f'dominant-baseline="middle">{value:,}{escape(unit)}</text></g>')
+    if not rows:
+        parts.append('<text class="label" x="8" y="18">–</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,67 @@
+"""Display labels of the registry's codes (English msgids, translated by Babel).
+
+Codes the registry stores (categories, risk codes, statuses, roles ...) are
+short English strings; the UI shows these labels instead.  :func:`label`
+falls back to the code itself for a code added after this table.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+CATEGORY_LABELS = {
+    "name": _l("Name"), "name_kana": _l("Name (kana)"), "address": _l("Address"),
+    "postal_code": _l("Postal code"), "phone": _l("Phone number"), "email": _l("Email address"),
+    "birth_date": _l("Date of birth"), "age": _l("Age"), "gender": _l("Gender"),
+    "my_number": _l("My Number"), "resident_id": _l("Resident ID"),
+    "insurance_number": _l("Insurance or pension number"), "bank_account": _l("Bank account"),
+    "income": _l("Income, salary or tax"), "school": _l("School or grade"),
+    "family": _l("Household or relationship"), "health": _l("Health or disability"),
+    "criminal_record": _l("Criminal record"), "creed_race": _l("Creed, race or social status"),
+}
+
+RISK_LABELS = {
+    "hidden-personal-data": _l("Personal data hidden in sheets, rows or columns"),
+    "encrypted": _l("Encrypted: contents not inspected"),
+    "external-data-connection": _l("External data connection"),
+    "external-link": _l("Links to other files or URLs"),
+    "credentials-in-file": _l("Password or secret in the file"),
+    "autoexec-macro": _l("Macro that runs on open"),
+    "macro-network-access": _l("Macro that reaches the network"),
+    "cloud-sync-folder": _l("In a cloud-sync folder"),
+    "cloud-storage-link": _l("Link to cloud storage"),
+    "remote-access-tool": _l("Remote-access tool"),
+    "p2p-file-sharing": _l("P2P file sharing"),
+    "external-upload-script": _l("Script that uploads files"),
+    "duplicate-personal-data": _l("Copy of a file with personal data"),
+}
+
+STATUS_LABELS = {
+    "ok": _l("Inspected"), "encrypted": _l("Encrypted"), "error": _l("Unreadable"),
+    "skipped": _l("Skipped"), "removed": _l("Removed"),
+}
+
+LIFECYCLE_LABELS = {
+    "discovered": _l("Discovered"), "reviewing": _l("Reviewing"), "classified": _l("Classified"),
+    "migrating": _l("Migrating"), "retired": _l("Retired"), None: _l("Not triaged"),
+}
+
+GUIDELINE_LABELS = {
+    "central": _l("Central management"), "department": _l("Department management"),
+    "outsourced": _l("Outsourced"), "retire": _l("To retire"), "out_of_scope": _l("Out of scope"),
+    None: _l("Not classified"),
+}
+
+COMPLEXITY_LABELS = {"High": _l("High"), "Medium": _l("Medium"), "Low": _l("Low"),
+                     None: _l("Not rated")}
+
+ROLE_LABELS = {
+    "clerk": _l("Department clerk"), "dept_head": _l("Department head"),
+    "it_division": _l("IT division"), "privacy_office": _l("Privacy office"),
+    "admin": _l("Administrator"),
+}
+
+
+def label(labels: dict, code) -> str:
+    """The translated label of ``code`` in ``labels``; the code itself when it has none."""
+    found = labels.get(code)
+    return str(found) if found is not None else str(code)

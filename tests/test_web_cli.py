@@ -1,0 +1,115 @@
+"""Web commands: the demo's departments and accounts, `users create`, `demo --no-serve` (SQLite)."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from inventory.cli import main
+from inventory.cli_web import DEMO_DEPARTMENTS, DEMO_SHARE_NAME, seed_demo
+from inventory.db import make_engine, session_factory, upgrade
+from inventory.ingest_shares import ShareIndex
+from inventory.models import Asset, Department, Role, Share, User
+
+
+@pytest.fixture(scope="module")
+def registry_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli_registry") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def registry_url(registry_template, tmp_path, monkeypatch) -> str:
+    """An empty SQLite registry, named by INVENTORY_DATABASE_URL for the commands."""
+    path = tmp_path / "inventory.db"
+    path.write_bytes(registry_template.read_bytes())
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("INVENTORY_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def sessions(registry_url):
+    engine = make_engine(registry_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+def test_seed_demo_makes_one_account_per_role(sessions, tmp_path):
+    with sessions() as session:
+        accounts = seed_demo(session, share_root=str(tmp_path))
+        session.commit()
+        assert sorted(role for _, role, _ in accounts) == sorted(r.value for r in Role)
+        for username, role, password in accounts:
+            user = session.execute(select(User).where(User.username == username)).scalar_one()
+            assert user.role == role and user.active
+            assert check_password_hash(user.password_hash, password)
+        head = session.execute(select(User).where(User.role == "dept_head")).scalar_one()
+        assert session.get(Department, head.department_id).head_id == head.id
+
+
+def test_seed_demo_twice_keeps_one_of_each_and_new_passwords(sessions, tmp_path):
+    with sessions() as session:
+        first = seed_demo(session, share_root=str(tmp_path))
+        second = seed_demo(session, share_root=str(tmp_path))
+        session.commit()
+        assert session.scalar(select(func.count()).select_from(Department)) == len(DEMO_DEPARTMENTS)
+        assert session.scalar(select(func.count()).select_from(User)) == len(first)
+        assert [p for *_, p in first] != [p for *_, p in second]
+
+
+def test_every_demo_share_folder_maps_to_its_department(sessions, tmp_path):
+    from inventory.demo_share import _files
+
+    with sessions() as session:
+        seed_demo(session, share_root=str(tmp_path))
+        session.commit()
+        share = session.execute(select(Share).where(Share.name == DEMO_SHARE_NAME)).scalar_one()
+        index = ShareIndex.load(session)
+        names = {d.id: d.name for d in session.execute(select(Department)).scalars()}
+    for spec in _files():
+        department = index.department(share.id, spec.path)
+        assert department is not None, "a demo share folder maps to no department"
+        folders = spec.path.split("/")[:-1]
+        expected = next((f for f in reversed(folders[:2]) if f.endswith("課")), folders[0])
+        assert names[department] == expected
+
+
+@pytest.mark.parametrize("args, exit_code, message", [
+    (["sato", "--role", "clerk", "--department", "301", "--password", "pw"], 0, "created sato (clerk)"),
+    (["sato", "--role", "clerk"], 2, "--department is required"),
+    (["sato", "--role", "clerk", "--department", "999"], 1, "no current department"),
+    (["sato", "--role", "wizard"], 2, "Invalid value"),
+    (["demo_admin", "--role", "admin"], 1, "already exists"),
+])
+def test_users_create(sessions, args, exit_code, message):
+    with sessions() as session:
+        seed_demo(session)
+        session.commit()
+    result = CliRunner().invoke(main, ["users", "create", *args])
+    assert result.exit_code == exit_code, result.output
+    assert message in result.output
+
+
+def test_users_create_generates_and_prints_a_password(sessions):
+    result = CliRunner().invoke(main, ["users", "create", "tanaka", "--role", "privacy_office"])
+    assert result.exit_code == 0, result.output
+    password = result.output.rsplit("password: ", 1)[1].strip()
+    with sessions() as session:
+        user = session.execute(select(User).where(User.username == "tanaka")).scalar_one()
+        assert user.department_id is None and check_password_hash(user.password_hash, password)
+
+
+@pytest.mark.slow
+def test_demo_without_serving_fills_the_registry(registry_url, sessions, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["demo", "--dest", "share", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    for username in ("demo_clerk", "demo_head", "demo_it", "demo_privacy", "demo_admin"):
+        assert username in result.output
+    with sessions() as session:
+        assets = session.execute(select(Asset.department_id)).scalars().all()
+    assert len(assets) >= 60
+    assert all(dept is not None for dept in assets)       # every file lands in a department
