@@ -14,7 +14,35 @@ from .progress import Progress
 from .report import format_table
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: modules that add commands to ``main``; imported only when a command of theirs
+#: is asked for, so that ``inventory scan`` does not pay for Flask and SQLAlchemy
+COMMAND_MODULES = ("inventory.cli_registry", "inventory.cli_web")
+
+
+class LazyGroup(click.Group):
+    """A command group that imports its command modules on first need."""
+
+    loaded = False
+
+    def load_all(self) -> None:
+        if not self.loaded:
+            import importlib
+
+            self.loaded = True
+            for name in COMMAND_MODULES:
+                importlib.import_module(name)
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name not in self.commands:
+            self.load_all()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        self.load_all()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Personal-data asset inventory and shadow-IT registry."""
 
@@ -111,9 +139,6 @@ def demo(dest, lang, serve):
 
     run_demo(dest, lang=lang, serve=serve)
 
-
-from . import cli_registry  # noqa: E402,F401  (registers `db` and `ingest`)
-from . import cli_web  # noqa: E402,F401  (registers `serve` and `users`)
 
 if __name__ == "__main__":
     main()

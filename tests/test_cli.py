@@ -11,6 +11,9 @@ ROSTER = "氏名,フリガナ,生年月日,電話番号\n" + "".join(
     f"試験 {g},シケン タロウ,1980/4/{n + 1},090-1234-{5600 + n:04d}\n" for n, g in enumerate(GIVEN))
 
 
+main.load_all()
+
+
 @pytest.mark.parametrize("name", sorted(main.commands))
 def test_every_command_has_a_docstring_with_an_example(name):
     doc = main.commands[name].help or ""
