@@ -10,21 +10,23 @@ STAMP  := $(VENV)/.installed
 install: $(STAMP)
 
 $(STAMP): setup.cfg pyproject.toml
-	@command -v mdb-export >/dev/null 2>&1 || $(MAKE) --no-print-directory system-deps
+	@{ command -v mdb-export && command -v chromium; } >/dev/null 2>&1 || $(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-# Debian's mdbtools reads the Access files access-parser cannot (Access 2010+
-# variants, cp932 column names in Access 97); without it those become error records.
+# Debian's packages: mdbtools reads the Access files access-parser cannot (Access
+# 2010+ variants, cp932 column names in Access 97); chromium runs the end-to-end
+# browser tests, with fonts-noto-cjk so their screenshots show Japanese.
+SYSTEM_PACKAGES := mdbtools chromium fonts-noto-cjk
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || (command -v sudo >/dev/null && echo "sudo -n apt-get"))
 system-deps:
 	@if [ -n "$(APT)" ] && command -v apt-get >/dev/null; then \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  $(APT) install -y -q mdbtools >/dev/null 2>&1 || \
-	  { $(APT) update -q >/dev/null 2>&1 && $(APT) install -y -q mdbtools >/dev/null 2>&1; } || \
-	  echo "warning: could not install mdbtools (Debian package); some Access files will be errors"; \
-	else echo "note: install Debian's mdbtools for full Access support"; fi
+	  $(APT) install -y -q $(SYSTEM_PACKAGES) >/dev/null 2>&1 || \
+	  { $(APT) update -q >/dev/null 2>&1 && $(APT) install -y -q $(SYSTEM_PACKAGES) >/dev/null 2>&1; } || \
+	  echo "warning: could not install $(SYSTEM_PACKAGES) (Debian packages)"; \
+	else echo "note: install Debian's $(SYSTEM_PACKAGES)"; fi
 
 ## make demo: generate a small demo municipal share and scan it
 demo: install
