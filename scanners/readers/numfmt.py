@@ -76,6 +76,8 @@ def from_serial(value: float, kind: str, date1904: bool = False):
             return value
         return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60)
     if date1904:
+        if value > _MAX_SERIAL - 1462:       # the 1904 epoch is 1,462 days later
+            return value
         moment = _EPOCH_1904 + dt.timedelta(days=value)
     elif value < 61:
         # Excel's day 60 is the 29 February 1900 that never was

@@ -2,6 +2,8 @@
 
 Only the first SAMPLE_ROWS rows are parsed; the row count comes from
 ``<dimension>`` (or an estimate) so a 680,000-row sheet costs what 200 rows do.
+Parts written the way Excel writes them go through the regex fast path of
+:mod:`.ooxml_fast`; the expat callbacks here read everything else.
 """
 from __future__ import annotations
 
@@ -22,19 +24,23 @@ SHARED_STRINGS_BYTES = 64 << 20
 #: non-empty cells sampled per sheet: a very wide sheet stops before SAMPLE_ROWS
 #: rows (each cell costs a few Python callbacks, ~10 us)
 SAMPLE_CELLS = 20_000
+#: read worksheets and shared strings with the regex fast path (:mod:`.ooxml_fast`)
+#: first; False forces the expat path everywhere (tests compare the two)
+FAST_PATH = True
 
 _RANGE_END = re.compile(r"[A-Za-z]{0,3}(\d+)$")
 _INTEGER = re.compile(r"-?\d{1,15}$")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
-class SharedRef:
-    """Placeholder for a shared-string cell until the table is resolved."""
+class SharedRef(int):
+    """Placeholder for a shared-string cell (the string's index) until the table is resolved."""
 
-    __slots__ = ("index",)
+    __slots__ = ()
 
-    def __init__(self, index: int):
-        self.index = index
+    @property
+    def index(self) -> int:
+        return int(self)
 
 
 @dataclass
@@ -102,8 +108,12 @@ def number(text: str) -> int | float | None:
     return value
 
 
-class _SheetHandler:
-    """expat callbacks collecting the sample of one sheet."""
+class SheetHandler:
+    """expat callbacks collecting the sample of one sheet.
+
+    The fast path (:mod:`.ooxml_fast`) drives the same object: it lets expat
+    read the sheet's head, then calls :meth:`open_row` itself.
+    """
 
     def __init__(self, xf_kinds: list[str | None], date1904: bool):
         self.xf_kinds = xf_kinds
@@ -136,7 +146,7 @@ class _SheetHandler:
                 self.texts = []
                 self.capture = True
         elif name == "row":
-            self._open_row(attrs)
+            self.open_row(attrs)
         elif name == "t":
             self.capture = self.in_inline and not self.in_phonetic
         elif name == "is":
@@ -183,7 +193,8 @@ class _SheetHandler:
         lo, hi = max(lo, 1), min(hi, MAX_COLUMNS)
         self.sample.hidden_columns.update(range(lo - 1, hi))
 
-    def _open_row(self, attrs: dict) -> None:
+    def open_row(self, attrs: dict) -> None:
+        """Start a row; StopParsing once the sample is full."""
         try:
             number_ = int(attrs.get("r", ""))
         except ValueError:
@@ -221,7 +232,7 @@ class _SheetHandler:
         self.col, self.pending_ref = col, None
         if col >= MAX_COLUMNS:
             return
-        value = self._value(attrs.get("t", "n"), "".join(texts), attrs.get("s"))
+        value = self.cell_value(attrs.get("t", "n"), "".join(texts), attrs.get("s"))
         if value is None:
             return
         row = self.row
@@ -236,7 +247,8 @@ class _SheetHandler:
             self.col, self.pending_ref = column_of(self.pending_ref), None
         return self.col + 1
 
-    def _value(self, kind: str, raw: str, style: str | None) -> Cell | SharedRef:
+    def cell_value(self, kind: str, raw: str, style: str | None) -> Cell | SharedRef:
+        """A cell's value from its type ``t``, text and style ``s``; None for errors and blanks."""
         if kind == "s":
             try:
                 return SharedRef(int(raw))
@@ -253,19 +265,36 @@ class _SheetHandler:
         value = number(raw)
         if value is None or style is None:
             return value
+        date_kind = self.date_kind(style)
+        return from_serial(value, date_kind, self.date1904) if date_kind else value
+
+    def date_kind(self, style: str) -> str | None:
+        """What the cell format ``s="style"`` shows: "date", "time", "datetime" or None."""
         try:
             index = int(style)
-            date_kind = self.xf_kinds[index] if index >= 0 else None
+            return self.xf_kinds[index] if index >= 0 else None
         except (ValueError, IndexError):
-            return value
-        return from_serial(value, date_kind, self.date1904) if date_kind else value
+            return None
 
 
 def sample_sheet(zf: zipfile.ZipFile, part: str, xf_kinds: list[str | None],
-                 date1904: bool) -> SheetSample:
-    """The first SAMPLE_ROWS rows of a worksheet part and its row count."""
-    handler = _SheetHandler(xf_kinds, date1904)
-    sample = handler.sample
+                 date1904: bool, fast: bool | None = None) -> SheetSample:
+    """The first SAMPLE_ROWS rows of a worksheet part and its row count.
+
+    ``fast`` (default: FAST_PATH) tries the regex reader first; whatever it
+    declines is read again with expat, which gives the same sample.
+    """
+    if FAST_PATH if fast is None else fast:
+        from . import ooxml_fast
+
+        handler = SheetHandler(xf_kinds, date1904)
+        try:
+            stopped_at = ooxml_fast.sample_rows(zf, part, handler)
+        except ooxml_fast.Declined:
+            pass
+        else:
+            return _counted(zf, part, handler, stopped_at)
+    handler = SheetHandler(xf_kinds, date1904)
     stopped_at = None
     try:
         stopped_at = parse_part(zf, part, handler.start, handler.end, handler.text,
@@ -273,7 +302,13 @@ def sample_sheet(zf: zipfile.ZipFile, part: str, xf_kinds: list[str | None],
     except XmlRefused:
         raise
     except ReadError as exc:          # bad XML, corrupt or oversized part: keep what was read
-        sample.problem = str(exc)
+        handler.sample.problem = str(exc)
+    return _counted(zf, part, handler, stopped_at)
+
+
+def _counted(zf: zipfile.ZipFile, part: str, handler: SheetHandler, stopped_at: int | None) -> SheetSample:
+    """The handler's sample with its row count: exact, from <dimension>, or estimated."""
+    sample = handler.sample
     seen = 0 if handler.base is None else handler.last_row - handler.base + 1
     if handler.done or (stopped_at is None and sample.problem is None):
         sample.total_rows = seen
@@ -329,12 +364,23 @@ class _SharedStringsHandler:
                 raise StopParsing
 
 
-def shared_strings(zf: zipfile.ZipFile, part: str | None, needed: set[int]) -> tuple[dict[int, str], str | None]:
-    """The needed shared strings by index, and a problem note when some could not be read."""
+def shared_strings(zf: zipfile.ZipFile, part: str | None, needed: set[int],
+                   fast: bool | None = None) -> tuple[dict[int, str], str | None]:
+    """The needed shared strings by index, and a problem note when some could not be read.
+
+    ``fast`` (default: FAST_PATH) tries the regex reader first, expat after it declines.
+    """
     if not needed:
         return {}, None
     if part is None:
         return {}, "shared strings part missing"
+    if FAST_PATH if fast is None else fast:
+        from . import ooxml_fast
+
+        try:
+            return ooxml_fast.read_shared_strings(zf, part, needed)
+        except ooxml_fast.Declined:
+            pass
     handler = _SharedStringsHandler(needed)
     try:
         parse_part(zf, part, handler.start, handler.end, handler.text, max_bytes=SHARED_STRINGS_BYTES)
@@ -350,11 +396,10 @@ def shared_strings(zf: zipfile.ZipFile, part: str | None, needed: set[int]) -> t
 
 def resolve(rows: list[list], strings: dict[int, str]) -> None:
     """Replace SharedRef placeholders in place (unknown indexes become None)."""
+    get = strings.get
     for row in rows:
-        for i, value in enumerate(row):
-            if type(value) is SharedRef:
-                row[i] = strings.get(value.index)
+        row[:] = [get(value) if type(value) is SharedRef else value for value in row]
 
 
 def needed_indexes(rows: list[list]) -> set[int]:
-    return {v.index for row in rows for v in row if type(v) is SharedRef}
+    return {int(v) for row in rows for v in row if type(v) is SharedRef}

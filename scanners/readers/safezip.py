@@ -150,6 +150,8 @@ def parse_part(
         raise ReadError("bad XML in %s" % name.rpartition("/")[2][:60]) from None
     except RecursionError:
         raise ReadError("XML nested too deep") from None
+    except (LookupError, UnicodeError):
+        raise ReadError("XML in an unknown encoding") from None
     return None
 
 
