@@ -77,17 +77,20 @@ def summarize_records(path: Path) -> dict:
             "top_errors": dict(errors.most_common(5)), "personal": personal}
 
 
-def scan_command(inventory: str, target: Path, workers: int | None, output: str) -> list[str]:
+def scan_command(inventory: str, target: Path, workers: int | None, output: str,
+                 apps: bool = True) -> list[str]:
     command = [inventory, "scan", str(target), "--format", "jsonl", "--output", output, "--no-progress",
-               "--no-registry"]
+               "--no-registry"] + ([] if apps else ["--no-apps"])
     return command + (["--workers", str(workers)] if workers is not None else [])
 
 
-def measure_scan(inventory: str, target: Path, workers: int | None, runs: int, label: str) -> dict:
+def measure_scan(inventory: str, target: Path, workers: int | None, runs: int, label: str,
+                 apps: bool = True) -> dict:
     """Warm run writing JSONL we check, then ``runs`` timed runs to /dev/null."""
     checked = OUT_DIR / f"{label}.jsonl"
-    warm = run_measured(scan_command(inventory, target, workers, str(checked)))
-    best, all_runs = best_of(runs, lambda: run_measured(scan_command(inventory, target, workers, os.devnull)),
+    warm = run_measured(scan_command(inventory, target, workers, str(checked), apps))
+    best, all_runs = best_of(runs, lambda: run_measured(scan_command(inventory, target, workers, os.devnull,
+                                                                     apps)),
                              warm=False, label=label)
     return {"best": best.as_dict(), "runs": [r.wall_s for r in all_runs], "runs_cpu": [r.cpu_s for r in all_runs],
             "warm_exit_code": warm.exit_code,
@@ -146,6 +149,16 @@ def figures_table(results: dict) -> list[tuple[str, str, str, str]]:
                              f"(cpu {cpu:.1f} s)", "", "info"))
             rows.append(("share: speed-up w2 / w1", f"{w1 / w2:.2f}x", f">= {TARGETS['share_speedup_w2_over_w1']}x",
                          verdict(w1 / w2, TARGETS["share_speedup_w2_over_w1"], False)))
+            if "no_apps" in scans:
+                bare = scans["no_apps"]["best"]["wall_s"]
+                bare_cpu = min(scans["no_apps"]["runs_cpu"])
+                full_cpu = min(scans["default"]["runs_cpu"])
+                rows.append(("share: scan --no-apps (personal data only)", f"{bare:.2f} s (cpu {bare_cpu:.1f} s)",
+                             "", "info"))
+                rows.append(("share: app + risk detection overhead, wall", f"{(wall / bare - 1) * 100:+.0f}%",
+                             "<= +20%", verdict(wall / bare - 1, 0.20, True)))
+                rows.append(("share: app + risk detection overhead, cpu", f"{(full_cpu / bare_cpu - 1) * 100:+.0f}%",
+                             "", "info"))
             peak = max(scans[k]["best"]["tree_peak_rss_mb"] for k in scans)
             rows.append(("share: peak RSS of any scan, process tree", f"{peak:.0f} MB", "", "info"))
     return rows
@@ -196,9 +209,10 @@ def run(args: argparse.Namespace) -> dict:
         results["share"]["floor"] = measure_floor(root, runs)
         if have_cli:
             scans = results["share"]["scans"] = {}
-            for label, workers in (("default", None), ("w1", 1), ("w2", 2)):
+            for label, workers, apps in (("default", None, True), ("w1", 1, True), ("w2", 2, True),
+                                         ("no_apps", None, False)):
                 print(f"share: scan ({label}) ...", file=sys.stderr)
-                scans[label] = measure_scan(inventory, root, workers, runs, f"share-scan-{label}")
+                scans[label] = measure_scan(inventory, root, workers, runs, f"share-scan-{label}", apps)
     results["load_average_at_end"] = os.getloadavg()
     results["table"] = figures_table(results)
     return results
