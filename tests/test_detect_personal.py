@@ -203,8 +203,14 @@ def test_equipment_inventory_is_not_personal():
     assert not detect_personal(doc(Table("備品", rows))).present
 
 
-def test_name_alone_is_not_enough():
+def test_names_with_remarks_are_a_list_of_people():
+    """Named people with a remark column: rows about identifiable individuals."""
     rows = [["氏名", "備考"]] + [[fake_name(i), "見本"] for i in range(12)]
+    assert detect_personal(doc(Table("x", rows))).present
+
+
+def test_name_alone_is_not_enough():
+    rows = [["氏名"]] + [[fake_name(i)] for i in range(12)]
     assert not detect_personal(doc(Table("x", rows))).present
 
 
@@ -391,3 +397,19 @@ def test_corpus_csv_files(relative, present):
     if not path.exists():
         pytest.skip("corpus file not available")
     assert detect_personal(_csv_document(path)).present is present
+
+
+ROSTER_NAMES = ["試験 太郎", "見本 花子", "例題 一郎", "仮名 美咲", "架空 健太", "模擬 陽子",
+                "試験 翔太", "見本 由美", "例題 大輔", "仮名 明美", "架空 直樹", "模擬 恵子"]
+
+
+@pytest.mark.parametrize("header, other, personal", [
+    (["氏名", "所属", "受講日"], lambda i: ["総務課", f"2024/6/{i + 1}"], True),   # attendance list
+    (["名前", "参加講座"], lambda i: ["パソコン講座"], True),
+    (["氏名"], lambda i: [], False),                                               # names and nothing else
+    (["管理担当者", "備品名", "設置場所"], lambda i: ["プリンター", "3階"], False),   # equipment list
+])
+def test_a_named_roster_is_personal_without_other_categories(header, other, personal):
+    rows = [header] + [[name] + other(i) for i, name in enumerate(ROSTER_NAMES)]
+    result = detect_personal(Document(kind="xlsx", tables=[Table(name="一覧", rows=rows)]))
+    assert result.present is personal

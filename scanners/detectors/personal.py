@@ -37,6 +37,8 @@ class TableFindings:
     table: Table
     columns: list[ColumnFinding]
     records: int
+    #: columns holding data in the sample that no category claimed (所属, 受講日 ...)
+    other_columns: int = 0
 
     @property
     def categories(self) -> frozenset[str]:
@@ -50,7 +52,8 @@ class TableFindings:
 def detect_personal(document: Document) -> PersonalResult:
     """Personal data in a document's tables (see the module docstring)."""
     personal = [found for found in map(find_columns, document.tables)
-                if found is not None and is_personal_table(found.categories, found.name_columns)]
+                if found is not None and (is_personal_table(found.categories, found.name_columns)
+                                          or is_roster(found))]
     if not personal:
         return PersonalResult()
     found_categories = set().union(*(t.categories for t in personal))
@@ -76,6 +79,23 @@ def is_personal_table(categories: frozenset[str], name_columns: int = 0) -> bool
     if "name" in categories and name_columns >= 2:
         return True
     return any(categories - {identifier} for identifier in categories & IDENTIFIER_CATEGORIES)
+
+
+#: a name column this sure (a name header and values that read as people's names)
+#: ties its rows to people even when the other columns hold no personal category
+ROSTER_NAME_CONFIDENCE = 0.85
+ROSTER_MIN_NAMES = 5
+
+
+def is_roster(found: TableFindings) -> bool:
+    """A list of named people with other facts about them (所属, 受講日, 参加講座 ...).
+
+    A name alone, beside attributes no category covers, still makes rows
+    about identifiable people: a training attendance list is personal data.
+    """
+    return found.other_columns > 0 and any(
+        c.category == "name" and c.confidence >= ROSTER_NAME_CONFIDENCE and c.header
+        and c.evidence.get("values_sampled", 0) >= ROSTER_MIN_NAMES for c in found.columns)
 
 
 def count_records(tables: list[TableFindings]) -> int:
@@ -113,7 +133,9 @@ def find_columns(table: Table) -> TableFindings | None:
     if not any(c.category == "name" for c in columns) and _names_things(layout, columns):
         # the kana column reads the facility's or company's name, not a person's
         columns = [c for c in columns if c.category != "name_kana"]
-    return TableFindings(table, columns, _data_row_count(table, layout))
+    claimed = {c.index for c in columns}
+    others = sum(1 for index, values in enumerate(samples) if values and index not in claimed)
+    return TableFindings(table, columns, _data_row_count(table, layout), others)
 
 
 def _names_things(layout: TableLayout, columns: list[ColumnFinding]) -> bool:
