@@ -60,6 +60,24 @@ ROLE_LABELS = {
     "admin": _l("Administrator"),
 }
 
+#: file kinds of the scan record that are not file extensions (extensions show as they are)
+KIND_LABELS = {"executable": _l("Program"), "script": _l("Script"), "shortcut": _l("Shortcut"),
+               "other": _l("Other")}
+
+#: what a scan found changed about an asset (AssetChange.change)
+CHANGE_LABELS = {"new": _l("Found"), "changed": _l("Content changed"), "moved": _l("Moved or renamed"),
+                 "returned": _l("Found again"), "removed": _l("No longer found")}
+
+#: asset fields people change (AuditEvent.field), as the history shows them
+FIELD_LABELS = {
+    "business_process": _l("Business process"), "guideline": _l("Guideline"),
+    "lifecycle": _l("Triage stage"), "owner_id": _l("Owner"), "deputy_id": _l("Deputy"),
+    "has_specification": _l("Specification"), "has_manual": _l("Manual"),
+    "next_review": _l("Next review"), "triage_note": _l("Triage note"),
+    "department_id": _l("Department"), "dismissed": _l("Dismissed"),
+    "dismissed_reason": _l("Reason for dismissal"),
+}
+
 
 def label(labels: dict, code) -> str:
     """The translated label of ``code`` in ``labels``; the code itself when it has none."""

@@ -34,6 +34,9 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "admin": frozenset({Role.admin}),
     "api": ALL_ROLES,
 }
+#: roles that confirm or dismiss findings in their department (the department view);
+#: other roles see the department view read-only
+FINDING_REVIEW_ROLES = DEPARTMENT_ROLES
 
 
 def department_scope(session, user) -> set[int] | None:

@@ -1,0 +1,189 @@
+"""The asset list's SQL: filters on indexed columns, sort, one page, a bounded count.
+
+:class:`AssetFilters` is what the list form asked for, already checked;
+:func:`filtered_assets` adds its WHERE clauses to a select of :class:`Asset`
+(categories and risks through their ``(category|code, asset_id)`` indexes),
+:func:`sort_order` gives the ORDER BY, :func:`page_rows` reads one page (ids
+first, then the page's rows: the sort carries two columns, not whole rows),
+and :func:`count_matching` counts exactly up to a limit, estimating beyond it
+on PostgreSQL.  Callers restrict the select to the user's scope first
+(:func:`~inventory.web.permissions.visible_assets`).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import false, func, literal_column, select
+
+from ..models import Asset, AssetCategory, AssetStatus, Finding
+
+PAGE_SIZE = 50
+#: counted exactly up to this many matches; more are estimated (PostgreSQL) or shown as "more than"
+COUNT_LIMIT = 10_000
+#: the value of a facet filter that asks for "not set" (no complexity, not triaged ...)
+UNSET = "none"
+#: status filter: every status, removed files included (the default hides them)
+ALL_STATUSES = "all"
+#: sort keys; a path sorts on its first 300 characters (root: 200), which a btree index can hold
+#: (see :func:`sort_order`), and on the id past them; literal numbers, so that an index on
+#: ``(substr(root, 1, 200), substr(path, 1, 300), id)`` matches prepared statements too
+SORT_COLUMNS = {
+    "path": (func.substr(Asset.root, literal_column("1"), literal_column("200")),
+             func.substr(Asset.path, literal_column("1"), literal_column("300"))),
+    "size": (Asset.size,), "mtime": (Asset.mtime,), "records": (Asset.records,),
+    "risk_count": (Asset.risk_count,), "last_seen": (Asset.last_seen_at,),
+}
+#: the columns the list and the export show (no JSON but the category codes)
+LIST_COLUMNS = (Asset.id, Asset.root, Asset.path, Asset.name, Asset.kind, Asset.size, Asset.mtime,
+                Asset.status, Asset.department_id, Asset.personal_present, Asset.categories,
+                Asset.sensitive, Asset.my_number, Asset.records, Asset.is_app, Asset.app_kind,
+                Asset.complexity, Asset.risk_count, Asset.lifecycle, Asset.guideline,
+                Asset.first_seen_at, Asset.last_seen_at)
+
+
+@dataclass(frozen=True)
+class AssetFilters:
+    """A checked list query: None means "any"; ``UNSET`` asks for a facet that is not set."""
+    text: str = ""
+    departments: frozenset[int] | None = None    # the chosen department and its sub-departments
+    unassigned: bool = False                     # assets of no department
+    kind: str | None = None
+    category: str | None = None
+    sensitive: bool | None = None
+    my_number: bool | None = None
+    risk: str | None = None
+    status: str | None = None                    # None: every status but removed
+    is_app: bool | None = None
+    complexity: str | None = None
+    lifecycle: str | None = None
+    guideline: str | None = None
+    sort: str = "path"
+    descending: bool = False
+
+
+def filtered_assets(stmt, filters: AssetFilters):
+    """``stmt`` (a select involving :class:`Asset`) with the WHERE clauses of ``filters``."""
+    if filters.status is None:
+        stmt = stmt.where(Asset.status != AssetStatus.removed)
+    elif filters.status != ALL_STATUSES:
+        stmt = stmt.where(Asset.status == filters.status)
+    if filters.unassigned:
+        stmt = stmt.where(Asset.department_id.is_(None))
+    elif filters.departments is not None:
+        stmt = stmt.where(Asset.department_id.in_(sorted(filters.departments))
+                          if filters.departments else false())
+    for column, wanted in ((Asset.kind, filters.kind), (Asset.sensitive, filters.sensitive),
+                           (Asset.my_number, filters.my_number), (Asset.is_app, filters.is_app)):
+        if wanted is not None:
+            stmt = stmt.where(column == wanted)
+    for column, wanted in ((Asset.complexity, filters.complexity),
+                           (Asset.lifecycle, filters.lifecycle), (Asset.guideline, filters.guideline)):
+        if wanted == UNSET:
+            stmt = stmt.where(column.is_(None))
+        elif wanted is not None:
+            stmt = stmt.where(column == wanted)
+    if filters.category:
+        stmt = stmt.where(Asset.id.in_(
+            select(AssetCategory.asset_id).where(AssetCategory.category == filters.category)))
+    if filters.risk:
+        stmt = stmt.where(Asset.id.in_(
+            select(Finding.asset_id).where(Finding.code == filters.risk, Finding.kind == "risk",
+                                           Finding.active, Finding.dismissed.is_(False))))
+    if filters.text:
+        # ILIKE on PostgreSQL (a pg_trgm index on path can serve it), lower() LIKE on SQLite
+        stmt = stmt.where(Asset.path.ilike(like_pattern(filters.text), escape="\\"))
+    return stmt
+
+
+def sort_keys(filters: AssetFilters) -> list:
+    """The sort's columns: the chosen one(s), then the id."""
+    return [*SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["path"]), Asset.id]
+
+
+def sort_order(filters: AssetFilters, keys: list | None = None) -> list:
+    """ORDER BY terms over ``keys`` (default :func:`sort_keys`), all one way.
+
+    Empty values come last ascending and first descending on both databases:
+    the order of a btree index on ``(column, id)`` read forwards or backwards,
+    so that PostgreSQL can read a page off such an index instead of sorting.
+    """
+    keys = sort_keys(filters) if keys is None else keys
+    return [key.desc().nulls_first() if filters.descending else key.asc().nulls_last() for key in keys]
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its ``%``, ``_`` and ``\\`` taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def page_rows(session, stmt, filters: AssetFilters, page: int, size: int = PAGE_SIZE,
+              few: bool = False) -> list:
+    """Rows (:data:`LIST_COLUMNS`) of page ``page`` (from 1) of ``stmt`` (a select involving Asset).
+
+    ``few``: the matches were counted and are few: gather and sort them all
+    (a materialized CTE) rather than let the planner walk a sort index hoping
+    to meet matches early, which reads most of the table when they are rare or
+    clustered.  With many matches the index walk is the fast plan.
+    """
+    keys = sort_keys(filters)
+    if few:
+        found = filtered_assets(stmt.with_only_columns(
+            *(key.label(f"sort_{n}") for n, key in enumerate(keys[:-1])), Asset.id), filters,
+        ).cte("matching").prefix_with("MATERIALIZED")
+        ids_stmt = select(found.c.id).order_by(*sort_order(filters, list(found.c)))
+    else:
+        ids_stmt = filtered_assets(stmt.with_only_columns(Asset.id), filters).order_by(
+            *sort_order(filters, keys))
+    ids = list(session.execute(ids_stmt.limit(size).offset((page - 1) * size)).scalars())
+    if not ids:
+        return []
+    rows = {row.id: row for row in session.execute(select(*LIST_COLUMNS).where(Asset.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def export_rows(session, stmt, filters: AssetFilters, batch: int = 5000):
+    """Every row (:data:`LIST_COLUMNS`) matching, in list order, read in batches (server-side cursor).
+
+    On PostgreSQL the planner is told that every row will be read (a cursor is
+    otherwise planned for its first rows: walking a sort index over the whole
+    table instead of sorting the matches).
+    """
+    query = (filtered_assets(stmt.with_only_columns(*LIST_COLUMNS), filters)
+             .order_by(*sort_order(filters)))
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
+    yield from connection.execution_options(yield_per=batch).execute(query)
+
+
+@dataclass(frozen=True)
+class MatchCount:
+    """How many assets match: ``exact`` up to the count limit, else at least ``limit`` (``estimate``
+    from the PostgreSQL planner when there is one)."""
+    value: int
+    exact: bool
+    estimate: int | None = None
+
+
+def count_matching(session, stmt, filters: AssetFilters, limit: int = COUNT_LIMIT) -> MatchCount:
+    """Count the matches of ``stmt`` with ``filters``, reading at most ``limit + 1`` of them."""
+    matching = filtered_assets(stmt.with_only_columns(Asset.id), filters)
+    bounded = select(func.count()).select_from(matching.limit(limit + 1).subquery())
+    found = session.execute(bounded).scalar_one()
+    if found <= limit:
+        return MatchCount(found, True)
+    return MatchCount(limit, False, planner_estimate(session, matching))
+
+
+def planner_estimate(session, stmt) -> int | None:
+    """PostgreSQL's estimate of the rows ``stmt`` returns (None on other databases)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return None
+    compiled = stmt.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
+    plan = session.connection().exec_driver_sql(
+        f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])

@@ -1,0 +1,25 @@
+"""Forms of the department view: confirm a finding, dismiss it as false (a reason is required)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+REASON_MAX = 1000
+
+
+class ConfirmFindingForm(FlaskForm):
+    """Confirm a finding (only the CSRF token)."""
+
+
+class DismissFindingForm(FlaskForm):
+    """Dismiss a finding as a false finding, with the reason why."""
+    reason = TextAreaField(_l("Reason for dismissing"), validators=[
+        DataRequired(message=_l("Give the reason why this finding is not personal data or not a risk.")),
+        Length(max=REASON_MAX, message=_l("Use at most %(max)d characters."))])
+
+
+def dismiss_prefix(finding_id: int) -> str:
+    """The form prefix of a finding's dismissal form (unique field ids on a page of findings)."""
+    return f"finding-{finding_id}"
