@@ -38,10 +38,8 @@ from .complexity import complexity_band
 from .vba import (
     TIME_LIMIT,
     VbaSummary,
-    VbaTimeout,
     measure_source,
-    silence_oletools,
-    time_limit,
+    summarise_limited,
 )
 
 VBA_NOT_READ = "not read (Access)"
@@ -117,18 +115,7 @@ def summarise_access_vba(streams: dict[str, bytes], seconds: float = TIME_LIMIT)
         return VbaSummary()
     if "VBA/dir" not in streams:
         return VbaSummary(status="unparsable: no dir stream")
-    silence_oletools()
-    summary = VbaSummary()
-    try:
-        with time_limit(seconds):
-            _summarise(streams, summary)
-    except VbaTimeout:
-        summary.status = "unparsable: time limit exceeded"
-    except MemoryError:
-        summary.status = "unparsable: memory limit exceeded"
-    except RecursionError:
-        summary.status = "unparsable: structure nested too deeply"
-    return summary
+    return summarise_limited(lambda summary: _summarise(streams, summary), seconds)
 
 
 def _summarise(streams: dict[str, bytes], summary: VbaSummary) -> None:

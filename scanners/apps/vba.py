@@ -15,6 +15,7 @@ import signal
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .code_risks import code_risks, strip_comment
@@ -98,11 +99,16 @@ def time_limit(seconds: float):
 
 def summarise_vba(ole: str | bytes, seconds: float = TIME_LIMIT) -> VbaSummary:
     """Summarise every VBA project in an OLE container (a path, or the container's bytes)."""
+    return summarise_limited(lambda summary: _summarise(ole, summary), seconds)
+
+
+def summarise_limited(work: Callable[[VbaSummary], None], seconds: float = TIME_LIMIT) -> VbaSummary:
+    """Run ``work`` on a fresh summary under a time limit; running out becomes its status."""
     silence_oletools()
     summary = VbaSummary()
     try:
         with time_limit(seconds):
-            _summarise(ole, summary)
+            work(summary)
     except VbaTimeout:
         summary.status = "unparsable: time limit exceeded"
     except MemoryError:
