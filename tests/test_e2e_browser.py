@@ -91,3 +91,55 @@ def test_clerk_is_refused_another_departments_asset(live_server, page):
     assert response.status == 404
     assert "認定者一覧" not in page.content()
     shot(page, "03_clerk_refused")
+
+
+def test_it_division_triages_an_app(live_server, page):
+    from sqlmodel import select
+
+    from inventory.models import Asset, AuditEvent
+
+    app, base = live_server
+    target = asset_id(app, "健康福祉部/介護保険課/台帳.xlsm")
+    sign_in(page, base, "it")
+    page.goto(f"{base}/triage/")
+    assert "台帳.xlsm" in page.content()                      # the app waits in the queue
+    shot(page, "04_triage_queue")
+    page.goto(f"{base}/triage/{target}")
+    page.select_option("select[name=guideline]", "central")
+    page.select_option("select[name=lifecycle]", label="確認中")
+    page.fill("input[name=owner]", "clerk_a")
+    page.fill("input[name=deputy]", "head_a")
+    page.fill("input[name=next_review]", "2027-04-01")          # a date input: ISO from the picker
+    page.click("form.triage button[type=submit]")
+    page.wait_for_load_state()
+    shot(page, "05_triage_saved")
+    with app.extensions["registry"].sessions() as session:
+        asset = session.get(Asset, target)
+        assert (asset.guideline, asset.lifecycle, str(asset.next_review)) == \
+            ("central", "reviewing", "2027-04-01")
+        fields = set(session.exec(select(AuditEvent.field).where(
+            AuditEvent.object_type == "asset", AuditEvent.object_id == target)).all())
+    assert {"guideline", "lifecycle", "owner_id", "deputy_id"} <= fields
+
+
+def test_clerk_dismisses_a_false_finding(live_server, page):
+    from sqlmodel import select
+
+    from inventory.models import Finding
+
+    app, base = live_server
+    target = asset_id(app, "健康福祉部/介護保険課/認定者一覧.xlsx")
+    sign_in(page, base, "clerk_a")
+    page.goto(f"{base}/departments/assets/{target}")
+    page.locator("form.dismiss button[type=submit]").first.click()      # no reason: refused
+    page.wait_for_load_state()
+    assert "理由" in page.content()
+    form = page.locator("form.dismiss").first
+    form.locator("textarea").fill("見出しの誤認識: 施設の一覧で個人ではない")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    shot(page, "06_finding_dismissed")
+    with app.extensions["registry"].sessions() as session:
+        dismissed = session.exec(select(Finding).where(Finding.asset_id == target,
+                                                       Finding.dismissed)).all()
+    assert len(dismissed) == 1 and dismissed[0].dismissed_reason.startswith("見出しの誤認識")
