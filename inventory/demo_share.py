@@ -60,6 +60,10 @@ class ShareFile:
     encoding: str = "utf-8-sig"
     damage: str | None = None         # encrypted | truncated | random | empty
     memo: bool = False                # a prose .txt memo
+    #: a shadow-IT artefact (script, shortcut) written as this text in ``encoding``
+    text: str | None = None
+    #: risk codes a perfect scanner reports besides hidden personal data and encryption
+    risks: tuple[str, ...] = ()
 
     @property
     def status(self) -> str:
@@ -74,7 +78,7 @@ class ShareFile:
             or any(i in s.hidden_columns for i, _ in s.personal_columns()) for s in self.sheets)
         return {"personal": bool(categories), "categories": categories,
                 "sensitive": bool(SENSITIVE & set(categories)), "my_number": "my_number" in categories,
-                "hidden_personal": hidden, "status": self.status}
+                "hidden_personal": hidden, "status": self.status, "risks": sorted(self.risks)}
 
 
 def _files() -> list[ShareFile]:
@@ -224,7 +228,24 @@ def _files() -> list[ShareFile]:
                                              "Category=complaint", 60)], encoding="utf-8"),
         F(road + "道路占用許可_申請者一覧.xlsx", [S("申請者", "申請日=date 申請者名=name 住所=address 連絡先=home_phone "
                                             "占用物件=occupancy", 50)]),
+        # shadow IT: a roster taken home through a personal OneDrive, an upload script, a
+        # shortcut to a personal cloud folder
+        F(care + "OneDrive - 個人用/訪問調査_持ち帰り.xlsx",
+          [S("訪問予定", "訪問日=date 氏名=name 住所=address 電話番号=home_phone 要介護度=care_level", 30)],
+          risks=("cloud-sync-folder",)),
+        F(d2 + "ツール/名簿バックアップ送信.bat", text=UPLOAD_SCRIPT, encoding="cp932",
+          risks=("external-upload-script",)),
+        F(kids + "保育園申込_共有リンク.url", text=CLOUD_SHORTCUT, encoding="ascii",
+          risks=("cloud-storage-link",)),
     ]
+
+
+UPLOAD_SCRIPT = """@echo off\r
+rem 毎週金曜 名簿のバックアップを外部に送る（担当者作成）\r
+set SRC=%USERPROFILE%\\Desktop\\名簿\r
+curl -T "%SRC%\\名簿.xlsx" https://gigafile.nu/upload/\r
+"""
+CLOUD_SHORTCUT = "[InternetShortcut]\r\nURL=https://www.dropbox.com/scl/fo/demo0000/hoikuen?dl=0\r\n"
 
 
 SHARE_FILES = _files()
@@ -292,6 +313,8 @@ def _file_bytes(spec: ShareFile, tables: list, rng: Random) -> bytes:
         return b""
     if spec.damage == "random":
         return rng.randbytes(rng.randint(2_000, 9_000))
+    if spec.text is not None:
+        return spec.text.encode(spec.encoding)
     if spec.memo:
         return _memo(Path(spec.path).stem, rng).encode(spec.encoding)
     suffix = Path(spec.path).suffix

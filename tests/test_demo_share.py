@@ -21,7 +21,7 @@ SPEC_CATEGORIES = {
     "my_number", "resident_id", "insurance_number", "bank_account", "income", "school", "family",
     "health", "criminal_record", "creed_race",
 }
-TRUTH_KEYS = {"personal", "categories", "sensitive", "my_number", "hidden_personal", "status"}
+TRUTH_KEYS = {"personal", "categories", "sensitive", "my_number", "hidden_personal", "status", "risks"}
 
 
 @pytest.mark.parametrize("first11, check", [

@@ -136,3 +136,11 @@ def test_no_record_holds_a_generated_value(municipal_share, records):
     assert not found, table(found, ("path", "location of a personal value"))
     dumped = json.dumps(list(records.values()), ensure_ascii=False)
     assert not any(v in dumped for v in values)
+
+
+def test_shadow_it_artefacts_give_their_risks(municipal_share, records):
+    expected = {p: set(t["risks"]) for p, t in municipal_share.truth.items() if t["risks"]}
+    assert len(expected) >= 3
+    wrong = [(p, sorted(codes), sorted(risk_codes(records.get(p))))
+             for p, codes in expected.items() if not codes <= risk_codes(records.get(p))]
+    assert not wrong, table(wrong, ("path", "risks expected", "got"))
