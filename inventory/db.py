@@ -107,6 +107,18 @@ def alembic_config(url: str | None = None):
     return config
 
 
+def include_for(dialect_name: str) -> Callable:
+    """Alembic's ``include_object`` hook for ``dialect_name``: leaves out of autogenerate the
+    indexes the models declare for another database only (``Index.ddl_if``), such as the
+    pg_trgm index PostgreSQL has and SQLite has not."""
+    def include_object(obj, _name, type_, reflected, _compare_to) -> bool:
+        ddl_if = getattr(obj, "_ddl_if", None)
+        if type_ != "index" or reflected or ddl_if is None or ddl_if.dialect is None:
+            return True
+        return dialect_name in ([ddl_if.dialect] if isinstance(ddl_if.dialect, str) else ddl_if.dialect)
+    return include_object
+
+
 def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Bring the registry's schema up to ``revision`` (creates every table on a new database)."""
     from alembic import command

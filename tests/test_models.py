@@ -18,9 +18,13 @@ def test_migration_matches_models(db_url):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from inventory.db import include_for
+
     engine = make_engine(db_url)
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+        context = MigrationContext.configure(
+            conn, opts={"include_object": include_for(conn.dialect.name)})
+        assert compare_metadata(context, SQLModel.metadata) == []
         tables = set(inspect(conn).get_table_names())
         head_fk = [fk["referred_table"] for fk in inspect(conn).get_foreign_keys("department")
                    if fk["constrained_columns"] == ["head_id"]]
@@ -39,7 +43,47 @@ def test_downgrade_and_upgrade_again(tmp_path):
     command.downgrade(alembic_config(url), "base")
     assert current_revision(url) is None
     upgrade(url)
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == _head_revision()
+
+
+def test_migration_0002_fills_confirmations_from_audit_events(tmp_path):
+    from inventory.db import upgrade
+
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    upgrade(url, "0001")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO app_user (id, username, display_name, role, active, created_at) "
+                          "VALUES (7, 'clerk1', '', 'clerk', 1, '2026-01-01 00:00:00')"))
+        conn.execute(text(
+            "INSERT INTO asset (id, root, path, path_key, name, folder, kind, status, notes, categories,"
+            " personal_present, sensitive, my_number, records, is_app, modules, forms, reports, queries,"
+            " macros, procedures, code_lines, formulas, external_links, connections, auto_exec,"
+            " risk_count, department_manual, has_specification, has_manual)"
+            " VALUES (1, '/r', 'a', 'k', 'a', '', 'xlsx', 'ok', '[]', '[]', 1, 0, 0, 0, 0, 0, 0, 0, 0,"
+            " 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)"))
+        for fid, dismissed in ((1, 0), (2, 1), (3, 0)):     # confirmed; confirmed then dismissed; pending
+            conn.execute(text("INSERT INTO finding (id, asset_id, kind, key, active, hidden, evidence,"
+                              " dismissed) VALUES (:id, 1, 'column', :key, 1, 0, '{}', :d)"),
+                         {"id": fid, "key": f"k{fid}", "d": dismissed})
+        for fid, at in ((1, "2026-02-01 09:00:00"), (1, "2026-03-01 09:00:00"), (2, "2026-02-01 09:00:00")):
+            conn.execute(text("INSERT INTO audit_event (at, user_id, object_type, object_id, field, before,"
+                              " after) VALUES (:at, 7, 'finding', :id, 'confirmed', 'False', 'True')"),
+                         {"at": at, "id": fid})
+    upgrade(url, "0002")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, confirmed_at, confirmed_by_id FROM finding ORDER BY id")).all()
+    engine.dispose()
+    assert [(r[0], str(r[1])[:19] if r[1] else None, r[2]) for r in rows] == [
+        (1, "2026-03-01 09:00:00", 7), (2, None, None), (3, None, None)]
+
+
+def _head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from inventory.db import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def test_sqlite_pragmas(tmp_path):

@@ -5,7 +5,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import inventory.models  # noqa: F401  (registers the tables)
-from inventory.db import database_url, make_engine
+from inventory.db import database_url, include_for, make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -19,7 +19,8 @@ def run_migrations_offline() -> None:
     """Emit SQL to standard output instead of running it (``alembic upgrade --sql``)."""
     url = _url()
     context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=url.startswith("sqlite"))
+                      render_as_batch=url.startswith("sqlite"),
+                      include_object=include_for("sqlite" if url.startswith("sqlite") else "postgresql"))
     with context.begin_transaction():
         context.run_migrations()
 
@@ -30,6 +31,7 @@ def run_migrations_online() -> None:
         with engine.connect() as connection:
             context.configure(connection=connection, target_metadata=target_metadata,
                               render_as_batch=connection.dialect.name == "sqlite",
+                              include_object=include_for(connection.dialect.name),
                               compare_type=True)
             with context.begin_transaction():
                 context.run_migrations()
