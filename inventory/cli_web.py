@@ -7,6 +7,7 @@ the registry, accounts, web UI.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -155,6 +156,12 @@ def run_demo(dest: str, lang: str = "ja", serve: bool = True, host: str = "127.0
                 records.append(record)
         click.echo(format_table(records, lang=lang))
         click.echo(f"台帳に登録しました ({url.split('://')[0]}): {run_summary(writer.run)}", err=True)
+        with factory() as session:
+            campaign = open_demo_campaign(session)
+            session.commit()
+            if campaign is not None:
+                click.echo(f"{campaign.fiscal_year}年度の個人情報ファイル簿の照会を開始しました "
+                           f"(期限 {campaign.due_on.isoformat()})", err=True)
     finally:
         engine.dispose()
     click.echo("デモ用アカウント (ユーザー名 / 役割 / パスワード):")
@@ -163,6 +170,21 @@ def run_demo(dest: str, lang: str = "ja", serve: bool = True, host: str = "127.0
     if serve:
         serve_app(host, port)
     return accounts
+
+
+def open_demo_campaign(session, today: dt.date | None = None):
+    """Open this fiscal year's declaration campaign (April to March) unless one exists, so the
+    demo shows each department's declaration prefilled from what the scan just found."""
+    from .declarations import open_campaign
+    from .models import DeclarationCampaign
+
+    today = today or dt.date.today()
+    year = today.year if today.month >= 4 else today.year - 1
+    if session.execute(select(DeclarationCampaign.id).where(DeclarationCampaign.fiscal_year == year)).first():
+        return None
+    privacy = session.execute(select(User).where(User.role == Role.privacy_office)).scalars().first()
+    return open_campaign(session, privacy, year, today, today + dt.timedelta(days=30),
+                         title=f"{year}年度 個人情報ファイル簿 照会")
 
 
 def serve_app(host: str, port: int, threads: int = 8) -> None:

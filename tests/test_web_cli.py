@@ -10,7 +10,8 @@ from inventory.cli import main
 from inventory.cli_web import DEMO_DEPARTMENTS, DEMO_SHARE_NAME, seed_demo
 from inventory.db import make_engine, session_factory, upgrade
 from inventory.ingest_shares import ShareIndex
-from inventory.models import Asset, Department, Role, Share, User
+from inventory.models import (Asset, DeclarationCampaign, DeclarationItem, Department, Role, Share,
+                              User)
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +114,24 @@ def test_demo_without_serving_fills_the_registry(registry_url, sessions, tmp_pat
         assets = session.execute(select(Asset.department_id)).scalars().all()
     assert len(assets) >= 60
     assert all(dept is not None for dept in assets)       # every file lands in a department
+    with sessions() as session:
+        campaigns = session.execute(select(DeclarationCampaign)).scalars().all()
+        scanned = session.execute(select(func.count()).select_from(DeclarationItem)
+                                  .where(DeclarationItem.origin == "scan")).scalar()
+        personal = session.execute(select(func.count()).select_from(Asset).where(
+            Asset.personal_present, Asset.copy_of_id.is_(None))).scalar()
+    assert len(campaigns) == 1 and "個人情報ファイル簿" in result.output
+    assert 0 < scanned <= personal       # one suggested item per personal file (copies join theirs)
+
+
+def test_the_demo_campaign_is_opened_once_per_fiscal_year(sessions):
+    import datetime as dt
+
+    from inventory.cli_web import open_demo_campaign
+
+    with sessions() as session:
+        seed_demo(session)
+        first = open_demo_campaign(session, dt.date(2027, 2, 10))
+        again = open_demo_campaign(session, dt.date(2027, 3, 31))
+        session.commit()
+    assert first.fiscal_year == 2026 and first.due_on == dt.date(2027, 3, 12) and again is None
