@@ -40,6 +40,9 @@ AREAS = (
     ("assets", "assets", "assets.index", _l("Assets")),
     ("triage", "triage", "triage.index", _l("Triage")),
     ("departments", "departments", "departments.index", _l("Departments")),
+    ("declarations", "declarations", "declarations.index", _l("Declarations")),
+    ("privacy", "privacy", "privacy.index", _l("Privacy office")),
+    ("declaration_files", "declaration_files", None, None),
     ("admin", "admin", "admin.index", _l("Administration")),
     ("api", "api", None, None),
 )

@@ -83,3 +83,49 @@ def label(labels: dict, code) -> str:
     """The translated label of ``code`` in ``labels``; the code itself when it has none."""
     found = labels.get(code)
     return str(found) if found is not None else str(code)
+
+# --- annual personal-data declarations (個人情報ファイル簿): inventory/web/declarations.py ---
+
+#: where a department's declaration is (Declaration.status)
+DECLARATION_STATUS_LABELS = {
+    "draft": _l("Being drafted"), "submitted": _l("Awaiting the head's approval"),
+    "reviewing": _l("Under review by the privacy office"), "returned": _l("Returned for correction"),
+    "accepted": _l("Accepted"),
+}
+
+#: an item against last year's accepted declaration (DeclarationItem.change)
+ITEM_CHANGE_LABELS = {"continued": _l("Continued"), "changed": _l("Changed"), "new": _l("New"),
+                      "abolished": _l("Abolished")}
+
+#: 電算処理 / マニュアル処理 (DeclarationItem.file_type)
+FILE_TYPE_LABELS = {"electronic": _l("Computer-processed file"), "manual": _l("Manually processed file")}
+
+#: Art. 74(2) of the Act: files not entered in the register (DeclarationItem.exemption)
+EXEMPTION_LABELS = {
+    "": _l("No exemption"),
+    "1": _l("Art. 74(2)(i): national security, diplomacy and the like"),
+    "2": _l("Art. 74(2)(ii): criminal investigations and prosecutions"),
+    "3": _l("Art. 74(2)(iii): personnel, pay and welfare of staff"),
+    "4": _l("Art. 74(2)(iv): experimental computer processing only"),
+    "5": _l("Art. 74(2)(v): copies of a registered computer-processed file"),
+    "6": _l("Art. 74(2)(vi): records erased within one year"),
+    "7": _l("Art. 74(2)(vii): addresses for sending goods or money, or for business contact"),
+    "8": _l("Art. 74(2)(viii): academic research by staff"),
+    "9": _l("Art. 74(2)(ix): fewer people than the Cabinet Order sets"),
+    "10": _l("Art. 74(2)(x): others set by Cabinet Order"),
+}
+
+#: the workflow's buttons (inventory.declarations.TRANSITIONS)
+DECLARATION_ACTION_LABELS = {
+    "submit": _l("Submit to the department head"), "approve": _l("Approve and send to the privacy office"),
+    "return_head": _l("Return to the clerks"), "accept": _l("Accept"),
+    "return_office": _l("Return to the department"), "reopen": _l("Reopen for a change during the year"),
+}
+
+#: a declaration's history (DeclarationEvent.action)
+DECLARATION_EVENT_LABELS = {
+    "create": _l("Created"), "submit": _l("Submitted"), "approve": _l("Approved by the head"),
+    "return_head": _l("Returned by the head"), "accept": _l("Accepted by the privacy office"),
+    "return_office": _l("Returned by the privacy office"), "reopen": _l("Reopened"),
+    "import": _l("Imported from Excel"), "remind": _l("Reminder sent"),
+}
