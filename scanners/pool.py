@@ -14,6 +14,7 @@ import resource
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from .inspect import failed_record, inspect_file
@@ -21,6 +22,16 @@ from .walk import Candidate
 
 DEFAULT_TIMEOUT = 60.0                 # seconds per file
 DEFAULT_MEMORY_LIMIT = 4 << 30         # bytes of address space per worker
+#: records that may wait for an earlier, slower file before the pool stops taking tasks
+MAX_WAITING = 4096
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A task whose record is already known (carried forward by an incremental scan): it
+    keeps its place in the output order without going to a worker."""
+
+    record: dict
 
 
 def _limit_memory(limit: int | None) -> None:
@@ -108,7 +119,7 @@ def _death_reason(process) -> str:
     return f"reader crashed (exit code {code})"
 
 
-def inspect_in_pool(candidates: Iterable[Candidate], workers: int = 2,
+def inspect_in_pool(candidates: Iterable[Candidate | Ready], workers: int = 2,
                     timeout: float = DEFAULT_TIMEOUT,
                     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
                     inspect: Callable[[Candidate], dict] = inspect_file,
@@ -117,11 +128,15 @@ def inspect_in_pool(candidates: Iterable[Candidate], workers: int = 2,
 
     Completed records wait in a small buffer until those before them are
     done, so the output is the same whatever the number of workers.
+    :class:`Ready` items take their place in the order without a worker.
     ``on_done`` is called as each file finishes (for progress display).
+    Workers start as files need them: a re-scan where nothing changed starts
+    none, and one with a few changes starts them while the walk goes on.
     """
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    pool = [_Worker(ctx, memory_limit, inspect) for _ in range(max(1, workers))]
-    idle = list(pool)
+    workers = max(1, workers)
+    started = 0
+    idle: list[_Worker] = []
     busy: dict[Connection, _Worker] = {}
     done: dict[int, dict] = {}
     todo = enumerate(candidates)
@@ -133,14 +148,24 @@ def inspect_in_pool(candidates: Iterable[Candidate], workers: int = 2,
         if on_done is not None:
             on_done(record)
 
+    def take_worker() -> _Worker:
+        nonlocal started
+        if idle:
+            return idle.pop()
+        started += 1
+        return _Worker(ctx, memory_limit, inspect)
+
     try:
         while True:
-            while idle and not exhausted:
+            while (idle or started < workers) and not exhausted and len(done) < MAX_WAITING:
                 item = next(todo, None)
                 if item is None:
                     exhausted = True
                     break
-                worker = idle.pop()
+                if isinstance(item[1], Ready):
+                    finish(item[0], item[1].record)
+                    continue
+                worker = take_worker()
                 worker.seq, worker.task = item
                 worker.deadline = time.monotonic() + timeout
                 worker.conn.send(worker.task)
@@ -149,7 +174,9 @@ def inspect_in_pool(candidates: Iterable[Candidate], workers: int = 2,
                 yield done.pop(next_out)
                 next_out += 1
             if not busy:
-                return
+                if exhausted:
+                    return
+                continue
             wait_for = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
             for conn in wait(list(busy), timeout=wait_for):
                 worker = busy.pop(conn)

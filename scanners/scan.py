@@ -1,11 +1,24 @@
-"""Scan roots: walk them and inspect every candidate file, one record per file."""
+"""Scan roots: walk them and inspect every candidate file, one record per file.
+
+With a :class:`~scanners.state.ScanState` the scan is incremental: unchanged
+files are carried forward from the state cache without being opened, files
+whose time or inode changed are hashed and carried forward when their bytes
+did not change, and every record is written to the cache as it completes
+(a killed scan resumes where it stopped).  ``full=True`` reads every file and
+rewrites the cache.  Records are the same either way, in walk order.
+"""
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from functools import partial
 
 from .inspect import inspect_file
-from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, default_workers, inspect_in_pool
+from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, Ready, default_workers, inspect_in_pool
+from .smb import smb_reads
+from .state import Plan, ScanState, same_content_record
 from .walk import Candidate, walk_roots
 
 
@@ -15,7 +28,9 @@ def scan_roots(roots: Iterable[str], workers: int | None = None,
                on_candidate: Callable[[Candidate], None] | None = None,
                on_done: Callable[[dict], None] | None = None,
                on_dir: Callable[[str], None] | None = None,
-               apps: bool = True) -> Iterator[dict]:
+               apps: bool = True, state: ScanState | None = None, full: bool = False,
+               throttle: float = 0.0,
+               on_walk_error: Callable[[str, OSError], None] | None = None) -> Iterator[dict]:
     """Yield the scan record of every candidate file under ``roots``, in walk order.
 
     ``workers`` processes inspect files in parallel (default: one per core),
@@ -24,21 +39,86 @@ def scan_roots(roots: Iterable[str], workers: int | None = None,
     A later byte-identical copy of a personal-data file gets the
     ``duplicate-personal-data`` risk.  ``apps=False`` looks for personal data
     only: no app facts, no shadow-IT kinds, no cloud-sync folders.
+    ``state`` makes the scan incremental and resumable (module docstring);
+    ``throttle`` seconds are waited before each file is read, to spare a busy
+    file server.  The state's ``counts`` tell how many files were reused and read.
+    Folders that cannot be listed go to ``on_walk_error``; the state then forgets nothing.
     """
-    candidates = walk_roots(roots, exclude=exclude, on_dir=on_dir, data_only=not apps)
+    roots = list(roots)
+    unlisted: list[str] = []
+
+    def walk_error(where: str, exc: OSError) -> None:
+        unlisted.append(where)
+        if on_walk_error is not None:
+            on_walk_error(where, exc)
+
+    candidates = walk_roots(roots, exclude=exclude, on_dir=on_dir, data_only=not apps,
+                            on_error=walk_error)
     inspect = inspect_file if apps else partial(inspect_file, apps=False)
+    if throttle > 0:
+        inspect = partial(throttled, inspect=inspect, seconds=throttle)
     if on_candidate is not None:
         candidates = _tap(candidates, on_candidate)
+    plans: deque[Plan] = deque()
+    if state is not None:
+        inspect = partial(inspect_or_reuse, inspect=inspect)
+        candidates = _planned(candidates, state, plans, apps, full)
+    inspect = smb_reads(roots, inspect)    # smb:// roots: each file is copied from the share first
     if workers is None:
         workers = default_workers()
     if workers == 0:
-        records = (inspect(cand) for cand in candidates)
+        records = (task.record if isinstance(task, Ready) else inspect(task) for task in candidates)
         if on_done is not None:
             records = _tap(records, on_done)
     else:
         records = inspect_in_pool(candidates, workers=workers, timeout=timeout,
                                   memory_limit=memory_limit, on_done=on_done, inspect=inspect)
+    if state is not None:
+        records = _remembered(records, state, plans, roots, unlisted)
     yield from mark_duplicates(records)
+
+
+def inspect_or_reuse(cand: Candidate, inspect: Callable[[Candidate], dict]) -> dict:
+    """In a worker: carry the prior record forward when the file's bytes are the same, else inspect."""
+    if cand.prior_record is not None:
+        record = same_content_record(cand)
+        if record is not None:
+            return record
+        cand = replace(cand, prior_record=None)
+    return inspect(cand)
+
+
+def throttled(cand: Candidate, inspect: Callable[[Candidate], dict], seconds: float) -> dict:
+    """Wait, then inspect: a scan during office hours leaves the file server room."""
+    time.sleep(seconds)
+    return inspect(cand)
+
+
+def _planned(candidates: Iterable[Candidate], state: ScanState, plans: deque, apps: bool,
+             full: bool) -> Iterator[Candidate | Ready]:
+    """The pool's tasks: a :class:`Ready` record for each unchanged file, else the candidate.
+    Each plan is queued in walk order for :func:`_remembered`."""
+    for cand in candidates:
+        plan = state.plan(cand, apps=apps, full=full)
+        plans.append(plan)
+        yield Ready(plan.record) if plan.record is not None else plan.task
+
+
+def _remembered(records: Iterable[dict], state: ScanState, plans: deque,
+                roots: list[str], unlisted: list[str]) -> Iterator[dict]:
+    """Write each record to the state as it comes (in walk order, before duplicates are marked);
+    a scan that ran to its end, having listed every folder, prunes files it no longer saw.
+    What was written is committed however the scan ends."""
+    complete = False
+    try:
+        for record in records:
+            state.settle(plans.popleft(), record)
+            yield record
+        complete = True
+    finally:
+        if complete and not unlisted:
+            state.prune(roots)
+        state.flush()
 
 
 def mark_duplicates(records: Iterable[dict]) -> Iterator[dict]:

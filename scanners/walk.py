@@ -9,7 +9,7 @@ import os
 import stat
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from .shadow import shadow_kind, sync_client_of_folder
@@ -42,6 +42,13 @@ class Candidate:
     inode: int
     #: the cloud-sync client (Dropbox, OneDrive personal ...) whose folder holds the file
     sync_client: str | None = None
+    #: st_mtime_ns: with size and inode, what tells an incremental scan the file is unchanged
+    #: (float seconds lose the nanoseconds a quick rewrite may differ by)
+    mtime_ns: int = 0
+    #: the record an earlier scan made of this path, as JSON without root and path, when the
+    #: file's time or inode changed but its size did not: a worker that finds the same sha256
+    #: carries it forward instead of reading the file again (see scanners/state.py)
+    prior_record: str | None = None
 
 
 def data_kind_of(name: str) -> str | None:
@@ -83,13 +90,15 @@ def _nfc(text: str) -> str:
 def walk_root(root: str, exclude: Iterable[str] = (),
               on_error: Callable[[str, OSError], None] | None = None,
               on_dir: Callable[[str], None] | None = None,
-              data_only: bool = False) -> Iterator[Candidate]:
+              data_only: bool = False, only: Collection[str] | None = None) -> Iterator[Candidate]:
     """Yield candidates under one root (a folder or a single file), depth first, sorted by name.
 
     Symbolic links to folders are not followed (loops, and links out of the share).
     Folders that cannot be listed are reported through ``on_error`` and skipped.
     ``data_only`` keeps spreadsheets, text tables and databases only (no
-    shadow-IT kinds, no cloud-sync folders).
+    shadow-IT kinds, no cloud-sync folders).  ``only``: the names directly
+    under a folder root to walk (one partition of a distributed scan; its
+    records are those a walk of the whole root gives for these names).
     """
     exclude = tuple(exclude)
     top = os.path.abspath(root)
@@ -115,17 +124,19 @@ def walk_root(root: str, exclude: Iterable[str] = (),
             sync_client = sync_client_of_folder(os.path.basename(abs_dir), {e.name for e in entries})
         subdirs = []
         for entry in entries:
+            if only is not None and not rel_dir and entry.name not in only:
+                continue
             rel = _nfc(f"{rel_dir}/{entry.name}" if rel_dir else entry.name)
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if not is_snapshot_dir(entry.name) and not is_excluded(rel, exclude):
+                    if not is_snapshot_dir(entry.name) and not (exclude and is_excluded(rel, exclude)):
                         subdirs.append((rel, entry.path, sync_client))
                     continue
             except OSError as exc:
                 if on_error:
                     on_error(rel, exc)
                 continue
-            if is_office_lock_file(entry.name) or is_excluded(rel, exclude):
+            if is_office_lock_file(entry.name) or (exclude and is_excluded(rel, exclude)):
                 continue
             cand = _candidate(root, rel, entry.path, entry.name, entry, sync_client, data_only)
             if cand:
@@ -149,15 +160,23 @@ def _candidate(root: str, rel: str, abspath: str, name: str,
     if not stat.S_ISREG(st.st_mode):
         return None
     return Candidate(root=root, path=rel, abspath=abspath, kind=kind, size=st.st_size,
-                     mtime=st.st_mtime, inode=st.st_ino, sync_client=sync_client)
+                     mtime=st.st_mtime, inode=st.st_ino, sync_client=sync_client,
+                     mtime_ns=st.st_mtime_ns)
 
 
 def walk_roots(roots: Iterable[str], exclude: Iterable[str] = (),
                on_dir: Callable[[str], None] | None = None,
-               data_only: bool = False) -> Iterator[Candidate]:
-    """Candidates under every root in turn; unreadable folders are reported on stderr."""
+               data_only: bool = False,
+               on_error: Callable[[str, OSError], None] | None = None) -> Iterator[Candidate]:
+    """Candidates under every root in turn; unreadable folders are reported on stderr and to
+    ``on_error`` (a scan that missed a folder must not call the files in it removed)."""
     def warn(where: str, exc: OSError) -> None:
         print(f"warning: cannot list {where}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+        if on_error is not None:
+            on_error(where, exc)
 
     for root in roots:
-        yield from walk_root(root, exclude, on_error=warn, on_dir=on_dir, data_only=data_only)
+        walk = walk_root
+        if root[:6].lower() == "smb://":     # a Windows share read without mounting it (smb.py)
+            from .smb import walk_smb_root as walk
+        yield from walk(root, exclude, on_error=warn, on_dir=on_dir, data_only=data_only)

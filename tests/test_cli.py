@@ -75,3 +75,39 @@ def test_scan_writes_into_the_registry(share, tmp_path, monkeypatch):
     engine.dispose()
     assert asset.path == "市民課/名簿.csv" and asset.personal_present and asset.records == 12
     assert [(r.new, r.unchanged) for r in runs] == [(1, 0), (0, 1)]
+
+
+def test_a_folder_that_cannot_be_listed_makes_the_run_partial_and_removes_nothing(share, tmp_path, monkeypatch):
+    """A share where one folder is suddenly unreadable (permissions changed, a DFS target down)
+    must not have that folder's files marked removed: the run ends partial."""
+    import os
+
+    from sqlmodel import Session, select
+
+    from inventory.db import make_engine
+    from inventory.models import Asset, ScanRun
+
+    (share / "福祉課").mkdir()
+    (share / "福祉課" / "台帳.csv").write_bytes(ROSTER.encode("cp932"))
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    monkeypatch.setenv("INVENTORY_DATABASE_URL", url)
+    args = ["scan", str(share), "--format", "jsonl", "--workers", "0", "--output", str(tmp_path / "o.jsonl")]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    real_scandir = os.scandir
+
+    def refusing(path="."):
+        if str(path).endswith("福祉課"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "could not be listed" in result.output and "台帳" not in result.output
+    engine = make_engine(url)
+    with Session(engine) as session:
+        statuses = {a.path: a.status for a in session.exec(select(Asset))}
+        runs = [(r.status, r.removed) for r in session.exec(select(ScanRun).order_by(ScanRun.id))]
+    engine.dispose()
+    assert statuses == {"市民課/名簿.csv": "ok", "福祉課/台帳.csv": "ok"}
+    assert runs == [("finished", 0), ("partial", 0)]

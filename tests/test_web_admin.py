@@ -293,6 +293,27 @@ def test_create_share_normalises_its_root_and_refuses_duplicates(client, db):
     assert "ほかの共有フォルダが同じ値を使っています。" in again.get_data(as_text=True)
 
 
+def test_share_exclusions_and_schedule_are_edited_as_lines_and_audited(client, db):
+    login(client, "admin")
+    sid = share_id(db)
+    form = client.get(f"/admin/shares/{sid}/edit").get_data(as_text=True)
+    assert "除外するパス" in form and "スキャン日程" in form
+    response = post_form(client, f"/admin/shares/{sid}/edit", {
+        "name": "本庁舎", "root": ROOT, "active": "y", "schedule": "*-*-* 02:00",
+        "exclusions": " */バックアップ/*\r\n\r\n*.tmp \r\n"})
+    assert response.status_code == 302
+    db.expire_all()
+    share = db.get(Share, sid)
+    assert share.exclusions == ["*/バックアップ/*", "*.tmp"] and share.schedule == "*-*-* 02:00"
+    assert events(db, "share", sid)["schedule"][:2] == ("", "*-*-* 02:00")
+    detail = client.get(f"/admin/shares/{sid}").get_data(as_text=True)
+    assert "*/バックアップ/*" in detail and "*-*-* 02:00" in detail
+    assert "*/バックアップ/*\n*.tmp" in client.get(f"/admin/shares/{sid}/edit").get_data(as_text=True)
+    too_long = post_form(client, f"/admin/shares/{sid}/edit", {
+        "name": "本庁舎", "root": ROOT, "active": "y", "exclusions": "x" * 501})
+    assert too_long.status_code == 400 and "500 文字まで" in too_long.get_data(as_text=True)
+
+
 def test_add_and_remove_mapping_is_audited_and_explained(client, db):
     login(client, "admin")
     sid = share_id(db)

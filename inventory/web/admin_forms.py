@@ -17,6 +17,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -97,6 +98,20 @@ class PasswordResetForm(FlaskForm):
     submit = SubmitField(_l("Reset password"))
 
 
+class LinesField(TextAreaField):
+    """A list of strings edited as lines of a text area (blank lines dropped, each stripped)."""
+
+    def _value(self) -> str:
+        return "\n".join(self.data or [])
+
+    def process_formdata(self, valuelist) -> None:
+        text = valuelist[0] if valuelist else ""
+        self.data = [line.strip() for line in text.splitlines() if line.strip()]
+
+
+MAX_EXCLUSIONS = 200
+
+
 class ShareForm(FlaskForm):
     name = StringField(_l("Share name"), filters=[_stripped],
                        validators=[DataRequired(), Length(max=100)])
@@ -104,7 +119,16 @@ class ShareForm(FlaskForm):
                        validators=[DataRequired(), Length(max=1000)])
     description = StringField(_l("Description"), filters=[_stripped], validators=[Length(max=1000)])
     active = BooleanField(_l("Active (scanned)"), default=True)
+    exclusions = LinesField(_l("Exclusions (one glob per line)"))
+    schedule = StringField(_l("Schedule (for reference, e.g. a systemd OnCalendar expression)"),
+                           filters=[_stripped], validators=[Length(max=200)])
     submit = SubmitField(_l("Save"))
+
+    def validate_exclusions(self, field):
+        if len(field.data or []) > MAX_EXCLUSIONS:
+            raise ValidationError(_l("At most %(count)s exclusions.", count=MAX_EXCLUSIONS))
+        if any(len(glob) > 500 for glob in field.data or []):
+            raise ValidationError(_l("An exclusion may be at most 500 characters long."))
 
 
 class MappingForm(FlaskForm):

@@ -34,7 +34,7 @@ from . import get_session
 from .admin import audit_created, bp, department_choices, department_labels, show_once
 from .admin_forms import ConfirmForm, MappingForm, ShareForm, TokenForm
 
-SHARE_FIELDS = ("name", "root", "description", "active")
+SHARE_FIELDS = ("name", "root", "description", "active", "exclusions", "schedule")
 TOKEN_PREFIX = "inv_"
 
 
@@ -88,7 +88,7 @@ def share_new():
 
 @bp.route("/shares/<int:share_id>/edit", methods=("GET", "POST"))
 def share_edit(share_id: int):
-    """Change a share's name, root, description or whether it is scanned."""
+    """Change a share's name, root, description, exclusions, schedule or whether it is scanned."""
     return _share_form(share_id)
 
 

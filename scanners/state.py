@@ -1,0 +1,342 @@
+"""The scanner's state cache: how each file looked when it was last inspected, and its record.
+
+An incremental scan asks the cache about every candidate the walk yields:
+
+- same size, ``st_mtime_ns`` and inode, and the same profile (kind,
+  cloud-sync client, apps or personal data only): the file is unchanged and
+  its record is carried forward without opening the file;
+- same size and profile but another time or inode (touched, restored from a
+  backup, rewritten with the same bytes): a worker hashes the file and
+  carries the record forward when the sha256 is the same
+  (``Candidate.prior_record``);
+- anything else: the file is read.
+
+A carried record is the record a fresh scan would make: it is stored
+without its root and path (they come from the current walk) and before
+``duplicate-personal-data`` is added (that depends on the other files), and
+its mtime is written again from the file.
+
+Entries are keyed by the file's absolute path (NFC, '/' separated), so any
+scanner process on one machine (a local scan, one writing JSON lines, a
+remote or distributed scanner) can share one cache file; SQLite in WAL mode
+lets several write to it.  A record holds no value read from a file
+(shared/spec/scan-record.md), so neither does the cache.  Records are
+written as they complete, committed every :data:`COMMIT_EVERY` writes or
+:data:`COMMIT_SECONDS`, so a scan that is killed leaves its finished files
+behind for the next one.  A complete scan prunes the entries under its
+roots that it did not see.  The cache belongs to one scanner version
+(:func:`scanner_key`: its code, data and readers' versions): another
+version empties it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .walk import Candidate
+
+SCHEMA = 1
+COMMIT_EVERY = 500
+COMMIT_SECONDS = 1.0
+#: errors that tell of the moment rather than of the file: such records are read again next time
+TRANSIENT_ERRORS = ("timed out", "reader crashed", "memory limit", "cannot read file")
+#: libraries whose version changes what a record says
+READER_PACKAGES = ("python-calamine", "openpyxl", "xlrd", "oletools", "olefile", "msoffcrypto-tool",
+                   "access-parser", "charset-normalizer")
+
+_SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS file (
+    key TEXT PRIMARY KEY,          -- absolute path, NFC, '/' separated
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    profile TEXT NOT NULL,         -- kind, cloud-sync client, scan profile
+    sha256 TEXT,
+    record TEXT NOT NULL,          -- the scan record as JSON, without root and path
+    seen INTEGER NOT NULL          -- number of the last scan that saw the file
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the cache holds for one path."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    profile: str
+    sha256: str | None
+    record: str
+
+
+@dataclass
+class Plan:
+    """What an incremental scan does with one candidate: carry ``record`` forward (the file is
+    unchanged) or inspect ``task`` (with the prior record when only its time or inode changed)."""
+
+    key: str
+    cand: Candidate
+    profile: str
+    entry: Entry | None = None
+    record: dict | None = None
+    task: Candidate | None = None
+
+
+@dataclass
+class Counts:
+    """How the files of one scan were handled (the ``reused N / read M`` summary)."""
+
+    reused: int = 0          # unchanged: carried forward unopened
+    same_content: int = 0    # time or inode changed, sha256 the same: hashed, not parsed
+    read: int = 0            # inspected
+
+    @property
+    def total(self) -> int:
+        return self.reused + self.same_content + self.read
+
+    def summary(self) -> str:
+        return (f"{self.total} files: reused {self.reused + self.same_content} "
+                f"(unchanged {self.reused}, same content {self.same_content}) / read {self.read}")
+
+
+def state_key(abspath: str) -> str:
+    """The cache key of a file: its absolute path, NFC, '/' separated.  Bytes of a name that
+    are not UTF-8 (a cp932 share mounted without iocharset) are kept as ``\\xNN`` escapes."""
+    if "://" in abspath:              # smb://server/share/...: canonical URL (no user), never abspath'd
+        from .smb import SmbRootError, parse_smb_root
+        try:
+            abspath = parse_smb_root(abspath).url
+        except SmbRootError:
+            pass
+        text = unicodedata.normalize("NFC", abspath)
+    else:
+        text = unicodedata.normalize("NFC", os.path.abspath(abspath))
+    if os.sep != "/":
+        text = text.replace(os.sep, "/")
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def profile_of(cand: Candidate, apps: bool) -> str:
+    """What besides the bytes decides a record: the kind, the sync folder and the scan profile."""
+    return f"{cand.kind}|{cand.sync_client or ''}|{'apps' if apps else 'personal'}"
+
+
+def scanner_key() -> str:
+    """A digest of what makes records: the scanner's code and data, the shadow-IT extra
+    catalogue and the readers' library versions.  Any change empties the cache."""
+    from importlib import metadata
+
+    from .shadow.catalogue import EXTRA_ENV
+
+    digest = hashlib.sha256(f"schema {SCHEMA}".encode())
+    package = Path(__file__).parent
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".toml")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    extra = os.environ.get(EXTRA_ENV)
+    if extra:
+        try:
+            digest.update(Path(extra).read_bytes())
+        except OSError:
+            digest.update(b"unreadable extra catalogue")
+    for name in READER_PACKAGES:
+        try:
+            digest.update(f"{name} {metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} absent".encode())
+    return digest.hexdigest()
+
+
+def stored_form(record: dict) -> str:
+    """A record as the cache keeps it: JSON without root and path."""
+    return json.dumps({k: v for k, v in record.items() if k not in ("root", "path")},
+                      ensure_ascii=False)
+
+
+def carry_forward(stored: str, cand: Candidate) -> dict:
+    """The record of ``cand`` from a stored one: root and path from the walk, the keys in the
+    order a fresh scan writes them, size and mtime from the file as it is now."""
+    from .inspect import iso_mtime
+
+    record = {"root": cand.root, "path": cand.path, **json.loads(stored)}
+    record["kind"] = cand.kind
+    record["size"] = cand.size
+    record["mtime"] = iso_mtime(cand.mtime)
+    return record
+
+
+def same_content_record(cand: Candidate) -> dict | None:
+    """In a worker: the prior record carried forward when the file's sha256 is still the
+    prior one; None when it changed (or cannot be hashed): the file is then read."""
+    from .inspect import sha256_of
+
+    if cand.prior_record is None:
+        return None
+    sha = json.loads(cand.prior_record).get("sha256")
+    if not sha:
+        return None
+    try:
+        if sha256_of(cand.abspath) != sha:
+            return None
+    except OSError:
+        return None
+    return carry_forward(cand.prior_record, cand)
+
+
+def lasting(record: dict) -> bool:
+    """Whether a record may be carried forward: not one that failed for a passing reason
+    (time-out, crash, memory, a file that could not be opened: permissions change without
+    touching mtime)."""
+    if record.get("status") != "error":
+        return True
+    reason = str(record.get("error") or "")
+    return not any(t in reason for t in TRANSIENT_ERRORS)
+
+
+class ScanState:
+    """The cache file, open for one scan (see the module docstring).
+
+    ``key`` is the scanner version (default :func:`scanner_key`); ``counts``
+    tells how the scan's files were handled.  Writes are batched: :meth:`close`
+    (or :meth:`flush`) commits what is left.
+    """
+
+    def __init__(self, path: str | os.PathLike, key: str | None = None,
+                 commit_every: int = COMMIT_EVERY, commit_seconds: float = COMMIT_SECONDS):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.commit_every, self.commit_seconds = commit_every, commit_seconds
+        self.counts = Counts()
+        self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA_SQL)
+        self._pending = 0
+        self._last_commit = time.monotonic()
+        self.scan_no = self._start(key or scanner_key())
+
+    def _start(self, key: str) -> int:
+        """Empty the cache if another scanner version wrote it; return this scan's number."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            meta = dict(db.execute("SELECT name, value FROM meta"))
+            if meta.get("scanner") != key:
+                db.execute("DELETE FROM file")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('scanner', ?)", (key,))
+            number = int(meta.get("scans", "0")) + 1
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('scans', ?)", (str(number),))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return number
+
+    # ----- planning and settling one candidate -----
+    def plan(self, cand: Candidate, apps: bool = True, full: bool = False) -> Plan:
+        """Decide whether ``cand`` is carried forward, rehashed or read."""
+        key = state_key(cand.abspath)
+        plan = Plan(key=key, cand=cand, profile=profile_of(cand, apps))
+        plan.entry = self.get(key)
+        entry = plan.entry
+        if full or entry is None or entry.profile != plan.profile or entry.size != cand.size:
+            plan.task = cand
+        elif entry.mtime_ns == cand.mtime_ns and entry.inode == cand.inode:
+            plan.record = carry_forward(entry.record, cand)
+        elif entry.sha256:
+            plan.task = _with_prior(cand, entry.record)
+        else:
+            plan.task = cand
+        return plan
+
+    def settle(self, plan: Plan, record: dict) -> None:
+        """Keep the record a planned candidate ended with (serialised now: later steps may add to it)."""
+        if plan.record is not None:
+            self.counts.reused += 1
+            self._write("UPDATE file SET seen = ? WHERE key = ?", (self.scan_no, plan.key))
+            return
+        if plan.task.prior_record is not None and record.get("sha256") == plan.entry.sha256:
+            self.counts.same_content += 1
+        else:
+            self.counts.read += 1
+        if lasting(record):
+            self.put(plan.key, plan.cand, plan.profile, record)
+        elif plan.entry is not None:
+            self._write("DELETE FROM file WHERE key = ?", (plan.key,))
+
+    # ----- storage -----
+    def get(self, key: str) -> Entry | None:
+        row = self._db.execute("SELECT size, mtime_ns, inode, profile, sha256, record FROM file "
+                               "WHERE key = ?", (key,)).fetchone()
+        return Entry(*row) if row else None
+
+    def put(self, key: str, cand: Candidate, profile: str, record: dict) -> None:
+        stored = stored_form(record)
+        try:
+            stored.encode("utf-8")
+        except UnicodeEncodeError:      # a lone surrogate: not storable, read again next time
+            self._write("DELETE FROM file WHERE key = ?", (key,))
+            return
+        self._write("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (key, cand.size, cand.mtime_ns, cand.inode, profile, record.get("sha256"),
+                     stored, self.scan_no))
+
+    def prune(self, roots: Iterable[str]) -> int:
+        """After a complete scan: forget the files under ``roots`` it did not see; return how many."""
+        gone = 0
+        for root in roots:
+            prefix = state_key(root).rstrip("/")
+            if prefix:
+                where = "(key = ? OR (key > ? AND key < ?)) AND seen <> ?"
+                params = (prefix, prefix + "/", prefix + "0", self.scan_no)
+            else:
+                where, params = "seen <> ?", (self.scan_no,)
+            gone += self._write(f"DELETE FROM file WHERE {where}", params)
+        self.flush()
+        return gone
+
+    def entries(self) -> int:
+        """How many files the cache holds."""
+        return self._db.execute("SELECT count(*) FROM file").fetchone()[0]
+
+    def _write(self, sql: str, params: tuple) -> int:
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+        changed = self._db.execute(sql, params).rowcount
+        self._pending += 1
+        if (self._pending >= self.commit_every
+                or time.monotonic() - self._last_commit >= self.commit_seconds):
+            self.flush()
+        return changed
+
+    def flush(self) -> None:
+        """Commit the writes made so far."""
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+        self._pending = 0
+        self._last_commit = time.monotonic()
+
+    def close(self) -> None:
+        self.flush()
+        self._db.close()
+
+    def __enter__(self) -> ScanState:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _with_prior(cand: Candidate, stored: str) -> Candidate:
+    from dataclasses import replace
+
+    return replace(cand, prior_record=stored)

@@ -1,0 +1,262 @@
+"""Alerts on new high-risk findings (inventory/alerts.py): rules and thresholds, email through a real
+local SMTP server (aiosmtpd), a webhook on a real local HTTP server with retries, immediate and
+daily-digest delivery, and the CLI."""
+from __future__ import annotations
+
+import email
+import json
+import socket
+import threading
+from email.policy import default as default_policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+from sqlalchemy import select
+from test_incremental import ROSTER
+from test_run_diff import REMOTE, SYNC, ingest, rec
+
+from inventory.alerts import (AlertConfig, AlertConfigError, DeliveryError, after_run, find_alerts,
+                              post_webhook, send_digest)
+from inventory.cli import main
+from inventory.models import Finding, User
+
+APP = {"is_app": True, "kind": "excel-vba", "modules": 2, "code_lines": 120}
+
+
+# ----- real servers -----
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """aiosmtpd handler keeping every message received."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=default_policy)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("INVENTORY_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("INVENTORY_SMTP_PORT", str(port))
+    monkeypatch.setenv("INVENTORY_SMTP_FROM", "inventory@city.example.jp")
+    yield inbox
+    controller.stop()
+
+
+class Hook:
+    """What the webhook server received; the first ``failures`` requests get HTTP 500."""
+
+    def __init__(self):
+        self.bodies: list[dict] = []
+        self.attempts = 0
+        self.failures = 0
+
+
+@pytest.fixture
+def webhook(monkeypatch):
+    hook = Hook()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            hook.attempts += 1
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if hook.attempts <= hook.failures:
+                self.send_response(500)
+            else:
+                hook.bodies.append(json.loads(body))
+                self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("INVENTORY_ALERT_WEBHOOK_URL", f"http://127.0.0.1:{server.server_port}/hook")
+    yield hook
+    server.shutdown()
+    server.server_close()
+
+
+def config(tmp_path, toml: str = "", **env) -> AlertConfig:
+    path = tmp_path / "alerts.toml"
+    path.write_text("webhook_backoff = 0.01\n" + toml, encoding="utf-8")
+    import os
+    return AlertConfig.load(path, env=dict(os.environ, **env))
+
+
+# ----- records that do and do not alert -----
+def risky_run(session, *more: dict) -> int:
+    """One run with a hit for every rule and near misses for each (and ``more`` records)."""
+    return ingest(session, [*more,
+        rec("個人/Dropbox/名簿.csv", categories=["name"], risks=[SYNC]),               # cloud-sync-personal
+        rec("個人/Dropbox/写真.jpg", risks=[SYNC]),                                      # no personal data
+        rec("ツール/TeamViewer.exe", risks=[REMOTE]),                                  # remote-access-tool
+        rec("介護保険課/認定者.xlsx", categories=["name", "health"], sensitive=True),   # sensitive-file
+        rec("介護保険課/台帳.xlsm", categories=["name", "my_number"], app=APP),         # my-number-app
+        rec("介護保険課/名簿.xlsx", categories=["name", "my_number"]),                 # not an app
+    ])
+
+
+def rules_of(alerts) -> list[tuple[str, str]]:
+    return [(a.rule, a.path) for a in alerts]
+
+
+def test_each_rule_finds_its_new_high_risk_files(session, tmp_path):
+    run = risky_run(session)
+    assert rules_of(find_alerts(session, [run], config(tmp_path))) == [
+        ("cloud-sync-personal", "個人/Dropbox/名簿.csv"),
+        ("remote-access-tool", "ツール/TeamViewer.exe"),
+        ("sensitive-file", "介護保険課/認定者.xlsx"),
+        ("my-number-app", "介護保険課/台帳.xlsm")]
+    # the same files again: nothing is new
+    again = risky_run(session)
+    assert find_alerts(session, [again], config(tmp_path)) == []
+
+
+def test_rules_and_thresholds_are_configurable(session, tmp_path):
+    run = risky_run(session)
+    toml = ("[rules.remote-access-tool]\nenabled = false\n"
+            "[rules.sensitive-file]\nmin_records = 41\n")       # the records hold 40 rows
+    assert [a.rule for a in find_alerts(session, [run], config(tmp_path, toml))] == [
+        "cloud-sync-personal", "my-number-app"]
+    only = config(tmp_path, INVENTORY_ALERT_RULES="remote-access-tool,sensitive-file")
+    assert [a.rule for a in find_alerts(session, [run], only)] == ["remote-access-tool", "sensitive-file"]
+    assert find_alerts(session, [run], config(tmp_path, INVENTORY_ALERT_MIN_RECORDS="41")) == [
+        a for a in find_alerts(session, [run], config(tmp_path)) if a.rule == "remote-access-tool"]
+    with pytest.raises(AlertConfigError):
+        config(tmp_path, "[rules.unknown]\nenabled = true\n")
+    with pytest.raises(AlertConfigError):
+        config(tmp_path, 'mode = "sometimes"\n')
+
+
+def test_dismissed_findings_and_removed_files_do_not_alert(session, tmp_path):
+    run = risky_run(session)
+    tool = session.scalars(select(Finding).where(Finding.code == "remote-access-tool")).one()
+    tool.dismissed = True
+    session.commit()
+    assert "remote-access-tool" not in {a.rule for a in find_alerts(session, [run], config(tmp_path))}
+
+
+def test_an_app_that_starts_holding_my_numbers_alerts(session, tmp_path):
+    ingest(session, [rec("台帳.xlsm", "v1", categories=["name"], app=APP)])
+    later = ingest(session, [rec("台帳.xlsm", "v2", categories=["name", "my_number"], app=APP)])
+    assert rules_of(find_alerts(session, [later], config(tmp_path))) == [("my-number-app", "台帳.xlsm")]
+
+
+def test_immediate_alert_by_email_and_webhook_with_a_retry(session, tmp_path, smtp, webhook):
+    webhook.failures = 1
+    session.add(User(username="it", role="it_division", email="joho@city.example.jp"))
+    session.add(User(username="clerk", role="clerk", email="clerk@city.example.jp"))
+    session.commit()
+    run = risky_run(session)
+    delivery = after_run(session, run, config(tmp_path))
+    session.commit()
+    assert delivery.delivered and delivery.emails == 1 and delivery.webhook
+    [(to, message)] = smtp.messages
+    assert to == ["joho@city.example.jp"]
+    assert message["Subject"] == f"【個人情報資産台帳】高リスクの新規検出 4 件（スキャン #{run}）"
+    body = message.get_content()
+    assert "■ クラウド同期フォルダ内の個人情報 (cloud-sync-personal): 1" in body
+    assert "/mnt/share/ツール/TeamViewer.exe" in body and "見出し" not in body
+    assert webhook.attempts == 2
+    [payload] = webhook.bodies
+    assert payload["runs"] == [run] and payload["total"] == 4
+    assert payload["counts"] == {"cloud-sync-personal": 1, "remote-access-tool": 1,
+                                 "sensitive-file": 1, "my-number-app": 1}
+    assert set(payload["alerts"][0]) == {"rule", "run_id", "asset_id", "root", "path", "code", "records"}
+    # a run is alerted once
+    assert after_run(session, run, config(tmp_path)) is None
+    assert len(smtp.messages) == 1
+
+
+def test_daily_digest_sends_once_for_all_runs_not_alerted(session, tmp_path, smtp, webhook):
+    digest = config(tmp_path, 'mode = "digest"\nemail_to = ["joho@city.example.jp", "hogo@city.example.jp"]\n')
+    first = risky_run(session)
+    second = risky_run(session, rec("ツール/AnyDesk.exe", risks=[REMOTE]))
+    assert after_run(session, first, digest) is None and after_run(session, second, digest) is None
+    assert smtp.messages == [] and webhook.bodies == []
+    run_ids, alerts, delivery = send_digest(session, digest)
+    session.commit()
+    assert run_ids == [first, second] and len(alerts) == 5 and delivery.delivered
+    [(to, message)] = smtp.messages
+    assert to == ["joho@city.example.jp", "hogo@city.example.jp"]
+    assert "日次まとめ" in message["Subject"]
+    assert webhook.bodies[0]["event"] == "alerts.digest" and webhook.bodies[0]["runs"] == [first, second]
+    assert send_digest(session, digest)[0] == []
+
+
+def test_findings_of_a_killed_run_alert_with_the_run_that_resumed_it(session, tmp_path, webhook):
+    from inventory.ingest import begin_run, ingest_records
+
+    killed = begin_run(session, ["/mnt/share"])                 # never finished: status "running"
+    ingest_records(session, [rec("ツール/TeamViewer.exe", risks=[REMOTE])], killed)
+    session.commit()
+    resumed = risky_run(session)
+    delivery = after_run(session, resumed, config(tmp_path))
+    session.commit()
+    assert delivery.delivered
+    [payload] = webhook.bodies
+    assert payload["runs"] == [killed.id, resumed]
+    assert {(a["rule"], a["run_id"]) for a in payload["alerts"]} >= {("remote-access-tool", killed.id)}
+    assert payload["total"] == 4
+    other = begin_run(session, ["/mnt/other"])                 # another scope stays out
+    session.commit()
+    assert send_digest(session, config(tmp_path))[0] == []
+    assert other.id not in payload["runs"]
+
+
+def test_failed_webhook_is_retried_then_left_for_the_digest(session, tmp_path, webhook):
+    webhook.failures = 100
+    cfg = config(tmp_path, "webhook_retries = 2\n")
+    run = risky_run(session)
+    delivery = after_run(session, run, cfg)
+    session.commit()
+    assert not delivery.delivered and webhook.attempts == 3
+    assert "HTTP 500 after 3 attempts" in delivery.summary()
+    webhook.failures = 0
+    run_ids, _alerts, delivery = send_digest(session, cfg)
+    assert run_ids == [run] and delivery.delivered and len(webhook.bodies) == 1
+
+
+def test_webhook_refused_without_retry_on_client_errors():
+    with pytest.raises(DeliveryError, match="after 1 attempts"):
+        post_webhook("http://127.0.0.1:9/unused", {}, retries=0, timeout=2)
+
+
+def test_scan_sends_immediate_alerts_for_a_real_share(tmp_path, monkeypatch, smtp):
+    root = tmp_path / "share"
+    (root / "個人" / "Dropbox").mkdir(parents=True)
+    (root / "個人" / "Dropbox" / ".dropbox").write_bytes(b"{}")
+    (root / "個人" / "Dropbox" / "名簿.csv").write_text(ROSTER, encoding="utf-8")
+    (root / "ツール").mkdir()
+    (root / "ツール" / "TeamViewer_Setup.exe").write_bytes(b"MZ" + b"\0" * 200)
+    monkeypatch.setenv("INVENTORY_DATABASE_URL", f"sqlite:///{tmp_path / 'registry.db'}")
+    monkeypatch.setenv("INVENTORY_ALERT_EMAIL_TO", "joho@city.example.jp")
+    monkeypatch.setenv("INVENTORY_ALERTS_CONFIG", str(tmp_path / "none.toml"))
+    result = CliRunner().invoke(main, ["scan", str(root), "--workers", "1", "-o", str(tmp_path / "a.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert "alerts: alerts=2 emails=1" in result.output
+    [(_to, message)] = smtp.messages
+    body = message.get_content()
+    assert "個人/Dropbox/名簿.csv" in body and "TeamViewer_Setup.exe" in body
+    assert "見本" not in body and "090-1234" not in body
+    dry = CliRunner().invoke(main, ["alerts", "send", "1", "--dry-run"])
+    assert dry.exit_code == 0 and "cloud-sync-personal\trun 1" in dry.output
+    again = CliRunner().invoke(main, ["alerts", "digest"])
+    assert again.exit_code == 0 and "runs: -" in again.output
