@@ -10,15 +10,18 @@ STAMP  := $(VENV)/.installed
 install: $(STAMP)
 
 $(STAMP): setup.cfg pyproject.toml
-	@{ command -v mdb-export && command -v chromium; } >/dev/null 2>&1 || $(MAKE) --no-print-directory system-deps
+	@{ command -v mdb-export && command -v chromium && { command -v smbd || test -x /usr/sbin/smbd; } && \
+	   ls /usr/lib/*/libnss_wrapper.so; } >/dev/null 2>&1 || $(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
 # Debian's packages: mdbtools reads the Access files access-parser cannot (Access
 # 2010+ variants, cp932 column names in Access 97); chromium runs the end-to-end
-# browser tests, with fonts-noto-cjk so their screenshots show Japanese.
-SYSTEM_PACKAGES := mdbtools chromium fonts-noto-cjk
+# browser tests, with fonts-noto-cjk so their screenshots show Japanese; samba is the real
+# SMB server the native-SMB tests start on loopback, with nss_wrapper/uid_wrapper giving it
+# a private user account (tests/smb_server.py).
+SYSTEM_PACKAGES := mdbtools chromium fonts-noto-cjk samba libnss-wrapper libuid-wrapper
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || (command -v sudo >/dev/null && echo "sudo -n apt-get"))
 system-deps:
 	@if [ -n "$(APT)" ] && command -v apt-get >/dev/null; then \

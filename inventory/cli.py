@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
 
 import click
 
 from scanners.pool import DEFAULT_TIMEOUT, default_workers
 from scanners.scan import scan_roots
+from scanners.smb import SmbRootError, is_smb_root, parse_smb_root, reachable_root
 
 from .progress import Progress
 from .report import format_table
@@ -16,7 +20,8 @@ from .report import format_table
 
 #: modules that add commands to ``main``; imported only when a command of theirs
 #: is asked for, so that ``inventory scan`` does not pay for Flask and SQLAlchemy
-COMMAND_MODULES = ("inventory.cli_registry", "inventory.cli_web")
+COMMAND_MODULES = ("inventory.cli_registry", "inventory.cli_web", "inventory.cli_declarations",
+                   "inventory.cli_runs", "inventory.cli_remote")
 
 
 class LazyGroup(click.Group):
@@ -48,46 +53,165 @@ def main() -> None:
 
 
 def run_scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps=True,
-             registry=False) -> int:
-    """Scan roots, write records or the summary (and into the registry); return the record count."""
+             registry=False, share=None, state_path=None, full=False, throttle=0.0) -> int:
+    """Scan roots, write records or the summary (and into the registry as one run, linked to
+    ``share`` if given); with ``state_path`` the scan is incremental.  Return the record count."""
     bar = Progress(enabled=progress)
     records = []
-    writer = _registry_writer(roots) if registry else nullcontext()
+    state = _open_state(state_path)
+    factory = _registry() if registry else None
+    writer = _registry_writer(factory, roots, share) if registry else nullcontext()
     out = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
+    unlisted: list[str] = []
     try:
         with writer:
             for record in scan_roots(roots, workers=workers, timeout=timeout, exclude=exclude,
-                                     on_candidate=bar.candidate, on_done=bar.record, apps=apps):
+                                     on_candidate=bar.candidate, on_done=bar.record, apps=apps,
+                                     state=state, full=full, throttle=throttle,
+                                     on_walk_error=lambda where, _exc: unlisted.append(where)):
                 if registry:
                     writer.add(record)
                 if fmt == "jsonl":
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 else:
                     records.append(record)
+            if registry and unlisted:
+                # files in a folder the scan could not list were not seen, not removed
+                click.echo(f"registry: {len(unlisted)} folder(s) could not be listed: the run is "
+                           "partial and marks nothing removed", err=True)
+                writer.close(complete=False)
         bar.close()
         if fmt == "table":
             out.write(format_table(records, lang=lang) + "\n")
     finally:
         if output:
             out.close()
+        if state is not None:
+            state.close()
+            click.echo(f"scan: {state.counts.summary()} (state {state.path})", err=True)
+        if registry:
+            _report_run(writer.run)
     if registry:
-        from .ingest_finish import run_summary
-
-        run = writer.run
-        click.echo(f"registry: scan run {run.id} {run.status}: {run_summary(run)}", err=True)
+        _send_alerts(factory, writer.run)
     return bar.done
 
 
-def _registry_writer(roots):
-    """A writer into the registry for one scan run (tables created on an empty database)."""
+def _open_state(path):
+    """The state cache of an incremental scan (None: no cache)."""
+    if path is None:
+        return None
+    from scanners.state import ScanState
+
+    return ScanState(path)
+
+
+def default_state_path() -> Path:
+    """``$INVENTORY_SCAN_STATE``, else scan-state.db in the instance folder
+    (``$INVENTORY_INSTANCE_PATH``, else ./instance, beside the embedded registry)."""
+    named = os.environ.get("INVENTORY_SCAN_STATE")
+    if named:
+        return Path(named)
+    return Path(os.environ.get("INVENTORY_INSTANCE_PATH") or Path.cwd() / "instance") / "scan-state.db"
+
+
+def _registry():
+    """The registry's session factory (tables created on an empty database)."""
     from .cli_registry import open_registry
+
+    return open_registry()
+
+
+def _registry_writer(factory, roots, share=None):
+    """A writer into the registry for one scan run.
+    An smb:// root is keyed as its records name it: the URL without a user name."""
     from .ingest import RegistryWriter
 
-    return RegistryWriter(open_registry(), roots, source="cli")
+    roots = [parse_smb_root(r).url if is_smb_root(r) else r for r in roots]
+    return RegistryWriter(factory, roots, share=share, source="cli")
+
+
+def _report_run(run) -> None:
+    """One line on the registry's run, also when the scan was stopped (status partial)."""
+    from .ingest_finish import run_summary
+
+    click.echo(f"registry: scan run {run.id} {run.status}: {run_summary(run)}", err=True)
+
+
+def _send_alerts(factory, run) -> None:
+    """Send the run's alerts when alerts are immediate (a failure only warns; an interrupted
+    scan sends none here: the digest takes its run up)."""
+    from .alerts import AlertConfigError, after_run
+
+    try:
+        with factory() as session:
+            delivery = after_run(session, run.id)
+            session.commit()
+    except AlertConfigError as exc:
+        click.echo(f"warning: alerts not sent: {exc}", err=True)
+        return
+    if delivery is not None and (delivery.alerts or delivery.errors):
+        click.echo(f"alerts: {delivery.summary()}", err=True)
+
+
+def _share_to_scan(name: str):
+    """The registry's share ``name``; its root must be reachable (an unmounted share is an
+    error, never an empty share)."""
+    from sqlmodel import select
+
+    from .cli_registry import open_registry
+    from .models import Share
+
+    with open_registry()() as session:
+        share = session.exec(select(Share).where(Share.name == name)).first()
+    if share is None:
+        raise click.ClickException(f"no share named {name!r} in the registry")
+    if share.active and is_smb_root(share.root):
+        try:
+            reachable_root(share.root)
+        except SmbRootError as exc:
+            raise click.ClickException(f"the root of share {name!r} is not reachable: {exc}") from None
+    elif share.active and not os.path.exists(share.root):
+        raise click.ClickException(f"the root of share {name!r} is not reachable: {share.root}")
+    return share
+
+
+@contextmanager
+def _stop_on_sigterm():
+    """systemd stops a unit with SIGTERM: end as on Ctrl-C, so that the run closes as partial
+    (nothing marked removed) and the state cache keeps the files that were finished."""
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:                  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class ScanRoot(click.Path):
+    """A folder or file that exists, or the smb:// URL of a share the scanner can log on to
+    (credentials from the environment, docs/smb.md)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and is_smb_root(value):
+            try:
+                reachable_root(value)
+            except SmbRootError as exc:
+                self.fail(str(exc), param, ctx)
+            return value
+        return super().convert(value, param, ctx)
 
 
 @main.command()
-@click.argument("roots", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("roots", nargs=-1, type=ScanRoot(exists=True))
+@click.option("--share", "share_name", default=None, metavar="NAME",
+              help="Scan the registry's share NAME: its root without its exclusions, as a run "
+                   "linked to the share (for cron and systemd timers; see docs/scheduling.md).")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default=None,
               help="jsonl: one scan record per line; table: a human summary "
                    "(the default when standard output is a terminal).")
@@ -108,17 +232,67 @@ def _registry_writer(roots):
 @click.option("--registry/--no-registry", default=True, show_default=True,
               help="Write the records into the registry ($INVENTORY_DATABASE_URL, else "
                    "instance/inventory.db) as one scan run.")
-def scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps, registry):
-    """Scan folders (mounted file shares) or files for personal data.
+@click.option("--incremental/--full", default=True, show_default=True,
+              help="Carry unchanged files' records forward from the state cache without reading "
+                   "them, and resume a stopped scan (--full: read every file, rewrite the cache).")
+@click.option("--state", "state_path", type=click.Path(dir_okay=False), default=None,
+              help="The state cache file (default $INVENTORY_SCAN_STATE, else "
+                   "instance/scan-state.db).")
+@click.option("--no-state", is_flag=True,
+              help="Use no state cache at all: read every file, remember nothing.")
+@click.option("--throttle", type=click.FloatRange(min=0), default=0.0, metavar="SECONDS",
+              help="Wait this long before reading each file, to spare a busy file server.")
+@click.option("--post", metavar="URL", default=None,
+              help="Remote scanner: send the records to the registry at URL (its API) through a "
+                   "local spool, instead of writing into a database (docs/remote-scanners.md).")
+@click.option("--token", default=None, help="Bearer token for --post (default $INVENTORY_API_TOKEN).")
+@click.option("--spool", "spool_dir", type=click.Path(file_okay=False), default=None,
+              help="Spool folder for --post (default $INVENTORY_SPOOL_DIR, else instance/spool).")
+@click.option("--distributed", is_flag=True,
+              help="Split the roots into partitions scanned by Celery workers (`inventory worker`), "
+                   "which post to the registry at --post URL.")
+@click.option("--partitions", type=click.IntRange(min=1), default=16, show_default=True,
+              help="At most this many partitions for --distributed.")
+def scan(roots, share_name, fmt, output, workers, timeout, exclude, progress, lang, apps, registry,
+         incremental, state_path, no_state, throttle, post, token, spool_dir, distributed, partitions):
+    """Scan folders (mounted file shares), files or smb:// shares for personal data.
+
+    A scan is incremental: files unchanged since the last scan (same size,
+    modification time and inode, or the same sha256) are not read again, and
+    a scan that was stopped resumes without reading the files it finished.
 
     \b
     Example:
       inventory scan /mnt/share/福祉部 --format jsonl --output scan.jsonl --workers 4
+      inventory scan --share 本庁舎共有 --no-progress     # from cron or a systemd timer
+      INVENTORY_SMB_USER=scan INVENTORY_SMB_PASSWORD=... inventory scan smb://fs01/共有/福祉部
     """
+    share = None
+    if share_name:
+        if roots:
+            raise click.UsageError("give ROOT arguments or --share, not both")
+        share = _share_to_scan(share_name)
+        if not share.active:
+            click.echo(f"share {share_name!r} is disabled: nothing scanned", err=True)
+            return
+        roots, exclude = (share.root,), tuple(share.exclusions or ()) + tuple(exclude)
+    elif not roots:
+        raise click.UsageError("give ROOT arguments or --share NAME")
     if fmt is None:
         fmt = "table" if (output is None and sys.stdout.isatty()) else "jsonl"
-    run_scan(roots, fmt, output, default_workers() if workers is None else workers,
-             timeout, exclude, progress, lang, apps, registry)
+    state = None if no_state else (state_path or default_state_path())
+    if post or distributed:
+        from .cli_remote import remote_scan
+
+        with _stop_on_sigterm():
+            sys.exit(remote_scan(roots, post, token, spool_dir, distributed, partitions, fmt, output,
+                                 default_workers() if workers is None else workers, timeout,
+                                 exclude, progress, lang, apps, state_path=state,
+                                 full=not incremental, throttle=throttle))
+    with _stop_on_sigterm():
+        run_scan(roots, fmt, output, default_workers() if workers is None else workers,
+                 timeout, exclude, progress, lang, apps, registry, share=share, state_path=state,
+                 full=not incremental, throttle=throttle)
 
 
 @main.command()

@@ -1,11 +1,17 @@
 """Shared pytest fixtures."""
-pytest_plugins = ["registry_db", "web_fixtures"]  # registry and web app fixtures (tests/*.py)
+pytest_plugins = ["registry_db", "web_fixtures", "smb_server"]  # registry, web app, Samba (tests/)
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _scan_state_in_tmp(tmp_path, monkeypatch):
+    """`inventory scan` keeps a state cache (instance/scan-state.db by default): one per test."""
+    monkeypatch.setenv("INVENTORY_SCAN_STATE", str(tmp_path / "scan-state.db"))
 
 
 @pytest.fixture(scope="session")
