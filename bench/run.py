@@ -2,6 +2,7 @@
 
     python -m bench.run            # full: 680,000-row voter workbook, 10,000-file share
     python -m bench.run --quick    # 68,000 rows, 1,000 files, one timed run each
+    python -m bench.run --skip-registry   # no registry figures (bench/registry_report.py)
 
 Every timed command is run once untimed first (warms the page cache and
 gives the output we check), then ``--runs`` times; the best wall time is
@@ -24,6 +25,7 @@ from pathlib import Path
 import psutil
 
 from .measure import best_of, run_measured
+from .registry_report import measure_registry, registry_rows
 from .share import SHARE_FILES, share_root
 from .voter import VOTER_ROWS, voter_path
 
@@ -80,7 +82,7 @@ def summarize_records(path: Path) -> dict:
 def scan_command(inventory: str, target: Path, workers: int | None, output: str,
                  apps: bool = True) -> list[str]:
     command = [inventory, "scan", str(target), "--format", "jsonl", "--output", output, "--no-progress",
-               "--no-registry"] + ([] if apps else ["--no-apps"])
+               "--no-registry", "--no-state"] + ([] if apps else ["--no-apps"])
     return command + (["--workers", str(workers)] if workers is not None else [])
 
 
@@ -161,7 +163,31 @@ def figures_table(results: dict) -> list[tuple[str, str, str, str]]:
                              "", "info"))
             peak = max(scans[k]["best"]["tree_peak_rss_mb"] for k in scans)
             rows.append(("share: peak RSS of any scan, process tree", f"{peak:.0f} MB", "", "info"))
+    rows += rescan_figures(results)
+    rows += distributed_rows(results.get("distributed"))
+    rows += registry_rows(results)
     return rows
+
+
+def rescan_figures(results: dict) -> list[tuple[str, str, str, str]]:
+    """The incremental re-scan group (bench/rescan.py), when it was measured."""
+    from .rescan import rescan_rows
+
+    return rescan_rows(results, quick=results["quick"])
+
+
+def distributed_figures(files: int, runs: int) -> dict:
+    """1, 2 and 4 Celery worker processes on the share (bench/distributed.py)."""
+    from .distributed import measure
+
+    print("distributed: 1, 2 and 4 Celery worker processes ...", file=sys.stderr)
+    return measure(files, runs)
+
+
+def distributed_rows(results: dict | None) -> list[tuple[str, str, str, str]]:
+    from .distributed import table_rows
+
+    return table_rows(results)
 
 
 def print_table(rows: list[tuple[str, str, str, str]]) -> None:
@@ -213,6 +239,16 @@ def run(args: argparse.Namespace) -> dict:
                                          ("no_apps", None, False)):
                 print(f"share: scan ({label}) ...", file=sys.stderr)
                 scans[label] = measure_scan(inventory, root, workers, runs, f"share-scan-{label}", apps)
+    if not args.skip_rescan and have_cli:
+        from .rescan import measure_rescan
+
+        print("rescan: cold scan, 1% changed, incremental re-scan ...", file=sys.stderr)
+        results["rescan"] = measure_rescan(inventory, files, runs)
+    if not args.skip_distributed and have_cli:
+        results["distributed"] = distributed_figures(files, runs)
+    if not args.skip_registry:
+        results["registry"] = measure_registry(args.quick, args.registry_assets, args.registry_records,
+                                               args.registry_seconds)
     results["load_average_at_end"] = os.getloadavg()
     results["table"] = figures_table(results)
     return results
@@ -226,6 +262,14 @@ def main() -> None:
     parser.add_argument("--share-files", type=int, help="files in the generated share")
     parser.add_argument("--skip-voter", action="store_true")
     parser.add_argument("--skip-share", action="store_true")
+    parser.add_argument("--skip-rescan", action="store_true", help="skip the incremental re-scan figures")
+    parser.add_argument("--skip-distributed", action="store_true",
+                        help="skip the Celery worker figures (bench/distributed.py)")
+    parser.add_argument("--skip-registry", action="store_true",
+                        help="skip the registry figures (ingest, pages under load; need PostgreSQL)")
+    parser.add_argument("--registry-assets", type=int, help="assets seeded (default 1,000,000; quick 50,000)")
+    parser.add_argument("--registry-records", type=int, help="records ingested (default 50,000; quick 10,000)")
+    parser.add_argument("--registry-seconds", type=float, help="counted seconds per page (default 20; quick 5)")
     parser.add_argument("--note", default="", help="free text stored in results.json (e.g. scanner state)")
     parser.add_argument("--output", type=Path, default=OUT_DIR / "results.json")
     args = parser.parse_args()

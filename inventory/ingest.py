@@ -20,6 +20,7 @@ committed here: callers commit (``RegistryWriter`` once per batch).
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from itertools import islice
 
@@ -219,7 +220,7 @@ def _refresh(session, pairs: list, run: ScanRun, now, moved_from: dict | None = 
     session.execute(stmt, params)
     if changes:
         session.execute(insert(AssetChange.__table__), changes)
-    _replace_findings(session, [(old.id, row) for old, row in pairs])
+    _replace_findings(session, [(old.id, row) for old, row in pairs], run.id)
     _replace_categories(session, [(old.id, row) for old, row in pairs])
 
 
@@ -257,7 +258,8 @@ def _insert_new(session, rows: list[dict], run: ScanRun, now) -> None:
                 [{"run_id": run.id, "asset_id": i, "change": "new"} for i in ids])
     pairs = list(zip(ids, rows))
     bulk_insert(session, FINDING,
-                [dict(f, asset_id=i, active=True) for i, row in pairs for f in row["findings"]])
+                [dict(f, asset_id=i, active=True, first_seen_run_id=run.id)
+                 for i, row in pairs for f in row["findings"]])
     _insert_categories(session, pairs)
     run.new += len(rows)
 
@@ -275,54 +277,69 @@ def _insert_assets(session, params: list[dict]) -> list[int]:
 
 
 def bulk_insert(session, table, rows: list[dict]) -> None:
-    """Insert many rows: COPY on PostgreSQL (with the columns' Python defaults), executemany elsewhere."""
+    """Insert many rows: COPY on PostgreSQL (with the columns' Python defaults), executemany elsewhere.
+
+    JSON values go to COPY as JSON text, which the server parses into jsonb;
+    the common empty ones come from constants (ingest writes tens of
+    thousands of JSON values a second: psycopg's Jsonb wrapper per value was
+    a tenth of its Python time).
+    """
     if not rows:
         return
     if session.get_bind().dialect.name != "postgresql":
         session.execute(insert(table), rows)
         return
-    from psycopg.types.json import Jsonb
-
+    own = list(rows[0])
     defaults = {c.name: c.default.arg for c in table.columns
                 if c.name not in rows[0] and c.default is not None and c.default.is_scalar}
-    names = list(rows[0]) + list(defaults)
-    is_json = [isinstance(table.c[n].type, JSON) for n in names]
-    fixed = list(defaults.values())
-    columns = ", ".join(f'"{n}"' for n in names)
+    json_at = [i for i, n in enumerate(own) if isinstance(table.c[n].type, JSON)]
+    fixed = [_json_text(v) if isinstance(table.c[n].type, JSON) else v for n, v in defaults.items()]
+    columns = ", ".join(f'"{n}"' for n in own + list(defaults))
     cursor = session.connection().connection.driver_connection.cursor()
     with cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
         for row in rows:
-            values = [row[n] for n in names[:len(names) - len(fixed)]] + fixed
-            copy.write_row([Jsonb(v) if j else v for v, j in zip(values, is_json)])
+            values = [row[n] for n in own]
+            for i in json_at:
+                values[i] = _json_text(values[i])
+            copy.write_row(values + fixed if fixed else values)
 
 
-def _replace_findings(session, pairs: list[tuple[int, dict]]) -> None:
-    """Bring the findings of existing assets in line with their records, keeping dismissals by key."""
+def _json_text(value) -> str:
+    """``value`` as JSON text for COPY into a json/jsonb column."""
+    if isinstance(value, (list, dict)) and not value:
+        return "{}" if isinstance(value, dict) else "[]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _replace_findings(session, pairs: list[tuple[int, dict]], run_id: int | None = None) -> None:
+    """Bring the findings of existing assets in line with their records, keeping dismissals and
+    confirmations by key (a decided finding the record no longer has stays, inactive)."""
     ids = [i for i, _ in pairs]
     current: dict[tuple[int, str], tuple[int, bool]] = {}
     for start in range(0, len(ids), 5000):
-        stmt = select(FINDING.c.id, FINDING.c.asset_id, FINDING.c.key, FINDING.c.dismissed
+        stmt = select(FINDING.c.id, FINDING.c.asset_id, FINDING.c.key,
+                      (FINDING.c.dismissed | FINDING.c.confirmed_at.is_not(None)).label("decided")
                       ).where(one_of(session, FINDING.c.asset_id, ids[start:start + 5000]))
-        current.update({(r.asset_id, r.key): (r.id, r.dismissed) for r in session.execute(stmt)})
+        current.update({(r.asset_id, r.key): (r.id, r.decided) for r in session.execute(stmt)})
     inserts, updates, keep = [], [], set()
     for asset_id, row in pairs:
         for finding in row["findings"]:
             hit = current.get((asset_id, finding["key"]))
             if hit is None:
-                inserts.append(dict(finding, asset_id=asset_id, active=True))
+                inserts.append(dict(finding, asset_id=asset_id, active=True, first_seen_run_id=run_id))
             else:
                 keep.add(hit[0])
                 updates.append({"_id": hit[0], **{"_" + k: finding[k] for k in _FINDING_COLUMNS}})
-    gone = [(fid, dismissed) for fid, dismissed in current.values() if fid not in keep]
+    gone = [(fid, decided) for fid, decided in current.values() if fid not in keep]
     if updates:
         session.execute(update(FINDING).where(FINDING.c.id == bindparam("_id")).values(
             active=True, **{k: bindparam("_" + k) for k in _FINDING_COLUMNS}), updates)
     if inserts:
         session.execute(insert(FINDING), inserts)
-    stale_dismissed = [fid for fid, dismissed in gone if dismissed]
-    stale = [fid for fid, dismissed in gone if not dismissed]
-    if stale_dismissed:
-        session.execute(update(FINDING).where(one_of(session, FINDING.c.id, stale_dismissed))
+    stale_decided = [fid for fid, decided in gone if decided]
+    stale = [fid for fid, decided in gone if not decided]
+    if stale_decided:
+        session.execute(update(FINDING).where(one_of(session, FINDING.c.id, stale_decided))
                         .values(active=False))
     if stale:
         session.execute(delete(FINDING).where(one_of(session, FINDING.c.id, stale)))
@@ -364,7 +381,8 @@ class RegistryWriter:
         import os
 
         roots = list(roots)
-        self._root_names = {r: os.path.abspath(r) if absolute_roots else r for r in roots}
+        self._root_names = {r: os.path.abspath(r) if absolute_roots and "://" not in r else r
+                            for r in roots}          # smb:// URLs are not local paths
         self._session = session_factory()
         self._buffer: list[dict] = []
         self._batch_size = batch_size

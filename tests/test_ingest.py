@@ -342,3 +342,52 @@ def test_real_records_hold_no_personal_values(factory, municipal_share):
     leaked = [v for v in municipal_share.personal_values if len(str(v)) >= 4 and str(v) in text]
     assert leaked == []
     assert run.unchanged == len(records)
+
+
+def _confirm(factory, path: str) -> tuple[int, int]:
+    """A clerk confirms the finding of the asset at ``path``; (finding id, user id)."""
+    from inventory.models import utcnow
+
+    with factory() as s:
+        user = User(username="clerk1", role="clerk")
+        s.add(user)
+        s.flush()
+        finding = s.exec(select(Finding).join(Asset, Asset.id == Finding.asset_id)
+                         .where(Asset.path == path)).one()
+        finding.confirmed_at, finding.confirmed_by_id = utcnow(), user.id
+        s.add(finding)
+        s.commit()
+        return finding.id, user.id
+
+
+@pytest.mark.parametrize("then", [
+    [rec("a", "Y")],                                         # content changed, finding still there
+    [rec("sub/b", "X")],                                     # moved
+    [rec("a", "Z", personal={"present": False}), rec("a", "Y")],  # finding gone, then back
+])
+def test_confirmation_survives_rescans(factory, then):
+    scan(factory, [rec("a", "X")])
+    finding_id, user_id = _confirm(factory, "a")
+    for record in then:
+        scan(factory, [record])
+    with factory() as s:
+        finding = s.exec(select(Finding)).one()
+        assert (finding.id, finding.active, finding.confirmed_by_id, finding.dismissed) == (
+            finding_id, True, user_id, False)
+        assert finding.confirmed_at is not None
+
+
+def test_confirmed_finding_kept_inactive_while_absent(factory):
+    scan(factory, [rec("a", "X")])
+    _confirm(factory, "a")
+    scan(factory, [rec("a", "Z", personal={"present": False})])
+    with factory() as s:
+        finding = s.exec(select(Finding)).one()
+        assert (finding.confirmed_at is not None, finding.active) == (True, False)
+
+
+def test_undecided_finding_no_longer_reported_is_deleted(factory):
+    scan(factory, [rec("a", "X")])
+    scan(factory, [rec("a", "Z", personal={"present": False})])
+    with factory() as s:
+        assert s.exec(select(Finding)).all() == []

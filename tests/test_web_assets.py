@@ -265,7 +265,8 @@ def test_list_takes_a_fixed_number_of_queries(app, client, db):
         assert len(listed(client, "")) == 50
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-    assert len(statements) == few <= 6      # user, department tree x2, names, count, ids, rows
+    # user, department tree x2, names, registry stamp (count cache), count, ids, rows
+    assert len(statements) == few <= 7
 
 
 # ----- export -----
@@ -508,3 +509,60 @@ def test_large_xlsx_exports_are_sent_back_to_the_list(client, db, monkeypatch):
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Excel でダウンロードできるのは 3 件まで" in html
     assert client.get("/assets/export?format=xlsx&kind=xlsm").status_code == 200
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_path_pages_read_by_department_match_the_plain_sort(db, descending):
+    """The department-by-department reading of path-ordered pages (used when the matches are
+    too many to sort) gives the pages the plain sort gives, in both directions."""
+    from inventory.web.asset_queries import AssetFilters, departments_of, page_rows
+    from inventory.web.permissions import with_sub_departments
+
+    add_assets(db, 70, "301", prefix="健康福祉部/介護保険課/生成")
+    add_assets(db, 60, "300", prefix="健康福祉部/生成")
+    scope = with_sub_departments(db, department_id(db, "300"))
+    filters = AssetFilters(sort="path", descending=descending)
+    base = select(Asset.id).where(Asset.department_id.in_(sorted(scope)))
+    departments = departments_of(scope, filters)
+    assert departments == frozenset(scope) and len(departments) == 2
+    merged, plain = [], []
+    for page in (1, 2, 3, 4):
+        merged.append([r.path for r in page_rows(db, base, filters, page, departments=departments)])
+        plain.append([r.path for r in page_rows(db, base, filters, page, few=True)])
+    assert merged == plain
+    assert [len(p) for p in merged[:2]] == [50, 50] and merged[3] == []
+    live = db.execute(select(Asset.path).where(Asset.department_id.in_(sorted(scope)),
+                                               Asset.status != "removed")).scalars().all()
+    assert sum(merged, []) == sorted(live, reverse=descending)
+
+
+def test_cached_counts_and_pages_follow_a_scan(app, client):
+    login(client, "admin")
+    before = client.get("/assets/?q=職員").get_data(as_text=True)
+    with app.extensions["registry"].sessions() as session:
+        from inventory.models import Share
+
+        run = begin_run(session, [ROOT], share=session.execute(select(Share)).scalar_one())
+        ingest_records(session, [record("総務部/職員課/職員追加.xlsx", categories=["name"])], run)
+        session.commit()                       # one batch written: the registry's stamp moved
+        finish_run(session, run, complete=False)
+        session.commit()
+    after = client.get("/assets/?q=職員").get_data(as_text=True)
+    count = re.compile(r"(\d+) 件のファイルが該当します。")
+    assert int(count.search(after).group(1)) == int(count.search(before).group(1)) + 1
+    assert "職員追加.xlsx" in after and "職員追加.xlsx" not in before
+
+
+@pytest.mark.parametrize("data", [{}, {"a": "x&y"}, {"a": "1"}])
+def test_fast_select_writes_what_wtforms_writes(data):
+    from wtforms import Form, SelectField
+    from wtforms.widgets import Select
+
+    from inventory.web.asset_filters import FastSelect
+
+    class Chooser(Form):
+        a = SelectField(choices=[("", "Any"), ("1", "総務部 <職員課>"), ("x&y", "A&B"), ("none", "未設定")])
+
+    field = Chooser(data=data).a
+    assert FastSelect()(field) == Select()(field)
+    assert FastSelect()(field, **{"aria-invalid": "true"}) == Select()(field, **{"aria-invalid": "true"})

@@ -155,3 +155,32 @@ def test_chart_escapes_labels_and_titles():
 @pytest.mark.parametrize("text, width_in_chars", [("abc", 3), ("介護", 4), ("ＡＢ", 4), ("", 0)])
 def test_text_width_counts_wide_characters_double(text, width_in_chars):
     assert text_width(text) == pytest.approx(width_in_chars * text_width("a"))
+
+
+def test_cached_counts_follow_a_scan(app, client):
+    from web_fixtures import ROOT, record
+
+    from inventory.ingest import begin_run, finish_run, ingest_records
+    from inventory.models import Share
+
+    login(client, "admin")
+    assert totals_on_page(client.get("/").get_data(as_text=True))["ファイル"] == "7"
+    with app.extensions["registry"].sessions() as session:
+        run = begin_run(session, [ROOT], share=session.execute(select(Share)).scalar_one())
+        ingest_records(session, [record("総務部/職員課/追加.xlsx", categories=["name"])], run)
+        session.commit()                     # a batch written, the run not finished yet
+        assert totals_on_page(client.get("/").get_data(as_text=True))["ファイル"] == "8"
+        finish_run(session, run, complete=False)
+        session.commit()
+
+
+def test_count_cache_keeps_a_value_while_the_stamp_holds():
+    from inventory.web.dashboard import CountCache
+
+    made = []
+    cache = CountCache()
+    compute = lambda: made.append(1) or len(made)
+    assert [cache.get("k", (1,), compute), cache.get("k", (1,), compute)] == [1, 1]
+    assert cache.get("k", (2,), compute) == 2                    # the registry changed
+    assert cache.get("other", (2,), compute) == 3                # another scope
+    assert CountCache(max_age=0).get("k", (1,), compute) == 4

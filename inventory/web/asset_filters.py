@@ -8,11 +8,14 @@ search box is kept.
 """
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, ValidationError
+from wtforms.widgets import Select
 
 from .asset_queries import ALL_STATUSES, SORT_COLUMNS, UNSET, AssetFilters
 from .labels import (
@@ -36,8 +39,27 @@ SORT_LABELS = {"path": _l("Path"), "size": _l("Size"), "mtime": _l("Modified"),
                "records": _l("Records"), "risk_count": _l("Risks"), "last_seen": _l("Last seen")}
 
 
+class FastSelect(Select):
+    """WTForms' select, each plain option written in one step (same HTML).
+
+    WTForms builds every option's attributes through ``html_params``; with a
+    city's 120 departments in the list's filters that was half of the asset
+    list's rendering time (14 of 27 ms of CPU a page).
+    """
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw:
+            return super().render_option(choice, **kwargs)
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        selected = "selected " if choice.selected else ""
+        return Markup(f'<option {selected}value="{escape(value)}">{escape(choice.label or choice.value)}</option>')
+
+
 class ChoiceField(SelectField):
     """A select that answers a value not on its list with our message (in our catalogue)."""
+
+    widget = FastSelect()
 
     def pre_validate(self, form) -> None:
         if self.data not in {value for value, _label in self.choices}:
@@ -45,11 +67,20 @@ class ChoiceField(SelectField):
 
 
 def _coded(labels: dict, anything: str, unset: str | None = None) -> list[tuple[str, str]]:
-    """Choices: "any", each code with its label, then (when ``unset``) the "not set" choice."""
-    choices = [("", anything)] + [(code, label(labels, code)) for code in labels if code is not None]
-    if unset:
-        choices.append((UNSET, unset))
-    return choices
+    """Choices: "any", each code with its label, then (when ``unset``) the "not set" choice.
+    The translated labels are made once per language (they do not change while running)."""
+    key = (str(get_locale()), id(labels), anything, unset)
+    choices = _CODED.get(key)
+    if choices is None:
+        choices = [("", anything)] + [(code, label(labels, code)) for code in labels if code is not None]
+        if unset:
+            choices.append((UNSET, unset))
+        _CODED[key] = choices
+    return list(choices)
+
+
+#: (language, labels, "any" text, "unset" text) -> choices
+_CODED: dict = {}
 
 
 class AssetFilterForm(FlaskForm):

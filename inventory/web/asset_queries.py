@@ -14,13 +14,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import false, func, literal_column, select
+from sqlalchemy import false, func, literal_column, select, union_all
 
 from ..models import Asset, AssetCategory, AssetStatus, Finding
 
 PAGE_SIZE = 50
 #: counted exactly up to this many matches; more are estimated (PostgreSQL) or shown as "more than"
 COUNT_LIMIT = 10_000
+#: a path-ordered page of at most this many departments is read department by department
+MERGED_DEPARTMENTS = 64
+#: characters in a trigram: shorter search terms cannot use the pg_trgm index
+TRIGRAM = 3
 #: the value of a facet filter that asks for "not set" (no complexity, not triaged ...)
 UNSET = "none"
 #: status filter: every status, removed files included (the default hides them)
@@ -91,9 +95,24 @@ def filtered_assets(stmt, filters: AssetFilters):
             select(Finding.asset_id).where(Finding.code == filters.risk, Finding.kind == "risk",
                                            Finding.active, Finding.dismissed.is_(False))))
     if filters.text:
-        # ILIKE on PostgreSQL (a pg_trgm index on path can serve it), lower() LIKE on SQLite
-        stmt = stmt.where(Asset.path.ilike(like_pattern(filters.text), escape="\\"))
+        stmt = stmt.where(text_condition(filters.text))
     return stmt
+
+
+def text_condition(text: str):
+    """``path`` contains ``text``, whatever the case.
+
+    ILIKE on PostgreSQL, which the pg_trgm index on ``path`` serves; lower() LIKE
+    on SQLite.  A term shorter than a trigram (名簿, 台帳: two characters are
+    common in Japanese) gives the index nothing to look up: it would read every
+    entry before the first row, so such terms are written in a form the index
+    does not match and PostgreSQL reads rows until it has the page (or the
+    count's limit) instead: fast for common terms, a full scan for rare ones.
+    """
+    pattern = like_pattern(text)
+    if len(text) >= TRIGRAM:
+        return Asset.path.ilike(pattern, escape="\\")
+    return func.lower(Asset.path).like(func.lower(pattern), escape="\\")
 
 
 def sort_keys(filters: AssetFilters) -> list:
@@ -118,28 +137,86 @@ def like_pattern(text: str) -> str:
 
 
 def page_rows(session, stmt, filters: AssetFilters, page: int, size: int = PAGE_SIZE,
-              few: bool = False) -> list:
+              few: bool = False, departments: frozenset[int] | None = None) -> list:
     """Rows (:data:`LIST_COLUMNS`) of page ``page`` (from 1) of ``stmt`` (a select involving Asset).
 
     ``few``: the matches were counted and are few: gather and sort them all
     (a materialized CTE) rather than let the planner walk a sort index hoping
     to meet matches early, which reads most of the table when they are rare or
-    clustered.  With many matches the index walk is the fast plan.
+    clustered.  With many matches the index walk is the fast plan, except for
+    the path order within some departments (``departments``: the departments
+    ``stmt`` is limited to, when known): see :func:`_path_page_by_department`.
     """
     keys = sort_keys(filters)
+    if not few and filters.sort == "path" and departments and len(departments) <= MERGED_DEPARTMENTS:
+        ids_stmt = _path_page_by_department(stmt, filters, departments, page, size)
+        ids = list(session.execute(ids_stmt).scalars())
+        return rows_of(session, ids)
     if few:
-        found = filtered_assets(stmt.with_only_columns(
-            *(key.label(f"sort_{n}") for n, key in enumerate(keys[:-1])), Asset.id), filters,
-        ).cte("matching").prefix_with("MATERIALIZED")
-        ids_stmt = select(found.c.id).order_by(*sort_order(filters, list(found.c)))
+        ids_stmt = _gathered(stmt, filters)
     else:
         ids_stmt = filtered_assets(stmt.with_only_columns(Asset.id), filters).order_by(
             *sort_order(filters, keys))
     ids = list(session.execute(ids_stmt.limit(size).offset((page - 1) * size)).scalars())
+    return rows_of(session, ids)
+
+
+def matching_ids(session, stmt, filters: AssetFilters) -> list[int]:
+    """The ids of every match of ``stmt`` with ``filters``, in list order (for a counted, small
+    result: its pages are then cut from this list)."""
+    return list(session.execute(_gathered(stmt, filters)).scalars())
+
+
+def _gathered(stmt, filters: AssetFilters):
+    """The matches' ids, ordered: gathered first (a materialized CTE), then sorted."""
+    keys = sort_keys(filters)
+    found = filtered_assets(stmt.with_only_columns(
+        *(key.label(f"sort_{n}") for n, key in enumerate(keys[:-1])), Asset.id), filters,
+    ).cte("matching").prefix_with("MATERIALIZED")
+    return select(found.c.id).order_by(*sort_order(filters, list(found.c)))
+
+
+def rows_of(session, ids: list[int]) -> list:
+    """The :data:`LIST_COLUMNS` rows of ``ids``, in that order."""
     if not ids:
         return []
     rows = {row.id: row for row in session.execute(select(*LIST_COLUMNS).where(Asset.id.in_(ids)))}
     return [rows[i] for i in ids if i in rows]
+
+
+def _path_page_by_department(stmt, filters: AssetFilters, departments: frozenset[int], page: int,
+                             size: int):
+    """The ids of a path-ordered page of assets of ``departments``, read department by department.
+
+    Departments own folders: their files sit together in path order, so
+    walking the path index for a department's files first reads every file
+    of the shares before them (seconds, for a department of the last
+    share).  Here each department reads its first ``page * size`` matches
+    off ``ix_asset_dept_path`` (department, root, path, id), and the
+    ordered branches are merged (PostgreSQL: a Merge Append): a page costs
+    a few index reads per department, wherever its folders sort.
+    """
+    keys = sort_keys(filters)
+    labels = [f"sort_{n}" for n in range(len(keys) - 1)] + ["id"]
+    branches = []
+    for department in sorted(departments):
+        branch = filtered_assets(stmt.with_only_columns(
+            *(key.label(name) for key, name in zip(keys, labels))), filters)
+        branch = (branch.where(Asset.department_id == department)
+                  .order_by(*sort_order(filters, keys)).limit(page * size).subquery(f"d{department}"))
+        branches.append(select(branch))
+    merged = union_all(*branches).subquery("merged")
+    return (select(merged.c.id).order_by(*sort_order(filters, [merged.c[name] for name in labels]))
+            .limit(size).offset((page - 1) * size))
+
+
+def departments_of(scope: set[int] | None, filters: AssetFilters) -> frozenset[int] | None:
+    """The departments a list is limited to (its scope and its department filter), None when
+    it is not limited to known departments (city-wide, or unassigned assets)."""
+    if filters.unassigned:
+        return None
+    limits = [frozenset(s) for s in (scope, filters.departments) if s is not None]
+    return frozenset.intersection(*limits) if limits else None
 
 
 def export_rows(session, stmt, filters: AssetFilters, batch: int = 5000):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from array import array
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -39,8 +41,9 @@ from .asset_export import (
     write_xlsx,
 )
 from .asset_filters import AssetFilterForm
-from .asset_queries import PAGE_SIZE, count_matching, export_rows, page_rows
-from .dashboard import department_names
+from .asset_queries import (PAGE_SIZE, AssetFilters, MatchCount, count_matching, departments_of,
+                            export_rows, matching_ids, page_rows, rows_of)
+from .dashboard import cached_counts, department_names, scope_key
 from .labels import (
     CATEGORY_LABELS,
     CHANGE_LABELS,
@@ -102,9 +105,8 @@ def index():
     if valid:
         filters = form.filters(session, scope)
         base = restrict_to_scope(select(Asset.id), scope)
-        count = count_matching(session, base, filters)
-        # risks are sparse and often clustered by folder: sort the matches rather than walk an index
-        rows = page_rows(session, base, filters, page, few=count.exact or filters.risk is not None)
+        count = cached_count(session, base, filters, scope)
+        rows = _page(session, base, filters, scope, count, page)
         pages = math.ceil(count.value / PAGE_SIZE) if count.exact else None
     args = _filter_args()
     html = render_template(
@@ -115,6 +117,32 @@ def index():
         page_link=lambda n: url_for("assets.index", **args, page=n),
         export_link=lambda fmt: url_for("assets.export", **args, format=fmt))
     return html, (200 if valid else 400)
+
+
+def _page(session, base, filters: AssetFilters, scope: set[int] | None, count: MatchCount,
+          page: int) -> list:
+    """The rows of ``page``.  Nothing matched: no second pass over what the count just read.  A
+    counted (at most COUNT_LIMIT) result is sorted once and its pages are cut from the cached ids:
+    few matches of a costly filter (a category within a bureau) cost the whole join every time
+    otherwise.  Many matches: read off a sort index (see ``page_rows``); risks are sparse and
+    often clustered by folder, so their matches are sorted rather than met by walking an index."""
+    if not count.value:
+        return []
+    if count.exact:
+        key = ("ids", scope_key(scope), filters)
+        ids = cached_counts(session, key, lambda: array("q", matching_ids(session, base, filters)),
+                            cache="list_ids_cache", size=256)
+        return rows_of(session, list(ids[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]))
+    return page_rows(session, base, filters, page, few=filters.risk is not None,
+                     departments=departments_of(scope, filters))
+
+
+def cached_count(session, base, filters: AssetFilters, scope: set[int] | None) -> MatchCount:
+    """How many assets match, counted once per filters and scope until the registry changes
+    (paging through a result, or many people opening the same view, counts once)."""
+    key = ("assets", scope_key(scope), replace(filters, sort="path", descending=False))
+    return cached_counts(session, key, lambda: count_matching(session, base, filters),
+                         cache="list_count_cache", size=4096)
 
 
 @bp.route("/export")

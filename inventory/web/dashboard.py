@@ -6,18 +6,29 @@ guideline and complexity (through the ``is_app`` index), and assets by
 category and by active risk (city-wide: all rows minus removed assets'
 rows, which avoids joining every asset).  Nothing is read per asset, and
 nothing read from a file is shown: codes and counts only.
+
+Counting a million assets takes about a second, so counts are kept per scope
+(:class:`CountCache`, also used for the department view's pending work) for
+as long as the registry's :func:`registry_stamp` is unchanged: every
+person's change writes an AuditEvent and every scan batch moves its run's
+record count, so a page never shows counts older than the last committed
+change made through the app, the API or a scan.  A write that bypasses both
+(a hand-made SQL update) shows after :data:`COUNT_CACHE_SECONDS` at the latest.
 """
 from __future__ import annotations
 
-from collections import Counter
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import distinct, func, select
 
-from ..models import Asset, AssetCategory, AssetStatus, Department, Finding
+from ..models import Asset, AssetCategory, AssetStatus, AuditEvent, Department, Finding, ScanRun
 from . import get_session
 from .charts import bar_chart
 from .labels import (
@@ -34,6 +45,9 @@ from .permissions import AREA_ROLES, department_scope, require_roles, restrict_t
 bp = Blueprint("dashboard", __name__)
 LIVE = Asset.status != AssetStatus.removed
 TOTAL_KEYS = ("assets", "personal", "sensitive", "my_number", "apps", "with_risks")
+#: cached counts are made again at least this often, whatever the stamp says
+COUNT_CACHE_SECONDS = 300
+STAMP_KEY = "inventory.registry_stamp"
 
 
 @dataclass
@@ -92,6 +106,82 @@ def _count_live(session, stmt, join_on, scope: set[int] | None) -> Counter:
         return +counts
     return Counter(dict(session.execute(
         restrict_to_scope(stmt.join(Asset, join_on).where(LIVE), scope)).all()))
+
+
+def registry_stamp(session) -> tuple:
+    """Something that changes with every committed change to what the counts count: the last
+    AuditEvent (people's changes, finished scan runs) and the scan runs' record counts (a run
+    moves them with every batch it writes).  Three index or small-table reads."""
+    return tuple(session.execute(select(
+        select(func.max(AuditEvent.id)).scalar_subquery(),
+        select(func.count(ScanRun.id)).scalar_subquery(),
+        select(func.coalesce(func.sum(ScanRun.records), 0)).scalar_subquery())).one())
+
+
+class CountCache:
+    """Values (counts) per key, kept while the registry's stamp is unchanged and for at most
+    ``max_age`` seconds; the ``size`` most recently used keys are kept.
+
+    One thread computes a missing value while the others asking for the same
+    key wait for it (fifty clients must not start fifty one-second counts).
+    Cached values are shared between requests: callers must not change them.
+    """
+
+    def __init__(self, max_age: float = COUNT_CACHE_SECONDS, size: int = 512):
+        self._max_age, self._size = max_age, size
+        self._entries: OrderedDict = OrderedDict()    # key -> (stamp, made at, value)
+        self._locks: dict[Hashable, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def get(self, key: Hashable, stamp: tuple, compute: Callable):
+        """The value of ``key`` made at ``stamp``; ``compute()`` makes it when there is none."""
+        found = self._lookup(key, stamp)
+        if found is not None:
+            return found[0]
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            found = self._lookup(key, stamp)      # made by another thread while this one waited
+            if found is not None:
+                return found[0]
+            value = compute()
+            with self._guard:
+                self._entries[key] = (stamp, time.monotonic(), value)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self._size:
+                    old, _entry = self._entries.popitem(last=False)
+                    self._locks.pop(old, None)
+            return value
+
+    def _lookup(self, key: Hashable, stamp: tuple) -> tuple | None:
+        with self._guard:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != stamp or time.monotonic() - entry[1] > self._max_age:
+                return None
+            self._entries.move_to_end(key)
+            return (entry[2],)
+
+
+def cached_counts(session, key: tuple, compute: Callable, cache: str = "count_cache", size: int = 512):
+    """``compute()`` for ``key`` (which names the scope), from the app's :class:`CountCache`
+    named ``cache`` (made with room for ``size`` keys on first use)."""
+    counts = current_app.extensions.get(cache)
+    if counts is None:
+        counts = current_app.extensions.setdefault(cache, CountCache(size=size))
+    return counts.get(key, request_stamp(session), compute)
+
+
+def request_stamp(session) -> tuple:
+    """:func:`registry_stamp`, read once per request (kept in the request's WSGI environ; views
+    that change the registry redirect before anything shows counts)."""
+    stamp = request.environ.get(STAMP_KEY)
+    if stamp is None:
+        stamp = request.environ[STAMP_KEY] = registry_stamp(session)
+    return stamp
+
+
+def scope_key(scope: set[int] | None) -> frozenset | None:
+    return None if scope is None else frozenset(scope)
 
 
 def department_names(session) -> dict[int, tuple[str, str]]:
@@ -160,7 +250,7 @@ def index():
     """Counts of the assets the user may see, by department, category, risk, status and triage."""
     session = get_session()
     scope = department_scope(session, current_user)
-    counts = count_assets(session, scope)
+    counts = cached_counts(session, ("dashboard", scope_key(scope)), lambda: count_assets(session, scope))
     sections = build_sections(counts, department_names(session))
     return render_template("dashboard/index.html", totals=counts.totals, sections=sections,
                            city_wide=scope is None)

@@ -5,7 +5,8 @@ Clerks and department heads confirm findings or dismiss them as false
 Heads (and city-wide roles) also see what is pending: unreviewed findings,
 apps without owner or deputy or past their review date, per department.
 A dismissal is kept on the Finding (ingest keeps it by key across re-scans);
-a confirmation is an AuditEvent (``finding``/``confirmed``).
+so is a confirmation (``confirmed_at``, with an AuditEvent ``finding``/``confirmed`` as
+its history); a dismissal clears a confirmation and a confirmation withdraws a dismissal.
 """
 from __future__ import annotations
 
@@ -19,11 +20,10 @@ from sqlalchemy import select
 
 from ..models import Asset, Finding, Role, User, record_change, set_field, utcnow
 from . import get_session
-from .dashboard import department_names
+from .dashboard import cached_counts, department_names, scope_key
 from .department_review import (
     finding_counts,
     findings_of,
-    is_confirmed,
     pending_work,
     review_page,
 )
@@ -77,7 +77,8 @@ def index():
             if v is not None}
     work, pending_order, today = None, [], dt.datetime.now(CITY_TIME).date()
     if current_user.role != Role.clerk:
-        work = pending_work(session, shown_scope, today)
+        work = cached_counts(session, ("pending", scope_key(shown_scope), today),
+                             lambda: pending_work(session, shown_scope, today))
         unassigned = ("~", _("Unassigned"))
         pending_order = sorted((*names.get(d, unassigned), d) for d in work.departments())
     return render_template(
@@ -133,12 +134,13 @@ def confirm(finding_id: int):
     finding, found = finding_or_404(session, finding_id, current_user)
     if not ConfirmFindingForm().validate():
         abort(400)
-    was_confirmed = is_confirmed(session, finding.id) and not finding.dismissed
+    was_confirmed = finding.confirmed_at is not None and not finding.dismissed
     if finding.dismissed:
         set_field(session, current_user, finding, "dismissed", False)
         set_field(session, current_user, finding, "dismissed_reason", None)
         finding.dismissed_by_id = finding.dismissed_at = None
-    record_change(session, current_user, finding, "confirmed", was_confirmed, True)
+    if record_change(session, current_user, finding, "confirmed", was_confirmed, True):
+        finding.confirmed_at, finding.confirmed_by_id = utcnow(), current_user.id
     session.commit()
     flash(_("The finding was confirmed."), "info")
     return redirect(url_for("departments.asset", asset_id=found.id, _anchor=f"finding-{finding.id}"))
@@ -156,6 +158,7 @@ def dismiss(finding_id: int):
     set_field(session, current_user, finding, "dismissed", True)
     set_field(session, current_user, finding, "dismissed_reason", form.reason.data.strip())
     finding.dismissed_by_id, finding.dismissed_at = current_user.id, utcnow()
+    finding.confirmed_at = finding.confirmed_by_id = None       # a false finding is not confirmed
     session.add(finding)
     session.commit()
     flash(_("The finding was dismissed."), "info")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
+from flask import has_request_context
 from sqlalchemy import case, func, or_, select
 
 from ..models import Asset, AssetStatus, Guideline, Lifecycle, User
@@ -104,9 +105,21 @@ def people_of(session, assets) -> dict[int, str]:
     return {uid: shown or name for uid, name, shown in rows}
 
 
-def capped_count(session, stmt) -> int:
-    """How many rows ``stmt`` selects, counting no further than COUNT_CAP + 1."""
-    return session.execute(select(func.count()).select_from(stmt.limit(COUNT_CAP + 1).subquery())).scalar_one()
+def capped_count(session, stmt, cached: bool = False) -> int:
+    """How many rows ``stmt`` selects, counting no further than COUNT_CAP + 1.
+
+    ``cached`` (in a request): the count is kept in the app's count cache,
+    keyed by its SQL (scope included), until the registry changes, so that
+    paging through a costly list counts once (see :mod:`inventory.web.dashboard`).
+    """
+    counted = select(func.count()).select_from(stmt.limit(COUNT_CAP + 1).subquery())
+    if not (cached and has_request_context()):
+        return session.execute(counted).scalar_one()
+    from .dashboard import cached_counts
+
+    sql = str(counted.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+    return cached_counts(session, ("capped", sql), lambda: session.execute(counted).scalar_one(),
+                         cache="list_count_cache", size=4096)
 
 
 def page_count(total: int) -> int:
