@@ -60,8 +60,24 @@ def _silence_stderr() -> None:
     os.close(devnull)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when the scan process dies (SIGKILL, OOM), so a
+    killed scan leaves no orphan worker waiting on a pipe that other workers keep open."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)              # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return                                     # not Linux: the pipe's EOF still ends us
+    if os.getppid() != parent:                     # the parent died before prctl took effect
+        os._exit(0)
+
+
 def _worker_main(conn: Connection, memory_limit: int | None,
-                 inspect: Callable[[Candidate], dict]) -> None:
+                 inspect: Callable[[Candidate], dict], parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides when to stop
     faulthandler.disable()                         # a native crash becomes a record, not a dump
     _silence_stderr()
@@ -83,7 +99,7 @@ def _worker_main(conn: Connection, memory_limit: int | None,
 class _Worker:
     def __init__(self, ctx, memory_limit: int | None, inspect: Callable[[Candidate], dict]):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, memory_limit, inspect),
+        self.process = ctx.Process(target=_worker_main, args=(child, memory_limit, inspect, os.getpid()),
                                    daemon=True)
         self.process.start()
         child.close()

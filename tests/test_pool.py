@@ -45,3 +45,31 @@ def test_safe_reason_drops_quoted_text_digits_and_non_ascii():
     reason = safe_reason(exc)
     assert "山田" not in reason and "0123456" not in reason and "横浜" not in reason
     assert reason.startswith("ValueError: could not convert")
+
+
+def test_workers_die_with_a_killed_scan(tmp_path):
+    """A scan killed with SIGKILL (OOM killer, kill -9) leaves no orphan worker behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    for i in range(40):
+        (tmp_path / f"{i}.csv").write_text("氏名,電話番号\n" + "試験 太郎,090-1234-5678\n" * 50, encoding="utf-8")
+    code = ("import sys, time\n"
+            "from scanners.scan import scan_roots\n"
+            "for r in scan_roots([sys.argv[1]], workers=2, throttle=0.2):\n"
+            "    pass\n")
+    scan = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)])
+    deadline = time.monotonic() + 30
+    workers = []
+    while not workers and time.monotonic() < deadline:
+        workers = psutil.Process(scan.pid).children()
+        time.sleep(0.05)
+    assert workers, "the scan started no worker"
+    scan.send_signal(signal.SIGKILL)
+    scan.wait(10)
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive
