@@ -191,15 +191,22 @@ def _slices(content: list) -> list[dict]:
 
 
 # ----- scanning a partition (worker) -----
-def _warn(where: str, exc: OSError) -> None:
-    print(f"warning: cannot list {where}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+def _warner(unlisted: list | None):
+    """A walk's error hook: a warning on stderr, and the folder noted in ``unlisted`` (a
+    partition that missed a folder must not let the run call its files removed)."""
+    def warn(where: str, exc: OSError) -> None:
+        print(f"warning: cannot list {where}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+        if unlisted is not None:
+            unlisted.append(where)
+    return warn
 
 
 def _candidates(slices: list[dict], exclude: Iterable[str], data_only: bool,
-                wanted: set | None = None) -> Iterator:
+                wanted: set | None = None, unlisted: list | None = None) -> Iterator:
     """The partition's candidates, in walk order (``wanted``: only these (root, path))."""
+    warn = _warner(unlisted)
     found = chain.from_iterable(
-        walk_root(s["root"], tuple(exclude), on_error=_warn, data_only=data_only,
+        walk_root(s["root"], tuple(exclude), on_error=warn, data_only=data_only,
                   only=None if s["names"] is None else set(s["names"]))
         for s in slices)
     if wanted is None:
@@ -217,11 +224,12 @@ def _inspected(candidates: Iterable, options: dict) -> Iterator[dict]:
     return inspect_in_pool(candidates, workers=workers, timeout=timeout, inspect=inspect)
 
 
-def partition_records(slices: list[dict], options: dict) -> Iterator[dict]:
+def partition_records(slices: list[dict], options: dict, unlisted: list | None = None) -> Iterator[dict]:
     """The records of a partition, as a local scan of the whole root gives them (duplicates
-    marked within the partition; see the module docstring for the rest)."""
+    marked within the partition; see the module docstring for the rest).  Folders that
+    cannot be listed are added to ``unlisted``."""
     data_only = not options.get("apps", True)
-    found = _candidates(slices, options.get("exclude", ()), data_only)
+    found = _candidates(slices, options.get("exclude", ()), data_only, unlisted=unlisted)
     return mark_duplicates(_inspected(found, options))
 
 
@@ -267,8 +275,9 @@ def scan_partition(url: str, run: int, slices: list[dict], options: dict) -> dic
         if digest:
             digests.append(digest)
 
-    summary = deliver(url, run, slices, partition_records(slices, options), on_record=note)
-    return dict(summary, digests=digests)
+    unlisted: list[str] = []
+    summary = deliver(url, run, slices, partition_records(slices, options, unlisted), on_record=note)
+    return dict(summary, digests=digests, unlisted=len(unlisted))
 
 
 @app.task(name="inventory.fix_duplicates")
@@ -396,7 +405,8 @@ def _scan_partitions(plan: dict, url: str, run: int, options: dict, log: Callabl
     timeout = env_float(TASK_TIMEOUT_ENV, 24 * 3600)
     sent.extend(scan_partition.apply_async((url, run, slices, options)) for slices in plan["partitions"])
     answers = _wait(sent, timeout, log, "partition")
-    outcome = {"complete": all(a is not None for a in answers), "fixed": 0,
+    # a partition that could not list a folder did not see its files: the run is partial
+    outcome = {"complete": all(a is not None and not a.get("unlisted") for a in answers), "fixed": 0,
                "records": sum(a["records"] for a in answers if a)}
     if outcome["complete"]:
         fixes = cross_partition_fixes(plan, [a["digests"] for a in answers])

@@ -240,3 +240,27 @@ def test_a_failed_partition_leaves_the_run_partial(tmp_path):
     assert done.returncode == 3, done.stderr
     assert "partition 1 failed: DeliveryError INVENTORY_API_TOKEN is not set" in done.stderr
     assert [(status, source) for _, status, source in runs] == [("partial", "api")] and count == 0
+
+
+def test_a_partition_that_cannot_list_a_folder_says_so(tmp_path, monkeypatch):
+    """The coordinator finishes the run partial when a partition missed a folder, so its
+    files are not marked removed (the worker reports how many folders it could not list)."""
+    import os
+
+    from inventory.distributed import partition_records
+
+    (tmp_path / "福祉課").mkdir()
+    (tmp_path / "福祉課" / "a.csv").write_text("氏名\n試験 太郎\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("x\n1\n", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def refusing(path="."):
+        if str(path).endswith("福祉課"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    monkeypatch.setenv("INVENTORY_SCAN_WORKERS", "0")
+    unlisted: list[str] = []
+    records = list(partition_records([{"root": str(tmp_path), "names": None}], {}, unlisted))
+    assert [r["path"] for r in records] == ["b.csv"] and unlisted == ["福祉課"]
