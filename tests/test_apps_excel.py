@@ -13,7 +13,7 @@ from scanners.apps import excel as excel_module
 from scanners.apps.complexity import complexity_band
 from scanners.apps.excel import excel_app_facts
 from scanners.apps.ooxml_parts import short_target
-from scanners.apps.vba import VbaTimeout, summarise_vba, time_limit
+from scanners.apps.vba import VbaTimeout, summarise_limited, summarise_vba, time_limit
 from scanners.document import ReadError
 from scanners.walk import walk_root
 
@@ -558,6 +558,24 @@ def test_time_limit_interrupts_the_main_thread():
     with pytest.raises(VbaTimeout), time_limit(0.05):
         while True:
             pass
+
+
+def test_a_swallowed_time_out_is_still_a_time_out():
+    # olefile's __del__ and bare ``except:`` clauses swallow the SIGALRM exception; the work
+    # then finishes, but its time ran out and the summary must say so
+    def work(summary):
+        try:
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                pass
+        except BaseException:  # noqa: BLE001 - what a careless library does
+            pass
+        summary.status = "parsed"
+
+    started = time.monotonic()
+    summary = summarise_limited(work, seconds=0.05)
+    assert summary.status == "unparsable: time limit exceeded"
+    assert time.monotonic() - started < 1
 
 
 def test_plain_xlsx_costs_a_zip_listing(tmp_path, monkeypatch):

@@ -207,7 +207,7 @@ def _decrypt_default(path: str) -> bytes | None:
     if os.path.getsize(path) > MAX_DECRYPT_BYTES:
         return None
     try:
-        with time_limit(DECRYPT_SECONDS), open(path, "rb") as fh:
+        with time_limit(DECRYPT_SECONDS) as deadline, open(path, "rb") as fh:
             office = msoffcrypto.OfficeFile(fh)
             # msoffcrypto's own verification rejects Excel's agile default-password files;
             # the decrypted bytes are checked instead (a zip, or an OLE file, must come out)
@@ -215,6 +215,8 @@ def _decrypt_default(path: str) -> bytes | None:
             out = io.BytesIO()
             office.decrypt(out)
             data = out.getvalue()
+            if deadline.expired:     # ran out where the time-out was swallowed: not trusted
+                return None
             return data if data[:2] == b"PK" or data[:8] == OLE_MAGIC else None
     except VbaTimeout:
         return None

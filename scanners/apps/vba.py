@@ -73,22 +73,35 @@ def silence_oletools() -> None:
         logger.propagate = False
 
 
+class Deadline:
+    """What a ``time_limit`` block can ask afterwards: did its time run out?"""
+
+    expired: bool = False
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float):
-    """Raise VbaTimeout after ``seconds`` (SIGALRM); no limit off the main thread or on Windows."""
+    """Raise VbaTimeout after ``seconds`` (SIGALRM); no limit off the main thread or on Windows.
+
+    Yields a ``Deadline`` whose ``expired`` stays set even when the exception was lost on the
+    way: raised inside a finaliser (olefile's ``__del__``: Python prints and ignores it) or
+    eaten by a library's bare ``except:``.  The pool's per-file limit still ends such a file.
+    """
+    deadline = Deadline()
     if (seconds <= 0 or not hasattr(signal, "setitimer")
             or threading.current_thread() is not threading.main_thread()):
-        yield
+        yield deadline
         return
 
     def _expired(_signum, _frame):
+        deadline.expired = True
         raise VbaTimeout()
 
     previous = signal.signal(signal.SIGALRM, _expired)
     outer_delay, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
     started = time.monotonic()
     try:
-        yield
+        yield deadline
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -107,8 +120,10 @@ def summarise_limited(work: Callable[[VbaSummary], None], seconds: float = TIME_
     silence_oletools()
     summary = VbaSummary()
     try:
-        with time_limit(seconds):
+        with time_limit(seconds) as deadline:
             work(summary)
+        if deadline.expired:       # the time-out was raised where it got lost: still a time-out
+            raise VbaTimeout()
     except VbaTimeout:
         summary.status = "unparsable: time limit exceeded"
     except MemoryError:
