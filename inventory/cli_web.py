@@ -178,7 +178,9 @@ def open_demo_campaign(session, today: dt.date | None = None):
     from .declarations import open_campaign
     from .models import DeclarationCampaign
 
-    today = today or dt.date.today()
+    from .clock import city_today
+
+    today = today or city_today()
     year = today.year if today.month >= 4 else today.year - 1
     if session.execute(select(DeclarationCampaign.id).where(DeclarationCampaign.fiscal_year == year)).first():
         return None

@@ -32,10 +32,10 @@ import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
+from .clock import city_today, day_start
 from .declarations import PROGRESS_LABELS, campaign_progress, progress_state
 from .mailer import MailError, SmtpSettings, send_mail
 from .models import (
@@ -50,7 +50,6 @@ from .models import (
     utcnow,
 )
 
-CITY_TIME = ZoneInfo("Asia/Tokyo")
 SETTING_NAMES = ("INVENTORY_SMTP_HOST", "INVENTORY_SMTP_PORT", "INVENTORY_SMTP_USER",
                  "INVENTORY_SMTP_PASSWORD", "INVENTORY_SMTP_FROM", "INVENTORY_SMTP_STARTTLS")
 RECIPIENT_ROLES = (Role.clerk, Role.dept_head)
@@ -70,16 +69,6 @@ def smtp_settings(config: Mapping | None = None, environ: Mapping | None = None)
         if value not in (None, ""):
             merged[name] = str(value)
     return SmtpSettings.from_env(merged)
-
-
-def city_today(now: dt.datetime | None = None) -> dt.date:
-    """Today in Japan (the due date and "once a day" are the city's days)."""
-    return (now or utcnow()).astimezone(CITY_TIME).date()
-
-
-def day_start(day: dt.date) -> dt.datetime:
-    """The first instant of ``day`` in Japan, in UTC (how the registry stores times)."""
-    return dt.datetime.combine(day, dt.time(), CITY_TIME).astimezone(dt.timezone.utc)
 
 
 @dataclass

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from inventory import declarations as decl
+from inventory.clock import city_today
 from inventory.models import Declaration, DeclarationEvent, DeclarationSnapshot, Department, User
 from test_e2e_browser import browser, live_server, page, shot, sign_in  # noqa: F401 (fixtures)
 
@@ -21,7 +22,7 @@ from test_e2e_browser import browser, live_server, page, shot, sign_in  # noqa: 
 def declaration_id(live_server):  # noqa: F811
     """This year's campaign, open until a month from now; the id of 介護保険課's declaration."""
     app, _base = live_server
-    today = dt.date.today()
+    today = city_today()
     with app.extensions["registry"].sessions() as session:
         privacy = session.execute(select(User).where(User.username == "privacy")).scalar_one()
         campaign = decl.open_campaign(session, privacy, today.year, today, today + dt.timedelta(days=30),

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..clock import city_today
 from ..models import ROLE_LABELS, Department, Role, User, record_change, set_field
 from .admin_import_read import Table, cell_text
 
@@ -233,7 +234,7 @@ def _check_loops(rows: _Rows) -> None:
 
 def import_tables(session, tables: list[Table], actor, today: dt.date | None = None) -> ImportReport:
     """Check every row; when all are valid, apply them (flushed: the caller commits or rolls back)."""
-    today = today or dt.date.today()
+    today = today or city_today()
     rows, issues = check_tables(session, tables, today)
     _check_own_rights(rows, actor)
     order = {table.source: index for index, table in enumerate(tables)}

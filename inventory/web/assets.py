@@ -8,7 +8,6 @@ headers, categories, counts, masked examples).
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 from array import array
 from dataclasses import replace
@@ -30,6 +29,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..clock import city_today
 from ..models import Asset
 from . import get_session
 from .asset_detail import load_detail
@@ -160,7 +160,7 @@ def export():
     stmt = restrict_to_scope(select(Asset.id), scope)
     columns = export_columns(names)
     encoding, media_type, extension = EXPORT_FORMATS[fmt]
-    filename = f"assets-{dt.date.today():%Y%m%d}.{extension}"
+    filename = f"assets-{city_today():%Y%m%d}.{extension}"
     if encoding is None:
         if not count_matching(session, stmt, filters, limit=XLSX_MAX_ROWS).exact:
             flash(_("Excel downloads hold at most %(rows)s files: narrow the filters, or download CSV.",

@@ -13,13 +13,13 @@ privacy office's own pages (progress, reconciliation) are the ``privacy`` area.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import declarations as decl
+from ..clock import city_today
 from ..declaration_fields import FIELDS
 from ..models import DeclarationCampaign, DeclarationItem, FileType
 from . import get_session
@@ -55,7 +55,6 @@ from .permissions import AREA_ROLES, department_scope, require_roles
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
 guard = require_roles(*AREA_ROLES["declarations"])
-CITY_TIME = ZoneInfo("Asia/Tokyo")
 LABELS = {"statuses": DECLARATION_STATUS_LABELS, "changes": ITEM_CHANGE_LABELS, "file_types": FILE_TYPE_LABELS,
           "actions": DECLARATION_ACTION_LABELS, "events": DECLARATION_EVENT_LABELS,
           "categories": CATEGORY_LABELS, "asset_statuses": STATUS_LABELS}
@@ -64,7 +63,7 @@ COMMENTED = frozenset({"return_head", "return_office", "reopen"})
 
 
 def today() -> dt.date:
-    return dt.datetime.now(CITY_TIME).date()
+    return city_today()
 
 
 def gone_message() -> str:

@@ -10,14 +10,13 @@ its history); a dismissal clears a confirmation and a confirmation withdraws a d
 """
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..clock import city_today
 from ..models import Asset, Finding, Role, User, record_change, set_field, utcnow
 from . import get_session
 from .dashboard import cached_counts, department_names, scope_key
@@ -51,7 +50,6 @@ guard = require_roles(*AREA_ROLES["departments"])
 reviewers_only = require_roles(*FINDING_REVIEW_ROLES)
 LABELS = {"categories": CATEGORY_LABELS, "risks": RISK_LABELS, "lifecycles": LIFECYCLE_LABELS,
           "complexities": COMPLEXITY_LABELS}
-CITY_TIME = ZoneInfo("Asia/Tokyo")
 
 
 def _page_arg() -> int:
@@ -75,7 +73,7 @@ def index():
     total, assets = review_page(session, shown_scope, page, pending_only)
     args = {k: v for k, v in (("department", department), ("pending", "1" if pending_only else None))
             if v is not None}
-    work, pending_order, today = None, [], dt.datetime.now(CITY_TIME).date()
+    work, pending_order, today = None, [], city_today()
     if current_user.role != Role.clerk:
         work = cached_counts(session, ("pending", scope_key(shown_scope), today),
                              lambda: pending_work(session, shown_scope, today))

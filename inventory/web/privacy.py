@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import Counter
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -33,6 +32,7 @@ from sqlalchemy import func, select
 
 from .. import declaration_excel as dx
 from .. import declarations as decl
+from ..clock import city_today
 from ..mailer import MailError
 from ..models import Declaration, DeclarationCampaign
 from ..reconcile import DEFAULT_FACTOR, reconcile
@@ -47,7 +47,6 @@ from .permissions import AREA_ROLES, require_roles
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 #: every view of the area is for these roles only (checked before each request of the blueprint)
 bp.before_request(require_roles(*AREA_ROLES["privacy"])(lambda: None))
-CITY_TIME = ZoneInfo("Asia/Tokyo")
 
 #: the office's progress states (inventory.declarations.PROGRESS_STATES)
 PROGRESS_LABELS = {"not_started": _l("Not started"), "drafting": _l("Drafting"),
@@ -66,7 +65,7 @@ REMINDER_STATUSES = ("sent", "already_today", "no_recipients", "failed")
 
 
 def today() -> dt.date:
-    return dt.datetime.now(CITY_TIME).date()
+    return city_today()
 
 
 def view_url(endpoint: str, **values) -> str | None:
