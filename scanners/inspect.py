@@ -165,6 +165,17 @@ def guarded(rec: dict, what: str, step, *args) -> None:
         rec["status"], rec["error"] = "error", f"{what} failed: {safe_reason(exc)}"
 
 
+def warm_up() -> None:
+    """Import the readers and detectors nearly every scan uses (about 0.1 s of imports and
+    vocabulary building).  The pool calls it once in the scan process before it forks its
+    first worker, so that the workers start ready instead of each paying for it on their
+    first file: a re-scan that reads a dozen files was waiting mostly on that."""
+    from .apps import excel  # noqa: F401
+    from .detectors import personal  # noqa: F401
+    from .readers import delimited, ooxml  # noqa: F401
+    from . import risks  # noqa: F401
+
+
 def add_app_facts(cand: Candidate, document: Document | None, rec: dict) -> None:
     """Fill the record's ``app`` block and app risks (Excel from the file, Access from its document)."""
     if cand.kind in EXCEL_KINDS:

@@ -13,17 +13,20 @@ import os
 import resource
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
-from .inspect import failed_record, inspect_file
+from .inspect import failed_record, inspect_file, warm_up
 from .walk import Candidate
 
 DEFAULT_TIMEOUT = 60.0                 # seconds per file
 DEFAULT_MEMORY_LIMIT = 4 << 30         # bytes of address space per worker
 #: records that may wait for an earlier, slower file before the pool stops taking tasks
 MAX_WAITING = 4096
+#: candidates taken from the walk between two looks at the workers
+PULL_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,8 @@ def inspect_in_pool(candidates: Iterable[Candidate | Ready], workers: int = 2,
                     timeout: float = DEFAULT_TIMEOUT,
                     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
                     inspect: Callable[[Candidate], dict] = inspect_file,
-                    on_done: Callable[[dict], None] | None = None) -> Iterator[dict]:
+                    on_done: Callable[[dict], None] | None = None,
+                    warm: Callable[[], None] | None = warm_up) -> Iterator[dict]:
     """Inspect candidates on ``workers`` processes; yield records in the candidates' order.
 
     Completed records wait in a small buffer until those before them are
@@ -148,6 +152,8 @@ def inspect_in_pool(candidates: Iterable[Candidate | Ready], workers: int = 2,
     ``on_done`` is called as each file finishes (for progress display).
     Workers start as files need them: a re-scan where nothing changed starts
     none, and one with a few changes starts them while the walk goes on.
+    ``warm`` runs once before the first worker is forked (what every worker would
+    otherwise import for itself).
     """
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     workers = max(1, workers)
@@ -168,32 +174,51 @@ def inspect_in_pool(candidates: Iterable[Candidate | Ready], workers: int = 2,
         nonlocal started
         if idle:
             return idle.pop()
+        if started == 0 and warm is not None:
+            warm()
         started += 1
         return _Worker(ctx, memory_limit, inspect)
 
+    queue: deque[tuple[int, Candidate]] = deque()     # tasks waiting for a free worker
+
+    def dispatch(seq: int, task: Candidate) -> None:
+        worker = take_worker()
+        worker.seq, worker.task = seq, task
+        worker.deadline = time.monotonic() + timeout
+        worker.conn.send(task)
+        busy[worker.conn] = worker
+
     try:
         while True:
-            while (idle or started < workers) and not exhausted and len(done) < MAX_WAITING:
+            while queue and (idle or started < workers):
+                dispatch(*queue.popleft())
+            # the walk goes on while the workers read: carried-forward records need no worker,
+            # and tasks wait in the queue, as long as what waits stays within MAX_WAITING
+            pulled = 0
+            while not exhausted and len(done) + len(queue) < MAX_WAITING and pulled < PULL_BATCH:
                 item = next(todo, None)
                 if item is None:
                     exhausted = True
                     break
+                pulled += 1
                 if isinstance(item[1], Ready):
                     finish(item[0], item[1].record)
-                    continue
-                worker = take_worker()
-                worker.seq, worker.task = item
-                worker.deadline = time.monotonic() + timeout
-                worker.conn.send(worker.task)
-                busy[worker.conn] = worker
+                elif not queue and (idle or started < workers):
+                    dispatch(*item)
+                else:
+                    queue.append(item)
             while next_out in done:
                 yield done.pop(next_out)
                 next_out += 1
             if not busy:
-                if exhausted:
+                if exhausted and not queue:
                     return
                 continue
-            wait_for = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
+            can_pull = not exhausted and len(done) + len(queue) < MAX_WAITING
+            if can_pull:               # look at the workers without waiting, then walk on
+                wait_for = 0.0
+            else:
+                wait_for = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
             for conn in wait(list(busy), timeout=wait_for):
                 worker = busy.pop(conn)
                 try:

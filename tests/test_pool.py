@@ -73,3 +73,33 @@ def test_workers_die_with_a_killed_scan(tmp_path):
     scan.wait(10)
     gone, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive
+
+
+def slow_inspect(c):
+    time.sleep(0.5)
+    rec = base_record(c)
+    rec["sha256"] = "read"
+    return rec
+
+
+def test_the_walk_goes_on_while_the_workers_read():
+    """Carried-forward records and waiting tasks do not wait for busy workers: the walk is
+    drawn ahead, and the records still come out in the walk's order."""
+    from scanners.pool import Ready
+
+    pulled = []
+
+    def walk():
+        for i in range(40):
+            pulled.append((i, time.monotonic()))
+            if i in (0, 1, 20):
+                yield cand(f"read{i}.csv")
+            else:
+                yield Ready({"path": f"carried{i}.csv"})
+
+    out, first_out = [], None
+    for record in inspect_in_pool(walk(), workers=1, timeout=10, inspect=slow_inspect):
+        first_out = first_out or time.monotonic()
+        out.append(record["path"])
+    assert out == [f"read{i}.csv" if i in (0, 1, 20) else f"carried{i}.csv" for i in range(40)]
+    assert len(pulled) == 40 and pulled[-1][1] < first_out     # walked to the end before any read finished

@@ -195,18 +195,21 @@ def small_tree():
 
 
 def test_a_share_that_vanishes_mid_scan(samba_factory, small_tree, monkeypatch, capsys):
-    """The server stops after the second file: error records, warnings, no crash, no leftovers."""
+    """The server stops while the walk is in the first folder: error records, warnings, no
+    crash, no leftovers.  The walk may run ahead of the reading by MAX_WAITING files; here by
+    one, so the first file has been read when the walk reaches the third and the server stops."""
     server = samba_factory({"消える共有": small_tree})
     for name, value in server.env.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setattr("scanners.pool.MAX_WAITING", 1)
     seen = []
 
-    def stop_after_two(cand):
+    def stop_at_the_third(cand):
         seen.append(cand.path)
-        if len(seen) == 2:
+        if len(seen) == 3:
             server.stop()
 
-    records = scan([server.url("消える共有")], workers=1, timeout=60, on_candidate=stop_after_two)
+    records = scan([server.url("消える共有")], workers=1, timeout=60, on_candidate=stop_at_the_third)
     warnings = capsys.readouterr().err
     assert "warning: cannot list 税務課: cannot connect to the server" in warnings
     assert records[0]["status"] == "ok"
