@@ -5,6 +5,7 @@ Skip rules are plain ``is_*`` functions so each can be tested alone.
 from __future__ import annotations
 
 import fnmatch
+import operator
 import os
 import stat
 import sys
@@ -13,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from .shadow import shadow_kind, sync_client_of_folder
+from .shadow.catalogue import Catalogue, default_catalogue
 
 #: file extension (lower case, no dot) -> record kind
 KIND_BY_EXTENSION: dict[str, str] = {
@@ -57,14 +59,14 @@ def data_kind_of(name: str) -> str | None:
     return KIND_BY_EXTENSION.get(ext.lower()) if dot else None
 
 
-def kind_of(name: str) -> str | None:
+def kind_of(name: str, cat: Catalogue | None = None) -> str | None:
     """The record kind for a file name, or None when the scanner has no use for it.
 
     Spreadsheets, text tables and databases by extension; then what matters
     to shadow IT (executables, scripts, shortcuts, P2P artefacts) from the
     catalogue (scanners/data/shadow_it.toml).
     """
-    return data_kind_of(name) or shadow_kind(name)
+    return data_kind_of(name) or shadow_kind(name, cat)
 
 
 def is_office_lock_file(name: str) -> bool:
@@ -81,6 +83,9 @@ def is_excluded(relpath: str, patterns: Iterable[str]) -> bool:
     """True when a relative path matches one of the user's exclusion globs."""
     return any(fnmatch.fnmatch(relpath, p) or fnmatch.fnmatch(relpath.rsplit("/", 1)[-1], p)
                for p in patterns)
+
+
+_name = operator.attrgetter("name")
 
 
 def _nfc(text: str) -> str:
@@ -101,10 +106,12 @@ def walk_root(root: str, exclude: Iterable[str] = (),
     records are those a walk of the whole root gives for these names).
     """
     exclude = tuple(exclude)
+    cat = None if data_only else default_catalogue()     # once per walk, not once per name
+    kinds = KIND_BY_EXTENSION if cat is None else {**cat.kinds, **KIND_BY_EXTENSION}
     top = os.path.abspath(root)
     if os.path.isfile(top):
         name = os.path.basename(top)
-        cand = _candidate(root, _nfc(name), top, name, data_only=data_only)
+        cand = _candidate(root, _nfc(name), top, name, data_only=data_only, cat=cat)
         if cand:
             yield cand
         return
@@ -115,30 +122,44 @@ def walk_root(root: str, exclude: Iterable[str] = (),
             on_dir(rel_dir)
         try:
             with os.scandir(abs_dir) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = sorted(it, key=_name)
         except OSError as exc:
             if on_error:
                 on_error(rel_dir or ".", exc)
             continue
         if sync_client is None and not data_only:
-            sync_client = sync_client_of_folder(os.path.basename(abs_dir), {e.name for e in entries})
+            sync_client = sync_client_of_folder(os.path.basename(abs_dir), {e.name for e in entries}, cat)
         subdirs = []
         for entry in entries:
-            if only is not None and not rel_dir and entry.name not in only:
+            name = entry.name
+            if only is not None and not rel_dir and name not in only:
                 continue
-            rel = _nfc(f"{rel_dir}/{entry.name}" if rel_dir else entry.name)
             try:
-                if entry.is_dir(follow_symlinks=False):
-                    if not is_snapshot_dir(entry.name) and not (exclude and is_excluded(rel, exclude)):
-                        subdirs.append((rel, entry.path, sync_client))
-                    continue
+                is_dir = entry.is_dir(follow_symlinks=False)
             except OSError as exc:
                 if on_error:
-                    on_error(rel, exc)
+                    on_error(_nfc(f"{rel_dir}/{name}" if rel_dir else name), exc)
                 continue
-            if is_office_lock_file(entry.name) or (exclude and is_excluded(rel, exclude)):
+            if is_dir:
+                rel = _nfc(f"{rel_dir}/{name}" if rel_dir else name)
+                if not is_snapshot_dir(name) and not (exclude and is_excluded(rel, exclude)):
+                    subdirs.append((rel, entry.path, sync_client))
                 continue
-            cand = _candidate(root, rel, entry.path, entry.name, entry, sync_client, data_only)
+            if is_office_lock_file(name):
+                continue
+            # kind_of, inlined, and before the relative path is made: most names of a share are
+            # of no use to the scanner and cost only this look-up
+            _, dot, ext = name.rpartition(".")
+            kind = kinds.get(ext.lower()) if dot else None
+            if kind is None and cat is not None and cat.p2p_names.match(name) is not None:
+                kind = "other"
+            if kind is None and sync_client is None:
+                continue
+            rel = _nfc(f"{rel_dir}/{name}" if rel_dir else name)
+            if exclude and is_excluded(rel, exclude):
+                continue
+            cand = _candidate(root, rel, entry.path, name, entry, sync_client, data_only, cat,
+                              kind=kind or "other")
             if cand:
                 yield cand
         stack.extend(reversed(subdirs))
@@ -146,9 +167,11 @@ def walk_root(root: str, exclude: Iterable[str] = (),
 
 def _candidate(root: str, rel: str, abspath: str, name: str,
                entry: os.DirEntry | None = None, sync_client: str | None = None,
-               data_only: bool = False) -> Candidate | None:
+               data_only: bool = False, cat: Catalogue | None = None,
+               kind: str | None = None) -> Candidate | None:
     """A candidate for a file the scanner inspects; in a cloud-sync folder every file is one."""
-    kind = data_kind_of(name) if data_only else kind_of(name)
+    if kind is None:
+        kind = data_kind_of(name) if data_only else kind_of(name, cat)
     if kind is None:
         if sync_client is None:
             return None

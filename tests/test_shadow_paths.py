@@ -144,6 +144,15 @@ def test_built_in_catalogue_loads():
     cat = default_catalogue()
     assert len(cat.tools) >= 30 and len(cat.upload_rules) >= 15 and len(cat.credential_rules) >= 20
     assert {t.risk for t in cat.tools} == {"remote-access-tool", "p2p-file-sharing"}
+    assert cat.check() is cat        # every rule's regular expressions compile (they are lazy)
+
+
+def test_malformed_extra_catalogue_fails_on_loading(tmp_path, monkeypatch):
+    path = tmp_path / "extra.toml"
+    path.write_text('[[credential_rule]]\nlabel = "x"\npattern = "pw=\\\\S+"\n', encoding="utf-8")
+    monkeypatch.setenv("INVENTORY_SHADOW_IT_EXTRA", str(path))
+    with pytest.raises(CatalogueError, match="group named 'value'"):
+        default_catalogue()
 
 
 @pytest.mark.parametrize("kind, name, expected", [

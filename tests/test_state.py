@@ -188,3 +188,40 @@ def test_smb_keys_are_canonical_urls_whatever_the_working_directory(tmp_path, mo
     key = state_key("smb://suzuki@fs01/share/健康福祉部/名簿.csv")
     assert key == "smb://fs01/share/健康福祉部/名簿.csv"          # no user, not under the cwd
     assert state_key("smb://fs01:445/share/健康福祉部/名簿.csv") == key
+
+
+def test_scanner_key_is_reused_while_its_fingerprint_holds(tmp_path, monkeypatch):
+    from scanners import state as state_module
+
+    path = tmp_path / "state.db"
+    ScanState(path).close()
+    key = dict(sqlite3.connect(path).execute("SELECT name, value FROM meta"))["scanner"]
+    assert key == state_module.scanner_key()
+
+    def refuse():
+        raise AssertionError("the fingerprint held: the stored key must be reused")
+
+    monkeypatch.setattr(state_module, "scanner_key", refuse)
+    ScanState(path).close()                                   # no recomputation
+    # a package installed or removed moves its folder's mtime: the key is computed again
+    monkeypatch.setattr(state_module, "key_fingerprint", lambda: "another installation")
+    monkeypatch.setattr(state_module, "scanner_key", lambda: "another scanner")
+    state = ScanState(path)
+    state.close()
+    meta = dict(sqlite3.connect(path).execute("SELECT name, value FROM meta"))
+    assert meta["scanner"] == "another scanner" and meta["fingerprint"] == "another installation"
+
+
+def test_fingerprint_moves_with_an_installed_package(tmp_path, monkeypatch):
+    import sys
+
+    from scanners.state import key_fingerprint
+
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site)])
+    before = key_fingerprint()
+    assert key_fingerprint() == before
+    (site / "openpyxl-9.9.dist-info").mkdir()
+    os.utime(site, ns=(1, 1))                                 # whatever the clock's resolution
+    assert key_fingerprint() != before

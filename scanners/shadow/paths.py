@@ -7,18 +7,19 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 
-from .catalogue import default_catalogue
+from .catalogue import Catalogue, default_catalogue
 
 _PATH_SEPARATORS = re.compile(r"[\\/]+")
 
 
-def shadow_kind(name: str) -> str | None:
+def shadow_kind(name: str, cat: Catalogue | None = None) -> str | None:
     """The record kind of a file name that matters to shadow IT, or None.
 
     ``executable``, ``script`` or ``shortcut`` by extension; ``other`` for P2P
-    artefacts (``.torrent``, partial downloads, P2P client data files).
+    artefacts (``.torrent``, partial downloads, P2P client data files).  A walk passes
+    ``cat``, taken once, so that ten thousand names cost no environment look-ups.
     """
-    cat = default_catalogue()
+    cat = cat or default_catalogue()
     _, dot, ext = name.rpartition(".")
     if dot:
         kind = cat.kinds.get(ext.lower())
@@ -41,7 +42,8 @@ def p2p_artefact_risks(name: str) -> list[dict]:
     return [{"code": "p2p-file-sharing", "detail": f"P2P ファイル共有ソフト {software} の{label}"}]
 
 
-def sync_client_of_folder(folder_name: str, entry_names: AbstractSet[str]) -> str | None:
+def sync_client_of_folder(folder_name: str, entry_names: AbstractSet[str],
+                          cat: Catalogue | None = None) -> str | None:
     """The cloud-sync client whose sync root this folder is, or None.
 
     Decided by the folder's own name (``OneDrive``, ``マイドライブ`` ...) or by
@@ -49,8 +51,13 @@ def sync_client_of_folder(folder_name: str, entry_names: AbstractSet[str]) -> st
     ``.tmp.drivedownload`` ...).  Sanctioned folders (``[sanctioned]
     sync_folders``, e.g. the city's own ``OneDrive - 組織名``) give None.
     """
-    cat = default_catalogue()
+    cat = cat or default_catalogue()
     dot_entries: list[str] | None = None         # computed once, only if a client needs it
+    if cat.any_sync_folder is not None and cat.any_sync_folder.match(folder_name) is None \
+            and cat.any_sync_marker.isdisjoint(entry_names):
+        dot_entries = [e for e in entry_names if e[:1] == "."]
+        if not any(cat.any_sync_glob.match(e) is not None for e in dot_entries):
+            return None                          # no client's name, no client's marker
     for client in cat.sync_clients:
         found = client.folder_names.match(folder_name) is not None
         if not found and (client.exact_markers or client.glob_markers is not None) and (
