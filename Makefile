@@ -14,6 +14,7 @@ $(STAMP): setup.cfg pyproject.toml
 	   ls /usr/lib/*/libnss_wrapper.so; } >/dev/null 2>&1 || $(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m compileall -q inventory scanners    # bytecode, as an installed package has it
 	touch $(STAMP)
 
 # Debian's packages: mdbtools reads the Access files access-parser cannot (Access

@@ -197,7 +197,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fraction", type=float, default=0.01)
     args = parser.parse_args()
+    from .measure import compile_sources
     from .run import find_inventory, print_table
+
+    compile_sources()
 
     results = {"rescan": measure_rescan(find_inventory(), args.files, args.runs, args.fraction)}
     print_table(rescan_rows(results))

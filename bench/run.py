@@ -24,7 +24,7 @@ from pathlib import Path
 
 import psutil
 
-from .measure import best_of, run_measured
+from .measure import best_of, compile_sources, run_measured
 from .registry_report import measure_registry, registry_rows
 from .share import SHARE_FILES, share_root
 from .voter import VOTER_ROWS, voter_path
@@ -209,6 +209,7 @@ def run(args: argparse.Namespace) -> dict:
     files = args.share_files or (SHARE_FILES // 10 if args.quick else SHARE_FILES)
     runs = args.runs or (1 if args.quick else 3)
     inventory = find_inventory()
+    compile_sources()
     results: dict = {
         "when": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "quick": args.quick, "runs": runs,
         "note": args.note, "git_head": git_head(), "targets": TARGETS, "load_average_at_start": os.getloadavg(),
