@@ -166,10 +166,8 @@ def guarded(rec: dict, what: str, step, *args) -> None:
 
 
 def warm_up() -> None:
-    """Import the readers and detectors nearly every scan uses (about 0.1 s of imports and
-    vocabulary building).  The pool calls it once in the scan process before it forks its
-    first worker, so that the workers start ready instead of each paying for it on their
-    first file: a re-scan that reads a dozen files was waiting mostly on that."""
+    """Import the readers and detectors nearly every scan uses (imports and vocabulary
+    building).  A pool worker calls it as it starts, before its first file arrives."""
     from .apps import excel  # noqa: F401
     from .detectors import personal  # noqa: F401
     from .readers import delimited, ooxml  # noqa: F401

@@ -78,13 +78,19 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker_main(conn: Connection, memory_limit: int | None,
-                 inspect: Callable[[Candidate], dict], parent: int | None = None) -> None:
+                 inspect: Callable[[Candidate], dict], parent: int | None = None,
+                 warm: Callable[[], None] | None = None) -> None:
     if parent is not None:
         _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides when to stop
     faulthandler.disable()                         # a native crash becomes a record, not a dump
     _silence_stderr()
     _limit_memory(memory_limit)
+    if warm is not None:
+        try:
+            warm()
+        except Exception:  # noqa: BLE001 - what failed to import fails again, as a record
+            pass
     while True:
         try:
             cand = conn.recv()
@@ -100,10 +106,11 @@ def _worker_main(conn: Connection, memory_limit: int | None,
 
 
 class _Worker:
-    def __init__(self, ctx, memory_limit: int | None, inspect: Callable[[Candidate], dict]):
+    def __init__(self, ctx, memory_limit: int | None, inspect: Callable[[Candidate], dict],
+                 warm: Callable[[], None] | None = None):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, memory_limit, inspect, os.getpid()),
-                                   daemon=True)
+        self.process = ctx.Process(target=_worker_main,
+                                   args=(child, memory_limit, inspect, os.getpid(), warm), daemon=True)
         self.process.start()
         child.close()
         self.task: Candidate | None = None
@@ -152,8 +159,8 @@ def inspect_in_pool(candidates: Iterable[Candidate | Ready], workers: int = 2,
     ``on_done`` is called as each file finishes (for progress display).
     Workers start as files need them: a re-scan where nothing changed starts
     none, and one with a few changes starts them while the walk goes on.
-    ``warm`` runs once before the first worker is forked (what every worker would
-    otherwise import for itself).
+    ``warm`` runs in each worker as it starts, before its first file, while the walk
+    goes on in this process (the readers' and detectors' imports).
     """
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     workers = max(1, workers)
@@ -174,10 +181,8 @@ def inspect_in_pool(candidates: Iterable[Candidate | Ready], workers: int = 2,
         nonlocal started
         if idle:
             return idle.pop()
-        if started == 0 and warm is not None:
-            warm()
         started += 1
-        return _Worker(ctx, memory_limit, inspect)
+        return _Worker(ctx, memory_limit, inspect, warm)
 
     queue: deque[tuple[int, Candidate]] = deque()     # tasks waiting for a free worker
 
@@ -227,14 +232,14 @@ def inspect_in_pool(candidates: Iterable[Candidate | Ready], workers: int = 2,
                     worker.process.join(1)
                     finish(worker.seq, failed_record(worker.task, _death_reason(worker.process)))
                     worker.kill()
-                    worker = _Worker(ctx, memory_limit, inspect)
+                    worker = _Worker(ctx, memory_limit, inspect, warm)
                 idle.append(worker)
             now = time.monotonic()
             for conn, worker in list(busy.items()):
                 if worker.deadline <= now:
                     del busy[conn]
                     worker.kill()
-                    idle.append(_Worker(ctx, memory_limit, inspect))
+                    idle.append(_Worker(ctx, memory_limit, inspect, warm))
                     finish(worker.seq, failed_record(worker.task, f"timed out after {timeout:g} s"))
     finally:
         for worker in idle:
