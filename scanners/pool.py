@@ -8,7 +8,6 @@ the memory limit) is replaced the same way.  The next file is scanned.
 from __future__ import annotations
 
 import faulthandler
-import multiprocessing as mp
 import os
 import resource
 import signal
@@ -16,10 +15,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from typing import TYPE_CHECKING
 
 from .inspect import failed_record, inspect_file, warm_up
 from .walk import Candidate
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 DEFAULT_TIMEOUT = 60.0                 # seconds per file
 DEFAULT_MEMORY_LIMIT = 4 << 30         # bytes of address space per worker
@@ -162,7 +164,7 @@ def inspect_in_pool(candidates: Iterable[Candidate | Ready], workers: int = 2,
     ``warm`` runs in each worker as it starts, before its first file, while the walk
     goes on in this process (the readers' and detectors' imports).
     """
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    ctx = None                     # multiprocessing is imported with the first worker (20 ms)
     workers = max(1, workers)
     started = 0
     idle: list[_Worker] = []
@@ -178,9 +180,12 @@ def inspect_in_pool(candidates: Iterable[Candidate | Ready], workers: int = 2,
             on_done(record)
 
     def take_worker() -> _Worker:
-        nonlocal started
+        nonlocal started, ctx
         if idle:
             return idle.pop()
+        if ctx is None:
+            import multiprocessing as mp
+            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
         started += 1
         return _Worker(ctx, memory_limit, inspect, warm)
 
@@ -224,6 +229,7 @@ def inspect_in_pool(candidates: Iterable[Candidate | Ready], workers: int = 2,
                 wait_for = 0.0
             else:
                 wait_for = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
+            from multiprocessing.connection import wait      # loaded with the first worker
             for conn in wait(list(busy), timeout=wait_for):
                 worker = busy.pop(conn)
                 try:

@@ -6,7 +6,6 @@ service, never the link.
 """
 from __future__ import annotations
 
-import plistlib
 import re
 import struct
 from urllib.parse import urlsplit
@@ -49,6 +48,8 @@ def shortcut_targets(data: bytes, name: str) -> list[str]:
     if ext == "lnk":
         return lnk_targets(data)
     if ext == "webloc":
+        import plistlib              # only for .webloc files: kept out of every scan's start-up
+
         try:
             plist = plistlib.loads(data)
         except (plistlib.InvalidFileException, ExpatError, ValueError, TypeError, KeyError,
