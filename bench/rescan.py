@@ -115,7 +115,7 @@ def scan(inventory: str, root: Path, output: Path, state: Path | None, log: Path
     if not registry:
         command.append("--no-registry")
     with open(log, "w", encoding="utf-8") as err:
-        result = run_measured(command, stderr=err, env=env)
+        result = run_measured(command, stderr=err, env=env, sample_memory=False)   # time only
     found = SUMMARY.search(log.read_text(encoding="utf-8"))
     counts = dict(zip(("files", "reused", "unchanged", "same_content", "read"), map(int, found.groups()))) \
         if found else None
