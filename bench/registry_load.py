@@ -90,19 +90,26 @@ WARM_UP_S = 1.0
 THINK_S = (1.0, 3.0)
 
 
+def default_workers() -> int:
+    """Server processes of a registry on this machine: one per core (``inventory serve --workers``)."""
+    return os.cpu_count() or 1
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start_server(db: str, port: int, threads: int) -> tuple[subprocess.Popen, tempfile.TemporaryDirectory]:
-    """``inventory serve`` on ``port`` against database ``db``; returns once it answers."""
+def start_server(db: str, port: int, threads: int,
+                 workers: int = 1) -> tuple[subprocess.Popen, tempfile.TemporaryDirectory]:
+    """``inventory serve`` (``workers`` processes) on ``port`` against database ``db``; returns
+    once it answers."""
     instance = tempfile.TemporaryDirectory(prefix="registry-load-")
     env = dict(os.environ, INVENTORY_DATABASE_URL=database_url(db), INVENTORY_INSTANCE_PATH=instance.name,
                INVENTORY_SECRET_KEY="registry-load-benchmark")
     command = [sys.executable, "-c", "from inventory.cli import main; main()", "serve",
-               "--port", str(port), "--threads", str(threads)]
+               "--port", str(port), "--threads", str(threads), "--workers", str(workers)]
     server = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -266,14 +273,17 @@ def _cold_pass(clients: list[Client], paths: list[str], result: PhaseResult) -> 
 
 
 def measure(assets: int = ASSETS, clients: int = 50, seconds: float = 20.0, threads: int = 8,
-            pages_by_role: dict | None = None, think: tuple[float, float] = THINK_S, log=print) -> dict:
+            pages_by_role: dict | None = None, think: tuple[float, float] = THINK_S, log=print,
+            workers: int | None = None) -> dict:
     """Seed (if needed), start the server, sign ``clients`` clients in per role, run every phase."""
     seeded = seed(assets, log=log)
     db = database_name(assets)
     port = free_port()
-    server, instance = start_server(db, port, threads)
+    workers = workers or default_workers()
+    server, instance = start_server(db, port, threads, workers)
     results: dict = {"assets": assets, "database": db, "clients": clients, "seconds": seconds,
-                     "think_s": list(think), "server_threads": threads, "seed": seeded, "load_average_at_start": os.getloadavg(),
+                     "think_s": list(think), "server_threads": threads,
+                     "server_workers": workers, "seed": seeded, "load_average_at_start": os.getloadavg(),
                      "pages": {}}
     try:
         for role, pages in (pages_by_role or PAGES).items():
@@ -304,13 +314,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="counted seconds per page")
     parser.add_argument("--think", type=float, nargs=2, default=THINK_S, metavar=("MIN", "MAX"),
                         help="pause between a client's requests, seconds (0 0: a closed loop)")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads of the server")
+    parser.add_argument("--threads", type=int, default=8, help="threads of each server process")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server processes (default: one per core)")
     parser.add_argument("--only", help="only pages whose label contains this text")
     args = parser.parse_args(argv)
     chosen = {role: [p for p in pages if not args.only or args.only in p[0]] for role, pages in PAGES.items()}
     results = measure(args.assets, args.clients, args.seconds, args.threads,
                       {role: pages for role, pages in chosen.items() if pages}, tuple(args.think),
-                      log=lambda m: print(m, file=sys.stderr))
+                      log=lambda m: print(m, file=sys.stderr), workers=args.workers)
     for name, page in results["pages"].items():
         print(f"{name:40} p50 {page['p50_ms']} ms  p95 {page['p95_ms']} ms  p99 {page['p99_ms']} ms  "
               f"{page['req_per_s']} req/s  errors {page['errors']}  cold p50 {page['cold_p50_ms']} ms "

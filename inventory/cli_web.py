@@ -189,34 +189,81 @@ def open_demo_campaign(session, today: dt.date | None = None):
                          title=f"{year}年度 個人情報ファイル簿 照会")
 
 
-def serve_app(host: str, port: int, threads: int = 8) -> None:
-    """Serve the web app with waitress until interrupted."""
-    from waitress import serve as waitress_serve
+def serve_app(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
+    """Serve the web app until interrupted: waitress in this process (``workers`` 1), else
+    gunicorn's pre-forked worker processes with ``threads`` threads each.
 
-    from .web import create_app
+    One process serves its pages on one core at a time (the GIL): each page
+    costs 15-30 ms of Python (Jinja, WTForms, Babel), so a busy registry needs
+    a process per core.  Every worker builds its own app, engine and caches
+    after the fork; the session secret is made before it, so all agree.
+    """
+    from .web import create_app, ensure_secret
+
+    if workers > 1:
+        ensure_secret()
+        click.echo(f"http://{host}:{port}/ で待ち受けています ({workers} プロセス、Ctrl+C で終了)", err=True)
+        _prefork_server_class()(create_app, host, port, threads, workers).run()
+        return
+    from waitress import serve as waitress_serve
 
     app = create_app()
     click.echo(f"http://{host}:{port}/ で待ち受けています (Ctrl+C で終了)", err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="inventory")
 
 
+def _prefork_server_class():
+    from gunicorn.app.base import BaseApplication
+
+    class PreforkServer(BaseApplication):
+        """gunicorn run from code: ``gthread`` workers, each loading the app after the fork."""
+
+        def __init__(self, factory, host: str, port: int, threads: int, workers: int):
+            self._factory = factory
+            self._settings = {
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                "workers": workers, "worker_class": "gthread", "threads": threads,
+                # browsers keep their connection between pages; waitress kept idle ones 120 s
+                "keepalive": 75, "timeout": 120, "graceful_timeout": 30,
+                "proc_name": "inventory", "accesslog": None, "errorlog": "-", "loglevel": "warning",
+            }
+            super().__init__()
+
+        def load_config(self):
+            for name, value in self._settings.items():
+                self.cfg.set(name, value)
+
+        def load(self):
+            return self._factory()
+
+    return PreforkServer
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Requests served at once.")
-def serve(host, port, threads):
-    """Serve the registry's web UI (waitress), creating the tables on an empty registry.
+              help="Requests served at once (per process).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes (more than 1: gunicorn, Linux/Unix only); about one per core.")
+def serve(host, port, threads, workers):
+    """Serve the registry's web UI, creating the tables on an empty registry.
+
+    One process (waitress) by default; ``--workers N`` pre-forks N processes
+    (gunicorn), which a registry under load needs: one process uses one core.
 
     \b
     Example:
       INVENTORY_DATABASE_URL=postgresql://inventory@127.0.0.1/inventory inventory serve --port 8080
+      inventory serve --workers 4 --threads 8
     """
     from .cli_registry import open_registry
 
+    if workers > 1 and os.name != "posix":
+        raise click.UsageError("--workers は Linux/Unix でのみ使えます (Windows では 1 プロセスで待ち受けます)")
     factory = open_registry()
     factory.kw["bind"].dispose()
-    serve_app(host, port, threads)
+    serve_app(host, port, threads, workers)
 
 
 @main.group()

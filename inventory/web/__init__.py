@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,8 +62,7 @@ class Registry:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the web app; ``test_config`` replaces settings (tests pass DATABASE_URL, SECRET_KEY ...)."""
-    instance = os.environ.get("INVENTORY_INSTANCE_PATH") or str(Path.cwd() / "instance")
-    app = Flask(__name__, instance_path=os.path.abspath(instance), template_folder=str(TEMPLATES))
+    app = Flask(__name__, instance_path=instance_path(), template_folder=str(TEMPLATES))
     app.config.from_mapping(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                             WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=16 * 1024 * 1024)
     if test_config:
@@ -70,7 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = database_url(app.instance_path)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ.get("INVENTORY_SECRET_KEY") or _instance_secret(app)
+        app.config["SECRET_KEY"] = os.environ.get("INVENTORY_SECRET_KEY") or _instance_secret(app.instance_path)
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["registry"] = Registry(engine, session_factory(engine))
     app.teardown_request(close_session)
@@ -106,18 +106,37 @@ def close_session(_exc=None) -> None:
         g.pop(name, None)
 
 
-def _instance_secret(app: Flask) -> str:
-    """The secret key kept in the instance folder, written once (readable by its owner only)."""
-    path = Path(app.instance_path) / "secret_key"
+def instance_path() -> str:
+    """The instance folder: ``$INVENTORY_INSTANCE_PATH``, else ``./instance`` (absolute)."""
+    return os.path.abspath(os.environ.get("INVENTORY_INSTANCE_PATH") or Path.cwd() / "instance")
+
+
+def ensure_secret() -> None:
+    """Make the instance folder's secret key now (unless one is set by environment), so that
+    processes started after this all read the same one."""
+    if not os.environ.get("INVENTORY_SECRET_KEY"):
+        _instance_secret(instance_path())
+
+
+def _instance_secret(folder: str) -> str:
+    """The secret key kept in ``folder``, written once (readable by its owner only).
+
+    The key is written to a file of its own and linked into place, so a
+    process starting at the same moment sees either no key or the whole key,
+    never an empty file.
+    """
+    path = Path(folder) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")   # mode 0600
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass                                   # another process wrote it first
-        else:
             with os.fdopen(fd, "w") as out:
                 out.write(secrets.token_hex(32))
+            os.link(draft, path)
+        except FileExistsError:
+            pass                                   # another process wrote it first
+        finally:
+            os.unlink(draft)
     return path.read_text().strip()
 
 
