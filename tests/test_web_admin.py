@@ -388,3 +388,17 @@ def test_admin_pages_in_english(client):
     login(client, "admin")
     html = client.get("/admin/departments?lang=en").get_data(as_text=True)
     assert "Departments are never deleted" in html
+
+
+def test_a_renamed_department_shows_at_once_on_pages_that_cached_the_names(client, db):
+    login(client, "admin")
+    before = client.get("/assets/").get_data(as_text=True)
+    old = dept(db, "301")
+    shown = f"<td>{dept(db, '300').name} {old.name}</td>"
+    assert shown in before                               # the asset list names it (names now cached)
+    response = post_form(client, f"/admin/departments/{old.id}", {
+        "code": "301", "name": "高齢者支援課", "parent_id": str(old.parent_id), "head_username": "",
+        "valid_from": old.valid_from.isoformat(), "valid_to": "", "successor_id": ""})
+    assert response.status_code == 302
+    after = client.get("/assets/").get_data(as_text=True)
+    assert f"<td>{dept(db, '300').name} 高齢者支援課</td>" in after and shown not in after

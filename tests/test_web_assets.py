@@ -265,8 +265,9 @@ def test_list_takes_a_fixed_number_of_queries(app, client, db):
         assert len(listed(client, "")) == 50
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-    # user, department tree x2, names, registry stamp (count cache), count, ids, rows
-    assert len(statements) == few <= 7
+    # user, department tree x2, names (then cached: the second request does without), registry
+    # stamp (count cache), count, ids, rows
+    assert len(statements) <= few <= 7
 
 
 # ----- export -----

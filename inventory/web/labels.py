@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from .i18n import translate_lazy
+
 CATEGORY_LABELS = {
     "name": _l("Name"), "name_kana": _l("Name (kana)"), "address": _l("Address"),
     "postal_code": _l("Postal code"), "phone": _l("Phone number"), "email": _l("Email address"),
@@ -82,7 +84,7 @@ FIELD_LABELS = {
 def label(labels: dict, code) -> str:
     """The translated label of ``code`` in ``labels``; the code itself when it has none."""
     found = labels.get(code)
-    return str(found) if found is not None else str(code)
+    return translate_lazy(found) if found is not None else str(code)
 
 # --- annual personal-data declarations (個人情報ファイル簿): inventory/web/declarations.py ---
 
