@@ -567,3 +567,36 @@ def test_fast_select_writes_what_wtforms_writes(data):
     field = Chooser(data=data).a
     assert FastSelect()(field) == Select()(field)
     assert FastSelect()(field, **{"aria-invalid": "true"}) == Select()(field, **{"aria-invalid": "true"})
+
+
+def test_pages_of_a_large_result_are_cut_once_until_the_registry_changes(app, client, db, monkeypatch):
+    from inventory.models import AuditEvent
+    from inventory.web import assets as assets_view
+
+    add_assets(db, 120, "301")
+    counted = assets_view.count_matching
+    monkeypatch.setattr(assets_view, "count_matching",             # 40 counted: "more than 40"
+                        lambda session, stmt, filters: counted(session, stmt, filters, limit=40))
+    statements = []
+    engine = app.extensions["registry"].engine
+    listener = lambda *args: statements.append(args[2])
+    login(client, "clerk_a")
+    assert listed(client, "?sort=size&page=3")                 # count and names now cached
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        shown = []
+        for _ in range(2):
+            statements.clear()
+            shown.append(listed(client, "?sort=size&page=2"))
+            shown.append(len(statements))
+        db.add(AuditEvent(object_type="asset", object_id=1, field="comment", action="update"))
+        db.commit()                                                # any change: a new stamp
+        statements.clear()
+        shown.append(listed(client, "?sort=size&page=2"))
+        shown.append(len(statements))
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    first, first_queries, again, again_queries, after, after_queries = shown
+    assert len(first) == 50 and first == again == after
+    assert again_queries == first_queries - 1                     # the page's ids came from the cache
+    assert after_queries > first_queries                          # all counted and cut again

@@ -138,7 +138,13 @@ def like_pattern(text: str) -> str:
 
 def page_rows(session, stmt, filters: AssetFilters, page: int, size: int = PAGE_SIZE,
               few: bool = False, departments: frozenset[int] | None = None) -> list:
-    """Rows (:data:`LIST_COLUMNS`) of page ``page`` (from 1) of ``stmt`` (a select involving Asset).
+    """Rows (:data:`LIST_COLUMNS`) of page ``page`` (from 1) of ``stmt``: see :func:`page_ids`."""
+    return rows_of(session, page_ids(session, stmt, filters, page, size, few, departments))
+
+
+def page_ids(session, stmt, filters: AssetFilters, page: int, size: int = PAGE_SIZE,
+             few: bool = False, departments: frozenset[int] | None = None) -> list[int]:
+    """The ids of page ``page`` (from 1) of ``stmt`` (a select involving Asset), in order.
 
     ``few``: the matches were counted and are few: gather and sort them all
     (a materialized CTE) rather than let the planner walk a sort index hoping
@@ -149,16 +155,14 @@ def page_rows(session, stmt, filters: AssetFilters, page: int, size: int = PAGE_
     """
     keys = sort_keys(filters)
     if not few and filters.sort == "path" and departments and len(departments) <= MERGED_DEPARTMENTS:
-        ids_stmt = _path_page_by_department(stmt, filters, departments, page, size)
-        ids = list(session.execute(ids_stmt).scalars())
-        return rows_of(session, ids)
+        return list(session.execute(_path_page_by_department(stmt, filters, departments, page,
+                                                             size)).scalars())
     if few:
         ids_stmt = _gathered(stmt, filters)
     else:
         ids_stmt = filtered_assets(stmt.with_only_columns(Asset.id), filters).order_by(
             *sort_order(filters, keys))
-    ids = list(session.execute(ids_stmt.limit(size).offset((page - 1) * size)).scalars())
-    return rows_of(session, ids)
+    return list(session.execute(ids_stmt.limit(size).offset((page - 1) * size)).scalars())
 
 
 def matching_ids(session, stmt, filters: AssetFilters) -> list[int]:
