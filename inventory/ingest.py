@@ -21,6 +21,7 @@ committed here: callers commit (``RegistryWriter`` once per batch).
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable
 from itertools import islice
 
@@ -71,16 +72,40 @@ def ingest_records(session, records: Iterable[dict], scan_run: ScanRun,
 
 
 def _ingest_batch(session, chunk: list[dict], run: ScanRun, shares: ShareIndex) -> int:
-    rows = []
+    rows, rejected = prepare_batch(chunk, run.share_id, shares)
+    return write_batch(session, rows, rejected, run, shares)
+
+
+def prepare_batch(chunk: list[dict], share_id: int | None, shares: ShareIndex,
+                  complete: bool = False) -> tuple[list[dict], int]:
+    """The rows of ``chunk`` (first record per path) and how many were not scan records.
+
+    No database: this part may run while the previous batch is written.
+    ``complete`` adds the scan facts and findings now (else only for the rows
+    that turn out to need them, unchanged ones do not).
+    """
+    rows, rejected = [], 0
     for record in chunk:
         try:
             check_record(record)
         except RecordError:
-            run.rejected += 1
+            rejected += 1
             continue
-        rows.append(_prepare(record, run, shares))
+        rows.append(_prepare(record, share_id, shares))
     rows = _first_per_path(rows)
+    if complete:
+        for row in rows:
+            _complete(row)
+    return rows, rejected
+
+
+def write_batch(session, rows: list[dict], rejected: int, run: ScanRun, shares: ShareIndex) -> int:
+    """Write prepared rows (:func:`prepare_batch`) as part of ``run``; return how many."""
+    run.rejected += rejected
     if not rows:
+        if rejected:
+            session.add(run)
+            session.flush()
         return 0
     _note_roots(run, rows)
     now = utcnow()
@@ -109,11 +134,11 @@ def _ingest_batch(session, chunk: list[dict], run: ScanRun, shares: ShareIndex) 
     return len(rows)
 
 
-def _prepare(record: dict, run: ScanRun, shares: ShareIndex) -> dict:
+def _prepare(record: dict, run_share_id: int | None, shares: ShareIndex) -> dict:
     """A record's location and digest: all an unchanged file needs (see :func:`_complete`)."""
     record, digest = clean_record(record)
     origin = normalise_root(record["root"])
-    share_id, root, path = shares.locate(origin, normalise_path(record["path"]), run.share_id)
+    share_id, root, path = shares.locate(origin, normalise_path(record["path"]), run_share_id)
     path = path[:2000]
     folder, _, name = path.rpartition("/")
     values = {"root": root[:1000], "path": path, "name": name[:400], "folder": folder,
@@ -364,6 +389,26 @@ def finish_run(session, scan_run: ScanRun, complete: bool = True) -> ScanRun:
     return finish(session, scan_run, complete=complete)
 
 
+_SWITCHING = {"users": 0, "saved": None}
+_SWITCHING_LOCK = threading.Lock()
+
+
+def _fast_switching(on: bool, interval: float = 0.0) -> None:
+    """Lower the GIL's switch interval while any writer thread runs; restore it after the last."""
+    import sys
+
+    with _SWITCHING_LOCK:
+        if on:
+            if _SWITCHING["users"] == 0:
+                _SWITCHING["saved"] = sys.getswitchinterval()
+                sys.setswitchinterval(min(_SWITCHING["saved"], interval))
+            _SWITCHING["users"] += 1
+        else:
+            _SWITCHING["users"] -= 1
+            if _SWITCHING["users"] == 0:
+                sys.setswitchinterval(_SWITCHING["saved"])
+
+
 class RegistryWriter:
     """Write records into the registry while a scan runs: ``add`` each, then ``close``.
 
@@ -373,12 +418,24 @@ class RegistryWriter:
     as their root, so a share is keyed the same from any working directory.
     Used as a context manager, an exception closes the run incomplete
     (status "partial": nothing is marked removed).
+
+    Batches are written by a thread of the writer's own while the caller goes
+    on: the caller's thread prepares batch N+1 (digests, asset rows, findings:
+    Python) while batch N is in the database (mostly the server's time), so
+    the two overlap instead of taking turns.  At most one prepared batch
+    waits; an error in the writing thread is raised from the next ``add`` or
+    from ``close``.  The shares and their mappings are read once, at the start.
     """
+
+    #: the GIL's switch interval while batches are written: the writing thread
+    #: gets the GIL back soon after each answer of the server (default 5 ms)
+    SWITCH_INTERVAL = 0.0005
 
     def __init__(self, session_factory: Callable, roots: Iterable[str] = (),
                  share: Share | None = None, user: User | None = None, source: str = "cli",
                  batch_size: int = BATCH_SIZE, absolute_roots: bool = True):
         import os
+        import queue
 
         roots = list(roots)
         self._root_names = {r: os.path.abspath(r) if absolute_roots and "://" not in r else r
@@ -390,6 +447,12 @@ class RegistryWriter:
         self.run = begin_run(self._session, self._root_names.values(), share=share,
                              source=source, user=user)
         self._session.commit()
+        self._shares = ShareIndex.load(self._session)
+        self._share_id = self.run.share_id
+        self._complete_early = True                  # until a batch shows most rows unchanged
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._thread = None
+        self._failure: BaseException | None = None
 
     def add(self, record: dict) -> None:
         """Queue one scan record; every ``batch_size`` records are written and committed."""
@@ -397,13 +460,68 @@ class RegistryWriter:
             record = dict(record, root=self._root_names[record["root"]])
         self._buffer.append(record)
         if len(self._buffer) >= self._batch_size:
-            self._flush()
+            self._hand_off()
+
+    def _hand_off(self) -> None:
+        """Prepare the buffered records here and give them to the writing thread."""
+        self._raise_failure()
+        if not self._buffer:
+            return
+        batch = prepare_batch(self._buffer, self._share_id, self._shares, complete=self._complete_early)
+        self._buffer = []
+        if self._thread is None:
+            self._start_thread()
+        self._queue.put(batch)
+        self._raise_failure()
+
+    def _start_thread(self) -> None:
+        _fast_switching(True, self.SWITCH_INTERVAL)
+        self._thread = threading.Thread(target=self._write_batches, name="registry-writer", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Return once every full batch handed over so far is committed (or has failed)."""
+        self._queue.join()
+        self._raise_failure()
+
+    def _write_batches(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            try:
+                if self._failure is None:            # else drain: the caller raises the failure
+                    self._write(*batch)
+            except BaseException as exc:             # noqa: BLE001 (handed to the caller)
+                self._failure = exc
+            finally:
+                self._queue.task_done()
+        self._queue.task_done()
+
+    def _write(self, rows: list[dict], rejected: int) -> None:
+        unchanged = self.run.unchanged
+        write_batch(self._session, rows, rejected, self.run, self._shares)
+        self._session.commit()
+        # complete the next batch's rows early only if most rows of this one were written
+        self._complete_early = (self.run.unchanged - unchanged) * 2 <= len(rows)
+
+    def _stop_thread(self) -> None:
+        """Let the writing thread finish what it was given, and end it."""
+        if self._thread is None:
+            return
+        self._queue.put(None)
+        self._thread.join()
+        self._thread = None
+        _fast_switching(False)
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            self._stop_thread()                      # it writes nothing more once it failed
+            failure, self._failure = self._failure, None
+            self._buffer = []
+            raise failure
 
     def _flush(self) -> None:
-        if self._buffer:
-            ingest_records(self._session, self._buffer, self.run, batch_size=self._batch_size)
-            self._buffer = []
-            self._session.commit()
+        self._hand_off()
+        self._stop_thread()
+        self._raise_failure()
 
     def close(self, complete: bool = True) -> ScanRun:
         """Write what is queued, finish the run (moves, removals, copies), commit; return the run."""
@@ -416,6 +534,7 @@ class RegistryWriter:
             self._session.commit()
             return self.run
         finally:
+            self._stop_thread()
             self._session.close()
 
     def __enter__(self) -> RegistryWriter:
@@ -427,6 +546,8 @@ class RegistryWriter:
         if exc_type is None:
             self.close()
             return
-        self._session.rollback()
         self._buffer = []
+        self._stop_thread()
+        self._failure = None
+        self._session.rollback()
         self.close(complete=False)

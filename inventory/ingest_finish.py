@@ -83,7 +83,7 @@ def _settle_pending(session, run: ScanRun, shares: ShareIndex, scopes, now) -> N
         last_id = batch[-1].id
         rows = []
         for pending in batch:
-            row = _prepare(pending.record, run, shares)
+            row = _prepare(pending.record, run.share_id, shares)
             key = (row["values"]["root"], row["values"]["path"])
             if key not in taken:         # a path given twice in one run: the first record counts
                 taken.add(key)

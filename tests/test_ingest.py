@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 
 import pytest
 from sqlmodel import select
@@ -292,6 +293,7 @@ def test_writer_commits_batches_and_absolute_roots(factory, tmp_path, monkeypatc
     with RegistryWriter(factory, ["share"], batch_size=2) as writer:
         for i in range(5):
             writer.add(rec(f"f{i}", str(i), root="share"))
+        writer.wait()               # batches are written by the writer's thread
         with factory() as s:        # two batches are visible before the run ends
             assert len(s.exec(select(Asset)).all()) == 4
     run = writer.run
@@ -391,3 +393,25 @@ def test_undecided_finding_no_longer_reported_is_deleted(factory):
     scan(factory, [rec("a", "Z", personal={"present": False})])
     with factory() as s:
         assert s.exec(select(Finding)).all() == []
+
+
+def test_a_failed_batch_is_raised_to_the_caller_and_the_run_left_partial(factory, monkeypatch):
+    import inventory.ingest as ingest
+
+    written = ingest.write_batch
+    calls = []
+
+    def failing(session, rows, *args):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise RuntimeError("database went away")
+        return written(session, rows, *args)
+
+    monkeypatch.setattr(ingest, "write_batch", failing)
+    with pytest.raises(RuntimeError, match="database went away"):
+        with RegistryWriter(factory, [ROOT], batch_size=2) as writer:
+            for i in range(9):
+                writer.add(rec(f"f{i}", str(i)))
+    assert writer.run.status == "partial"
+    assert sorted(assets(factory)) == ["f0", "f1"]          # the first batch, committed before
+    assert sys.getswitchinterval() == pytest.approx(0.005)  # the GIL's default is back
