@@ -9,9 +9,11 @@ queries whatever the number of assets.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from flask import has_request_context
 from sqlalchemy import and_, exists, func, not_, or_, select, union_all
 
 from ..models import Asset, AssetStatus, Finding, Lifecycle
@@ -38,33 +40,50 @@ def finding_state(dismissed: bool, confirmed: bool) -> str:
 
 def review_page(session, scope: set[int] | None, page: int, pending_only: bool = False
                 ) -> tuple[int, list[Asset]]:
-    """(number of reviewed assets in ``scope``, the assets of ``page``): most sensitive first."""
+    """(number of reviewed assets in ``scope``, the assets of ``page``): most sensitive first.
+
+    In a request the count and the page's ids come from the app's caches while
+    the registry's stamp holds (a confirmation or dismissal writes an
+    AuditEvent): a bureau's page is a union of one branch per department,
+    which costs more to build than to run.
+    """
     conditions = list(REVIEWED)
     if pending_only:
         conditions.append(exists().where(Finding.asset_id == Asset.id, PENDING))
     total = capped_count(session, restrict_to_scope(select(Asset.id).where(*conditions), scope), cached=True)
+    if has_request_context():
+        from .dashboard import cached_counts
+
+        key = ("review_page", None if scope is None else frozenset(scope), pending_only, page)
+        ids = list(cached_counts(session, key, lambda: array("q", _page_ids(session, conditions, scope, page)),
+                                 cache="review_page_cache", size=1024))
+    else:
+        ids = _page_ids(session, conditions, scope, page)
+    found = {a.id: a for a in session.execute(select(Asset).where(Asset.id.in_(ids))).scalars()} if ids else {}
+    return total, [found[i] for i in ids if i in found]
+
+
+def _page_ids(session, conditions: list, scope: set[int] | None, page: int) -> list[int]:
     if scope and 1 < len(scope) <= MERGED_DEPARTMENTS:
-        return total, _page_by_department(session, conditions, scope, page)
-    stmt = (restrict_to_scope(select(Asset).where(*conditions), scope)
+        return _page_by_department(session, conditions, scope, page)
+    stmt = (restrict_to_scope(select(Asset.id).where(*conditions), scope)
             .order_by(*REVIEW_ORDER).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
-    return total, list(session.execute(stmt).scalars())
+    return list(session.execute(stmt).scalars())
 
 
-def _page_by_department(session, conditions: list, scope: set[int], page: int) -> list[Asset]:
-    """A page of several departments (a head's), read off ``ix_asset_review`` one department at a
-    time and merged: the index leads with the department, so a plain ``IN`` would sort all of
-    their reviewed assets for every page."""
+def _page_by_department(session, conditions: list, scope: set[int], page: int) -> list[int]:
+    """The ids of a page of several departments (a head's), read off ``ix_asset_review`` one
+    department at a time and merged: the index leads with the department, so a plain ``IN``
+    would sort all of their reviewed assets for every page."""
     keys = (Asset.sensitive, Asset.my_number, Asset.risk_count, Asset.id)
     branches = [select(select(*keys).where(*conditions, Asset.department_id == department)
                        .order_by(*REVIEW_ORDER).limit(page * PAGE_SIZE).subquery(f"d{department}"))
                 for department in sorted(scope)]
     merged = union_all(*branches).subquery("merged")
-    ids = list(session.execute(
+    return list(session.execute(
         select(merged.c.id).order_by(merged.c.sensitive.desc(), merged.c.my_number.desc(),
                                      merged.c.risk_count.desc(), merged.c.id)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars())
-    found = {a.id: a for a in session.execute(select(Asset).where(Asset.id.in_(ids))).scalars()} if ids else {}
-    return [found[i] for i in ids if i in found]
 
 
 def finding_counts(session, asset_ids: list[int]) -> dict[int, Counter]:
