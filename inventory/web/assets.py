@@ -55,6 +55,7 @@ from .labels import (
     RISK_LABELS,
     STATUS_LABELS,
     label,
+    translated,
 )
 from .permissions import (
     AREA_ROLES,
@@ -112,7 +113,7 @@ def index():
     html = render_template(
         "assets/index.html", form=form, rows=rows, count=count, page=page, pages=pages,
         has_next=(page < pages) if pages is not None else len(rows) == PAGE_SIZE,
-        page_window=_page_window(page, pages), departments=names, labels=LABELS, label=label,
+        page_window=_page_window(page, pages), departments=names, labels=translated(LABELS), label=label,
         category_labels=category_labels, size_text=size_text, args=args, sort_link=lambda key: _sort_link(args, key),
         page_link=lambda n: url_for("assets.index", **args, page=n),
         export_link=lambda fmt: url_for("assets.export", **args, format=fmt))
@@ -198,7 +199,7 @@ def detail(asset_id: int):
     names = department_names(session)
     return render_template(
         "assets/detail.html", asset=asset, detail=load_detail(session, asset, scope),
-        departments=names, labels=LABELS, label=label, size_text=size_text,
+        departments=names, labels=translated(LABELS), label=label, size_text=size_text,
         category_labels=category_labels, triage_link=_triage_link(asset.id) if asset.is_app or asset.lifecycle else None)
 
 

@@ -50,6 +50,7 @@ from .labels import (
     ITEM_CHANGE_LABELS,
     STATUS_LABELS,
     label,
+    translated,
 )
 from .permissions import AREA_ROLES, department_scope, require_roles
 
@@ -93,7 +94,7 @@ def index():
     office = current_user.role in decl.OFFICE_ROLES
     return render_template("declarations/index.html", campaigns=found, chosen=chosen, rows=rows, names=names,
                            privacy_url=view_url("privacy.index") if office else None,
-                           labels=LABELS, label=label)
+                           labels=translated(LABELS), label=label)
 
 
 # --- one declaration --------------------------------------------------------------------------
@@ -132,7 +133,7 @@ def _render_declaration(session, declaration, failed: tuple[str, WorkflowForm] |
         events=events_of(session, declaration.id),
         export_url=view_url("declaration_files.export", declaration_id=declaration.id),
         import_url=view_url("declaration_files.import_form", declaration_id=declaration.id),
-        labels=LABELS, label=label), status
+        labels=translated(LABELS), label=label), status
 
 
 @bp.route("/<int:declaration_id>/actions/<action>", methods=("POST",))
@@ -308,7 +309,7 @@ def _render_item(session, declaration, found: DeclarationItem | None, form: Item
         editable=decl.may_edit(session, current_user, declaration), assets=assets, linked=linked,
         department=department_names(session).get(declaration.department_id, ("", "—"))[1],
         version_form=VersionForm(formdata=None, version=str(found.version) if found else ""),
-        labels=LABELS, label=label), status
+        labels=translated(LABELS), label=label), status
 
 
 def _differing(form: ItemForm, current: DeclarationItem, linked: list[int]) -> set[str]:
@@ -413,5 +414,5 @@ def history(item_id: int):
         visible=visible,
         snapshots=snapshot_entries(session, forms), field_title=field_title, shown_audit=shown_audit,
         asset_names=asset_names(session, audit_asset_ids(rows), current_user),
-        names=department_names(session), labels=LABELS, label=label)
+        names=department_names(session), labels=translated(LABELS), label=label)
 

@@ -33,6 +33,7 @@ from .labels import (
     LIFECYCLE_LABELS,
     RISK_LABELS,
     label,
+    translated,
 )
 from .permissions import (
     AREA_ROLES,
@@ -85,7 +86,7 @@ def index():
         names=names, departments=sorted((names[d][0], d, names[d][1]) for d in choosable),
         department=department, pending_only=pending_only, work=work, pending_order=pending_order,
         today=today, city_wide=scope is None,
-        labels=LABELS, label=label)
+        labels=translated(LABELS), label=label)
 
 
 @bp.route("/assets/<int:asset_id>")
@@ -111,7 +112,7 @@ def _render_asset(session, found: Asset, failed: DismissFindingForm | None = Non
         "departments/asset.html", asset=found, findings=findings, dismiss_forms=dismiss_forms,
         confirm_form=ConfirmFindingForm(formdata=None), people=people,
         department=names.get(found.department_id, (None, _("Unassigned")))[1],
-        may_review=current_user.role in FINDING_REVIEW_ROLES, labels=LABELS, label=label), status
+        may_review=current_user.role in FINDING_REVIEW_ROLES, labels=translated(LABELS), label=label), status
 
 
 def finding_or_404(session, finding_id: int, user) -> tuple[Finding, Asset]:

@@ -6,6 +6,7 @@ falls back to the code itself for a code added after this table.
 """
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .i18n import translate_lazy
@@ -84,7 +85,24 @@ FIELD_LABELS = {
 def label(labels: dict, code) -> str:
     """The translated label of ``code`` in ``labels``; the code itself when it has none."""
     found = labels.get(code)
-    return translate_lazy(found) if found is not None else str(code)
+    if found is None:
+        return str(code)
+    return found if type(found) is str else translate_lazy(found)
+
+
+_TRANSLATED: dict = {}
+
+
+def translated(tables: dict) -> dict:
+    """``tables`` (name -> {code: lazy text}, a module's constant) with every text in the
+    request's language: made once per language and process, so that a page of 50 rows does
+    not translate 300 cells one by one.  Callers must not change the result."""
+    key = (id(tables), str(get_locale()))
+    found = _TRANSLATED.get(key)
+    if found is None or found[0] is not tables:
+        found = _TRANSLATED[key] = (tables, {
+            name: {code: str(text) for code, text in table.items()} for name, table in tables.items()})
+    return found[1]
 
 # --- annual personal-data declarations (個人情報ファイル簿): inventory/web/declarations.py ---
 

@@ -32,6 +32,7 @@ from .labels import (
     RISK_LABELS,
     STATUS_LABELS,
     label,
+    translated,
 )
 from .permissions import (
     AREA_ROLES,
@@ -87,7 +88,7 @@ def _render_queue(session, bulk: BulkTriageForm, status: int = 200):
     return render_template(
         "triage/index.html", assets=assets, total=shown_total(total), filters=filters, pages=page_count(total),
         people=people_of(session, assets), names=names, departments=departments, bulk=bulk,
-        selected=selected, users=bulk.users, kinds=KIND_LABELS, none_code=NONE, complexities=COMPLEXITIES, labels=LABELS,
+        selected=selected, users=bulk.users, kinds=KIND_LABELS, none_code=NONE, complexities=COMPLEXITIES, labels=translated(LABELS),
         label=label), status
 
 
@@ -192,4 +193,4 @@ def _render_asset(session, found: Asset, form: TriageForm, comment_form: Comment
         "triage/asset.html", asset=found, form=form, users=form.users, comment_form=comment_form, comments=comments,
         findings=findings, people=people_of(session, [found]),
         department=names.get(found.department_id, (None, _("Unassigned")))[1],
-        labels=LABELS, label=label), status
+        labels=translated(LABELS), label=label), status
