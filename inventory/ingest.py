@@ -21,6 +21,8 @@ committed here: callers commit (``RegistryWriter`` once per batch).
 from __future__ import annotations
 
 import json
+import queue
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from itertools import islice
@@ -395,8 +397,6 @@ _SWITCHING_LOCK = threading.Lock()
 
 def _fast_switching(on: bool, interval: float = 0.0) -> None:
     """Lower the GIL's switch interval while any writer thread runs; restore it after the last."""
-    import sys
-
     with _SWITCHING_LOCK:
         if on:
             if _SWITCHING["users"] == 0:
@@ -435,7 +435,6 @@ class RegistryWriter:
                  share: Share | None = None, user: User | None = None, source: str = "cli",
                  batch_size: int = BATCH_SIZE, absolute_roots: bool = True):
         import os
-        import queue
 
         roots = list(roots)
         self._root_names = {r: os.path.abspath(r) if absolute_roots and "://" not in r else r

@@ -180,6 +180,14 @@ def _gathered(stmt, filters: AssetFilters):
     return select(found.c.id).order_by(*sort_order(filters, list(found.c)))
 
 
+def assets_in_order(session, ids: list[int]) -> list[Asset]:
+    """The :class:`Asset` objects of ``ids``, in that order (one query)."""
+    if not ids:
+        return []
+    found = {a.id: a for a in session.execute(select(Asset).where(Asset.id.in_(ids))).scalars()}
+    return [found[i] for i in ids if i in found]
+
+
 def rows_of(session, ids: list[int]) -> list:
     """The :data:`LIST_COLUMNS` rows of ``ids``, in that order."""
     if not ids:

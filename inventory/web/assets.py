@@ -43,7 +43,7 @@ from .asset_export import (
 from .asset_filters import AssetFilterForm
 from .asset_queries import (PAGE_SIZE, AssetFilters, MatchCount, count_matching, departments_of,
                             export_rows, matching_ids, page_ids, rows_of)
-from .dashboard import cached_counts, department_names, scope_key
+from .dashboard import cached_counts, cached_ids, department_names, scope_key
 from .labels import (
     CATEGORY_LABELS,
     CHANGE_LABELS,
@@ -138,11 +138,10 @@ def _page(session, base, filters: AssetFilters, scope: set[int] | None, count: M
         ids = cached_counts(session, key, lambda: array("q", matching_ids(session, base, filters)),
                             cache="list_ids_cache", size=256)
         return rows_of(session, list(ids[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]))
-    key = ("page", scope_key(scope), filters, page)
-    ids = cached_counts(session, key, lambda: array("q", page_ids(
+    ids = cached_ids(session, ("page", scope_key(scope), filters, page), lambda: page_ids(
         session, base, filters, page, few=filters.risk is not None,
-        departments=departments_of(scope, filters))), cache="list_page_cache", size=2048)
-    return rows_of(session, list(ids))
+        departments=departments_of(scope, filters)), cache="list_page_cache", size=2048)
+    return rows_of(session, ids)
 
 
 def cached_count(session, base, filters: AssetFilters, scope: set[int] | None) -> MatchCount:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
+from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -160,6 +161,14 @@ class CountCache:
                 return None
             self._entries.move_to_end(key)
             return (entry[2],)
+
+
+def cached_ids(session, key: tuple, compute: Callable, cache: str, size: int = 1024) -> list[int]:
+    """The ids ``compute()`` gives (a page of a list), kept compactly in the app's cache named
+    ``cache`` under ``key`` while the registry's stamp holds; computed directly outside a request."""
+    if not has_request_context():
+        return list(compute())
+    return list(cached_counts(session, key, lambda: array("q", compute()), cache=cache, size=size))
 
 
 def cached_counts(session, key: tuple, compute: Callable, cache: str = "count_cache", size: int = 512):

@@ -9,14 +9,13 @@ queries whatever the number of assets.
 from __future__ import annotations
 
 import datetime as dt
-from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from flask import has_request_context
 from sqlalchemy import and_, exists, func, not_, or_, select, union_all
 
 from ..models import Asset, AssetStatus, Finding, Lifecycle
+from .asset_queries import assets_in_order
 from .permissions import restrict_to_scope
 from .triage_queue import PAGE_SIZE, capped_count
 
@@ -47,20 +46,16 @@ def review_page(session, scope: set[int] | None, page: int, pending_only: bool =
     AuditEvent): a bureau's page is a union of one branch per department,
     which costs more to build than to run.
     """
+    from .dashboard import cached_ids, scope_key
+
     conditions = list(REVIEWED)
     if pending_only:
         conditions.append(exists().where(Finding.asset_id == Asset.id, PENDING))
     total = capped_count(session, restrict_to_scope(select(Asset.id).where(*conditions), scope), cached=True)
-    if has_request_context():
-        from .dashboard import cached_counts
-
-        key = ("review_page", None if scope is None else frozenset(scope), pending_only, page)
-        ids = list(cached_counts(session, key, lambda: array("q", _page_ids(session, conditions, scope, page)),
-                                 cache="review_page_cache", size=1024))
-    else:
-        ids = _page_ids(session, conditions, scope, page)
-    found = {a.id: a for a in session.execute(select(Asset).where(Asset.id.in_(ids))).scalars()} if ids else {}
-    return total, [found[i] for i in ids if i in found]
+    key = ("review_page", scope_key(scope), pending_only, page)
+    ids = cached_ids(session, key, lambda: _page_ids(session, conditions, scope, page),
+                     cache="review_page_cache")
+    return total, assets_in_order(session, ids)
 
 
 def _page_ids(session, conditions: list, scope: set[int] | None, page: int) -> list[int]:

@@ -11,14 +11,13 @@ than the page itself, and nobody pages that far (narrow the filters instead).
 """
 from __future__ import annotations
 
-from array import array
-
 from dataclasses import asdict, dataclass, replace
 
 from flask import has_request_context
 from sqlalchemy import case, func, or_, select
 
 from ..models import Asset, AssetStatus, Guideline, Lifecycle, User
+from .asset_queries import assets_in_order
 from .permissions import restrict_to_scope
 
 PAGE_SIZE = 50
@@ -97,29 +96,16 @@ def queue_page(session, filters: QueueFilters, scope: set[int] | None,
     a classified app leaves the page at once): a filtered queue (apps not yet
     classified, deep pages) costs PostgreSQL 20-60 ms to count and cut.
     """
+    from .dashboard import cached_ids, scope_key
+
     conditions = queue_conditions(filters, departments)
     total = capped_count(session, restrict_to_scope(select(Asset.id).where(*conditions), scope),
                          cached=True)
     stmt = restrict_to_scope(select(Asset.id).where(*conditions), scope).order_by(*QUEUE_ORDER)
     stmt = stmt.limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
-    ids = _cached_ids(session, stmt)
-    if not ids:
-        return total, []
-    found = {a.id: a for a in session.execute(select(Asset).where(Asset.id.in_(ids))).scalars()}
-    return total, [found[i] for i in ids if i in found]
-
-
-def _cached_ids(session, stmt) -> list[int]:
-    """The ids ``stmt`` selects, from the app's cache (keyed by its SQL) while the registry's
-    stamp holds; read directly outside a request."""
-    if not has_request_context():
-        return list(session.execute(stmt).scalars())
-    from .dashboard import cached_counts
-
-    sql = str(stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
-    return list(cached_counts(session, ("queue_page", sql),
-                              lambda: array("q", session.execute(stmt).scalars()),
-                              cache="queue_page_cache", size=1024))
+    key = ("queue_page", filters, scope_key(scope), scope_key(departments))
+    ids = cached_ids(session, key, lambda: session.execute(stmt).scalars(), cache="queue_page_cache")
+    return total, assets_in_order(session, ids)
 
 
 def people_of(session, assets) -> dict[int, str]:
