@@ -281,7 +281,7 @@ class Asset(SQLModel, table=True):
     #: hash of the scan facts as last ingested: an identical re-scan touches nothing else
     facts_digest: str | None = Field(default=None, max_length=64)
     # --- personal data (from the record) ---
-    personal_present: bool = Field(default=False, index=True)
+    personal_present: bool = Field(default=False)   # a large share of files: no index (0005)
     categories: list = _json()       # for display; filter through AssetCategory
     sensitive: bool = Field(default=False, index=True)
     my_number: bool = Field(default=False, index=True)
@@ -302,13 +302,15 @@ class Asset(SQLModel, table=True):
     auto_exec: bool = False
     vba: str | None = Field(default=None, max_length=100)    # parsed | unparsable: reason | None
     complexity: str | None = Field(default=None, max_length=10, index=True)  # High | Medium | Low
-    risk_count: int = Field(default=0, index=True)
+    risk_count: int = Field(default=0)   # indexed by ix_asset_sort_risk_count
     # --- where and when ---
-    department_id: int | None = _fk("department.id")
+    department_id: int | None = _fk("department.id", index=False)   # leads ix_asset_dept_*
     department_manual: bool = False   # set by a person: mappings no longer apply
     copy_of_id: int | None = _fk("asset.id")
-    first_seen_run_id: int | None = _fk("scan_run.id", index=False)
-    last_seen_run_id: int | None = _fk("scan_run.id", index=False)  # unindexed: touches stay HOT
+    # the runs that first and last saw the file: plain ids, no foreign keys (migration 0005):
+    # only ingest writes them, with the run it writes, and runs are never deleted
+    first_seen_run_id: int | None = None
+    last_seen_run_id: int | None = None       # unindexed: touches stay HOT
     first_seen_at: dt.datetime | None = _when()
     last_seen_at: dt.datetime | None = _when()
     removed_at: dt.datetime | None = _when()
@@ -366,8 +368,9 @@ class Finding(SQLModel, table=True):
     # risk findings
     code: str | None = Field(default=None, max_length=60)
     detail: str | None = Field(default=None, max_length=1000)
-    #: the scan run that first reported the finding (a run's "new risks", alerts)
-    first_seen_run_id: int | None = _fk("scan_run.id")
+    #: the scan run that first reported the finding (a run's "new risks", alerts); a plain
+    #: id like Asset's (migration 0005)
+    first_seen_run_id: int | None = Field(default=None, index=True)
     # a person's dismissal of a false finding
     dismissed: bool = False
     dismissed_reason: str | None = Field(default=None, max_length=1000)

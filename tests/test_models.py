@@ -78,6 +78,53 @@ def test_migration_0002_fills_confirmations_from_audit_events(tmp_path):
         (1, "2026-03-01 09:00:00", 7), (2, None, None), (3, None, None)]
 
 
+def test_migration_0005_keeps_every_row_through_the_sqlite_rebuild(tmp_path):
+    """0005 rebuilds ``asset`` on SQLite: no finding, category or change may go with the old
+    table (ON DELETE CASCADE), the unreflectable indexes come back, enforcement is on after."""
+    from alembic import command
+
+    from inventory.db import alembic_config, session_factory, upgrade
+    from inventory.ingest import RegistryWriter
+    from tests.web_fixtures import RECORDS, ROOT
+
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    upgrade(url, "0004")
+    engine = make_engine(url)
+    with RegistryWriter(session_factory(engine), [ROOT], absolute_roots=False) as writer:
+        for record in RECORDS:
+            writer.add(record)
+    tables = ("asset", "finding", "asset_category", "asset_change", "scan_run")
+
+    def counts():
+        with engine.connect() as conn:
+            return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}
+
+    def run_keys():
+        with engine.connect() as conn:
+            return sorted((table, fk["constrained_columns"][0]) for table in ("asset", "finding")
+                          for fk in inspect(conn).get_foreign_keys(table) if fk["referred_table"] == "scan_run")
+
+    def indexes():
+        with engine.connect() as conn:
+            return {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))}
+
+    before, before_indexes = counts(), indexes()
+    assert before["finding"] > 0 and before["asset_category"] > 0
+    assert len(run_keys()) == 3
+    upgrade(url)
+    assert counts() == before
+    assert run_keys() == []
+    spare = {"ix_asset_department_id", "ix_asset_risk_count", "ix_asset_personal_present"}
+    assert indexes() == before_indexes - spare
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+    command.downgrade(alembic_config(url), "0004")
+    assert counts() == before
+    assert len(run_keys()) == 3 and indexes() == before_indexes
+    engine.dispose()
+
+
 def _head_revision() -> str:
     from alembic.script import ScriptDirectory
 

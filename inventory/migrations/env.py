@@ -29,14 +29,34 @@ def run_migrations_online() -> None:
     engine = make_engine(_url())
     try:
         with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # batch mode rebuilds a table by dropping it: with foreign keys enforced
+                # SQLite would first delete its rows and cascade to every child table.
+                # The pragma is a no-op inside a transaction, so it comes before one.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()      # else Alembic takes the open transaction for the caller's
             context.configure(connection=connection, target_metadata=target_metadata,
-                              render_as_batch=connection.dialect.name == "sqlite",
+                              render_as_batch=sqlite,
                               include_object=include_for(connection.dialect.name),
                               compare_type=True)
             with context.begin_transaction():
                 context.run_migrations()
+                if sqlite:
+                    _check_foreign_keys(connection)
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
     finally:
         engine.dispose()
+
+
+def _check_foreign_keys(connection) -> None:
+    """Refuse to commit a migration that left a row pointing at nothing (SQLite)."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(f"migration left {len(broken)} broken foreign keys in: {', '.join(tables)}")
 
 
 if context.is_offline_mode():
