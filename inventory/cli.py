@@ -61,7 +61,10 @@ def run_scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps
     state = _open_state(state_path)
     factory = _registry() if registry else None
     writer = _registry_writer(factory, roots, share) if registry else nullcontext()
-    out = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
+    # names are decoded by the walk (scanners.walk.shown_name); a ROOT given in bytes that are
+    # not UTF-8 would still hold lone surrogates: escaped, never a crash at the first record
+    out = open(output, "w", encoding="utf-8", errors="backslashreplace", newline="\n") if output \
+        else _lenient(sys.stdout)
     unlisted: list[str] = []
     try:
         with writer:
@@ -94,6 +97,15 @@ def run_scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps
     if registry:
         _send_alerts(factory, writer.run)
     return bar.done
+
+
+def _lenient(stream):
+    """``stream`` writing what it cannot encode as backslash escapes."""
+    try:
+        stream.reconfigure(errors="backslashreplace")
+    except (AttributeError, ValueError):     # not a text file of io's (a test's capture)
+        pass
+    return stream
 
 
 def _open_state(path):

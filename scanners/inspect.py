@@ -42,9 +42,16 @@ def empty_personal() -> dict:
             "records": 0, "columns": []}
 
 
+#: notes of a record whose path is not UTF-8 on the file system (Candidate.name_encoding)
+NAME_NOTES = {
+    "cp932": "file name is not UTF-8 on the file system: shown decoded as cp932",
+    "escaped": "file name is not UTF-8 on the file system: undecodable bytes shown as \\xNN",
+}
+
+
 def base_record(cand: Candidate) -> dict:
     """The record of a file before anything is read from it."""
-    return {
+    rec = {
         "root": cand.root,
         "path": cand.path,
         "kind": cand.kind,
@@ -57,6 +64,9 @@ def base_record(cand: Candidate) -> dict:
         "app": empty_app(),
         "risks": [],
     }
+    if cand.name_encoding:
+        rec["notes"] = [NAME_NOTES[cand.name_encoding]]
+    return rec
 
 
 def failed_record(cand: Candidate, reason: str, status: str = "error") -> dict:
@@ -200,4 +210,4 @@ def analyse(document: Document, rec: dict) -> None:
     rec["personal"] = personal.to_record()
     rec["risks"].extend(hidden_data_risks(document, personal))
     if document.notes:
-        rec["notes"] = list(document.notes)
+        rec["notes"] = rec.get("notes", []) + list(document.notes)

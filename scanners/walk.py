@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 import operator
 import os
+import re
 import stat
 import sys
 import unicodedata
@@ -51,6 +52,9 @@ class Candidate:
     #: file's time or inode changed but its size did not: a worker that finds the same sha256
     #: carries it forward instead of reading the file again (see scanners/state.py)
     prior_record: str | None = None
+    #: how a name on the path that is not UTF-8 on the file system (a cp932 share mounted
+    #: without iocharset) is shown in ``path``: "cp932" (decoded as such) or "escaped" (\\xNN)
+    name_encoding: str | None = None
 
 
 def data_kind_of(name: str) -> str | None:
@@ -92,6 +96,44 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+#: what Python's cp932 codec makes of bytes no Shift_JIS name has (0x80, 0xA0, 0xFD-0xFF:
+#: C1 controls and private use): such a name was not cp932
+_NOT_CP932_TEXT = re.compile("[\u0080-\u009f\ue000-\uf8ff]")
+
+
+def shown_name(name: str) -> tuple[str, str | None]:
+    """(a file or folder name as records show it, how it was decoded).
+
+    Python gives names whose bytes are not UTF-8 with lone surrogates, which no
+    UTF-8 record can carry.  On Japanese shares such bytes are nearly always
+    cp932 (Shift_JIS) names of a server mounted without ``iocharset``: they are
+    decoded as cp932 ("cp932"); bytes that are not cp932 either are shown as
+    ``\\xNN`` escapes ("escaped").  Other names are returned as they are (None).
+    The file is still opened by its real name (``Candidate.abspath``).
+    """
+    if name.isascii():
+        return name, None
+    try:
+        name.encode("utf-8")
+        return name, None
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+    try:
+        text = raw.decode("cp932")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and not _NOT_CP932_TEXT.search(text):
+        return text, "cp932"
+    return raw.decode("utf-8", "backslashreplace"), "escaped"
+
+
+def _joined(rel_dir: str, name: str, how: str | None) -> tuple[str, str | None]:
+    """The relative path of ``name`` in ``rel_dir`` (NFC, shown names) and how any of it
+    was decoded (``how`` is the folder's)."""
+    shown, own = shown_name(name)
+    return _nfc(f"{rel_dir}/{shown}" if rel_dir else shown), own or how
+
+
 def walk_root(root: str, exclude: Iterable[str] = (),
               on_error: Callable[[str, OSError], None] | None = None,
               on_dir: Callable[[str], None] | None = None,
@@ -111,13 +153,14 @@ def walk_root(root: str, exclude: Iterable[str] = (),
     top = os.path.abspath(root)
     if os.path.isfile(top):
         name = os.path.basename(top)
-        cand = _candidate(root, _nfc(name), top, name, data_only=data_only, cat=cat)
+        rel, how = _joined("", name, None)
+        cand = _candidate(root, rel, top, name, data_only=data_only, cat=cat, name_encoding=how)
         if cand:
             yield cand
         return
-    stack: list[tuple[str, str, str | None]] = [("", top, None)]
+    stack: list[tuple[str, str, str | None, str | None]] = [("", top, None, None)]
     while stack:
-        rel_dir, abs_dir, sync_client = stack.pop()
+        rel_dir, abs_dir, sync_client, dir_how = stack.pop()
         if on_dir:
             on_dir(rel_dir)
         try:
@@ -138,12 +181,12 @@ def walk_root(root: str, exclude: Iterable[str] = (),
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError as exc:
                 if on_error:
-                    on_error(_nfc(f"{rel_dir}/{name}" if rel_dir else name), exc)
+                    on_error(_joined(rel_dir, name, None)[0], exc)
                 continue
             if is_dir:
-                rel = _nfc(f"{rel_dir}/{name}" if rel_dir else name)
+                rel, how = _joined(rel_dir, name, dir_how)
                 if not is_snapshot_dir(name) and not (exclude and is_excluded(rel, exclude)):
-                    subdirs.append((rel, entry.path, sync_client))
+                    subdirs.append((rel, entry.path, sync_client, how))
                 continue
             if is_office_lock_file(name):
                 continue
@@ -155,11 +198,11 @@ def walk_root(root: str, exclude: Iterable[str] = (),
                 kind = "other"
             if kind is None and sync_client is None:
                 continue
-            rel = _nfc(f"{rel_dir}/{name}" if rel_dir else name)
+            rel, how = _joined(rel_dir, name, dir_how)
             if exclude and is_excluded(rel, exclude):
                 continue
             cand = _candidate(root, rel, entry.path, name, entry, sync_client, data_only, cat,
-                              kind=kind or "other")
+                              kind=kind or "other", name_encoding=how)
             if cand:
                 yield cand
         stack.extend(reversed(subdirs))
@@ -168,7 +211,7 @@ def walk_root(root: str, exclude: Iterable[str] = (),
 def _candidate(root: str, rel: str, abspath: str, name: str,
                entry: os.DirEntry | None = None, sync_client: str | None = None,
                data_only: bool = False, cat: Catalogue | None = None,
-               kind: str | None = None) -> Candidate | None:
+               kind: str | None = None, name_encoding: str | None = None) -> Candidate | None:
     """A candidate for a file the scanner inspects; in a cloud-sync folder every file is one."""
     if kind is None:
         kind = data_kind_of(name) if data_only else kind_of(name, cat)
@@ -184,7 +227,7 @@ def _candidate(root: str, rel: str, abspath: str, name: str,
         return None
     return Candidate(root=root, path=rel, abspath=abspath, kind=kind, size=st.st_size,
                      mtime=st.st_mtime, inode=st.st_ino, sync_client=sync_client,
-                     mtime_ns=st.st_mtime_ns)
+                     mtime_ns=st.st_mtime_ns, name_encoding=name_encoding)
 
 
 def walk_roots(roots: Iterable[str], exclude: Iterable[str] = (),

@@ -111,3 +111,40 @@ def test_a_folder_that_cannot_be_listed_makes_the_run_partial_and_removes_nothin
     engine.dispose()
     assert statuses == {"市民課/名簿.csv": "ok", "福祉課/台帳.csv": "ok"}
     assert runs == [("finished", 0), ("partial", 0)]
+
+
+def test_a_file_named_in_cp932_does_not_stop_the_scan(share, tmp_path, monkeypatch):
+    """A share mounted without iocharset gives names in cp932 bytes: the JSON output, the state
+    and the registry show them decoded, with a note; the other files are scanned too."""
+    import os
+
+    from sqlmodel import Session, select
+
+    from inventory.db import make_engine
+    from inventory.models import Asset
+
+    raw = os.path.join(os.fsencode(str(share / "市民課")), "旧名簿.csv".encode("cp932"))
+    with open(raw, "wb") as fh:
+        fh.write(ROSTER.encode("cp932"))
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    monkeypatch.setenv("INVENTORY_DATABASE_URL", url)
+    outputs = []
+    for n in range(2):                     # cold, then incremental (records carried forward)
+        out = tmp_path / f"out{n}.jsonl"
+        result = CliRunner().invoke(main, ["scan", str(share), "--format", "jsonl", "--workers", "1",
+                                           "--output", str(out), "--state", str(tmp_path / "s.db")])
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    records = {r["path"]: r for r in map(json.loads, outputs[0].decode("utf-8").splitlines())}
+    assert set(records) == {"市民課/名簿.csv", "市民課/旧名簿.csv"}
+    old = records["市民課/旧名簿.csv"]
+    assert old["personal"]["present"] and old["personal"]["records"] == 12
+    assert old["notes"][0] == "file name is not UTF-8 on the file system: shown decoded as cp932"
+    assert "notes" not in records["市民課/名簿.csv"] or not any(
+        "UTF-8" in n for n in records["市民課/名簿.csv"]["notes"])
+    engine = make_engine(url)
+    with Session(engine) as session:
+        paths = sorted(a.path for a in session.exec(select(Asset)).all())
+    engine.dispose()
+    assert paths == sorted(["市民課/旧名簿.csv", "市民課/名簿.csv"])

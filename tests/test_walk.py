@@ -68,3 +68,33 @@ def test_walk_reports_unlistable_folder(tmp_path):
     assert found == ["ok.csv"]
     if os.geteuid() != 0:          # root can list anything
         assert errors == ["locked"]
+
+
+def _bytes_name(folder, raw: bytes) -> str:
+    """A file or folder named by raw bytes (as a share mounted without iocharset shows them)."""
+    return os.path.join(os.fsencode(str(folder)), raw).decode("utf-8", "surrogateescape")
+
+
+def test_names_that_are_not_utf8_are_shown_decoded(tmp_path):
+    """cp932 names (a Windows server mounted without iocharset) are shown as Japanese text, the
+    file is still opened by its real name; bytes that are not cp932 either become \\xNN."""
+    from scanners.walk import shown_name
+
+    folder = _bytes_name(tmp_path, "福祉課".encode("cp932"))
+    os.mkdir(folder)
+    with open(_bytes_name(folder, "名簿.csv".encode("cp932")), "wb") as fh:
+        fh.write(b"a\n")
+    with open(_bytes_name(tmp_path, b"caf\xe9.csv"), "wb") as fh:       # Latin-1
+        fh.write(b"b\n")
+    (tmp_path / "普通.csv").write_bytes(b"c\n")
+    cands = {c.path: c for c in walk_root(str(tmp_path))}
+    assert set(cands) == {"福祉課/名簿.csv", "caf\\xe9.csv", "普通.csv"}
+    assert cands["福祉課/名簿.csv"].name_encoding == "cp932"
+    assert cands["caf\\xe9.csv"].name_encoding == "escaped"
+    assert cands["普通.csv"].name_encoding is None
+    with open(cands["福祉課/名簿.csv"].abspath, "rb") as fh:
+        assert fh.read() == b"a\n"
+    for cand in cands.values():
+        cand.path.encode("utf-8")                       # every shown path is valid UTF-8
+    assert shown_name("名簿.csv") == ("名簿.csv", None)
+    assert shown_name(os.fsdecode(b"\xff\xfe.csv")) == ("\\xff\\xfe.csv", "escaped")
