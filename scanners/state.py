@@ -40,7 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .walk import Candidate
+from .walk import Candidate, escaped
 
 SCHEMA = 1
 COMMIT_EVERY = 500
@@ -125,7 +125,7 @@ def state_key(abspath: str) -> str:
         text = unicodedata.normalize("NFC", abspath)
     if os.sep != "/":
         text = text.replace(os.sep, "/")
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return escaped(text)
 
 
 def profile_of(cand: Candidate, apps: bool) -> str:

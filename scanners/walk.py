@@ -101,6 +101,11 @@ def _nfc(text: str) -> str:
 _NOT_CP932_TEXT = re.compile("[\u0080-\u009f\ue000-\uf8ff]")
 
 
+def escaped(text: str) -> str:
+    """``text`` with the bytes of its lone surrogates (names that are not UTF-8) as ``\\xNN``."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def shown_name(name: str) -> tuple[str, str | None]:
     """(a file or folder name as records show it, how it was decoded).
 
@@ -117,14 +122,14 @@ def shown_name(name: str) -> tuple[str, str | None]:
         name.encode("utf-8")
         return name, None
     except UnicodeEncodeError:
-        raw = name.encode("utf-8", "surrogateescape")
+        pass
     try:
-        text = raw.decode("cp932")
+        text = name.encode("utf-8", "surrogateescape").decode("cp932")
     except UnicodeDecodeError:
         text = None
     if text is not None and not _NOT_CP932_TEXT.search(text):
         return text, "cp932"
-    return raw.decode("utf-8", "backslashreplace"), "escaped"
+    return escaped(name), "escaped"
 
 
 def _joined(rel_dir: str, name: str, how: str | None) -> tuple[str, str | None]:
