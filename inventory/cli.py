@@ -71,11 +71,15 @@ def run_scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps
             for record in scan_roots(roots, workers=workers, timeout=timeout, exclude=exclude,
                                      on_candidate=bar.candidate, on_done=bar.record, apps=apps,
                                      state=state, full=full, throttle=throttle,
-                                     on_walk_error=lambda where, _exc: unlisted.append(where)):
+                                     on_walk_error=lambda where, _exc: unlisted.append(where),
+                                     lines=fmt == "jsonl" and not registry):
                 if registry:
                     writer.add(record)
                 if fmt == "jsonl":
-                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    # an unchanged file's record is carried as its line (scanners.state.Carried)
+                    line = json.dumps(record, ensure_ascii=False) if isinstance(record, dict) \
+                        else record.line
+                    out.write(line + "\n")
                 else:
                     records.append(record)
             if registry and unlisted:

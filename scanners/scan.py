@@ -5,7 +5,10 @@ files are carried forward from the state cache without being opened, files
 whose time or inode changed are hashed and carried forward when their bytes
 did not change, and every record is written to the cache as it completes
 (a killed scan resumes where it stopped).  ``full=True`` reads every file and
-rewrites the cache.  Records are the same either way, in walk order.
+rewrites the cache.  Records are the same either way, in walk order.  A
+caller that writes JSON lines may take the unchanged files' records as
+their lines (``lines=True``: :class:`~scanners.state.Carried`), which
+spares parsing and serialising most of a re-scan's records.
 """
 from __future__ import annotations
 
@@ -14,12 +17,17 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import partial
+from itertools import islice
 
 from .inspect import inspect_file
 from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, Ready, default_workers, inspect_in_pool
 from .smb import smb_reads
-from .state import Plan, ScanState, same_content_record
+from .state import Carried, Plan, ScanState, same_content_record
 from .walk import Candidate, walk_roots
+
+#: candidates planned together (scanners.state.ScanState.plan_many): few enough that the first
+#: changed file of a batch still reaches a worker while the walk goes on
+PLAN_BATCH = 32
 
 
 def scan_roots(roots: Iterable[str], workers: int | None = None,
@@ -30,7 +38,8 @@ def scan_roots(roots: Iterable[str], workers: int | None = None,
                on_dir: Callable[[str], None] | None = None,
                apps: bool = True, state: ScanState | None = None, full: bool = False,
                throttle: float = 0.0,
-               on_walk_error: Callable[[str, OSError], None] | None = None) -> Iterator[dict]:
+               on_walk_error: Callable[[str, OSError], None] | None = None,
+               lines: bool = False) -> Iterator[dict | Carried]:
     """Yield the scan record of every candidate file under ``roots``, in walk order.
 
     ``workers`` processes inspect files in parallel (default: one per core),
@@ -43,6 +52,8 @@ def scan_roots(roots: Iterable[str], workers: int | None = None,
     ``throttle`` seconds are waited before each file is read, to spare a busy
     file server.  The state's ``counts`` tell how many files were reused and read.
     Folders that cannot be listed go to ``on_walk_error``; the state then forgets nothing.
+    ``lines``: an unchanged file's record comes as a :class:`~scanners.state.Carried` (its
+    JSON line), every other record as a dict; by default every record is a dict.
     """
     roots = list(roots)
     unlisted: list[str] = []
@@ -75,7 +86,12 @@ def scan_roots(roots: Iterable[str], workers: int | None = None,
                                   memory_limit=memory_limit, on_done=on_done, inspect=inspect)
     if state is not None:
         records = _remembered(records, state, plans, roots, unlisted)
-    yield from mark_duplicates(records)
+    records = mark_duplicates(records)
+    if lines or state is None:
+        yield from records
+    else:
+        for record in records:
+            yield record.record() if isinstance(record, Carried) else record
 
 
 def inspect_or_reuse(cand: Candidate, inspect: Callable[[Candidate], dict]) -> dict:
@@ -97,11 +113,12 @@ def throttled(cand: Candidate, inspect: Callable[[Candidate], dict], seconds: fl
 def _planned(candidates: Iterable[Candidate], state: ScanState, plans: deque, apps: bool,
              full: bool) -> Iterator[Candidate | Ready]:
     """The pool's tasks: a :class:`Ready` record for each unchanged file, else the candidate.
-    Each plan is queued in walk order for :func:`_remembered`."""
-    for cand in candidates:
-        plan = state.plan(cand, apps=apps, full=full)
-        plans.append(plan)
-        yield Ready(plan.record) if plan.record is not None else plan.task
+    Each plan is queued in walk order for :func:`_remembered`.  Candidates are planned
+    :data:`PLAN_BATCH` at a time (one look-up in the cache for each batch)."""
+    for batch in batched(candidates, PLAN_BATCH):
+        for plan in state.plan_many(list(batch), apps=apps, full=full):
+            plans.append(plan)
+            yield Ready(plan.record) if plan.record is not None else plan.task
 
 
 def _remembered(records: Iterable[dict], state: ScanState, plans: deque,
@@ -121,19 +138,33 @@ def _remembered(records: Iterable[dict], state: ScanState, plans: deque,
         state.flush()
 
 
-def mark_duplicates(records: Iterable[dict]) -> Iterator[dict]:
-    """Add ``duplicate-personal-data`` to each personal-data file whose bytes were seen before."""
-    first_seen: dict[str, dict] = {}
+def mark_duplicates(records: Iterable[dict | Carried]) -> Iterator[dict | Carried]:
+    """Add ``duplicate-personal-data`` to each personal-data file whose bytes were seen before.
+    A carried record (:class:`~scanners.state.Carried`) that is such a copy becomes a dict."""
+    first_seen: dict[str, tuple[str, str]] = {}       # sha256 -> root and path of the first
     for record in records:
-        digest = record.get("sha256")
-        if digest and record["personal"]["present"]:
-            original = first_seen.setdefault(digest, record)
-            if original is not record:
-                where = original["path"] if original["root"] == record["root"] else \
-                    f"{original['root']}/{original['path']}"
+        if isinstance(record, Carried):
+            digest, personal, place = record.sha256, record.personal, (record.root, record.path)
+        else:
+            digest, personal = record.get("sha256"), record["personal"]["present"]
+            place = (record["root"], record["path"])
+        if digest and personal:
+            original = first_seen.setdefault(digest, place)
+            if original is not place:
+                if isinstance(record, Carried):
+                    record = record.record()
+                root, path = original
+                where = path if root == place[0] else f"{root}/{path}"
                 record["risks"].append({"code": "duplicate-personal-data",
                                         "detail": f"byte-identical copy of {where}"})
         yield record
+
+
+def batched(items: Iterable, size: int) -> Iterator[tuple]:
+    """``items`` in tuples of ``size`` (the last one shorter): itertools.batched of Python 3.12."""
+    it = iter(items)
+    while batch := tuple(islice(it, size)):
+        yield batch
 
 
 def _tap(items: Iterable, fn: Callable) -> Iterator:

@@ -12,9 +12,12 @@ An incremental scan asks the cache about every candidate the walk yields:
 - anything else: the file is read.
 
 A carried record is the record a fresh scan would make: it is stored
-without its root and path (they come from the current walk) and before
-``duplicate-personal-data`` is added (that depends on the other files), and
-its mtime is written again from the file.
+without its root, path, kind, size and mtime (they come from the current
+walk) and before ``duplicate-personal-data`` is added (that depends on the
+other files).  An unchanged file's record is carried as its JSON line
+(:class:`Carried`), spliced from the current walk's head keys and the stored
+text: a re-scan neither parses nor serialises it, unless it turns out to be
+a duplicate.
 
 Entries are keyed by the file's absolute path (NFC, '/' separated), so any
 scanner process on one machine (a local scan, one writing JSON lines, a
@@ -24,9 +27,11 @@ lets several write to it.  A record holds no value read from a file
 written as they complete, committed every :data:`COMMIT_EVERY` writes or
 :data:`COMMIT_SECONDS`, so a scan that is killed leaves its finished files
 behind for the next one.  A complete scan prunes the entries under its
-roots that it did not see.  The cache belongs to one scanner version
+roots that it did not see (the keys it saw are kept in a temporary table of
+its own connection: marking them in ``file`` would rewrite every page of the
+cache on every scan).  The cache belongs to one scanner version
 (:func:`scanner_key`: its code, data and readers' versions): another
-version empties it.
+version empties it, and a cache of another :data:`SCHEMA` is made anew.
 """
 from __future__ import annotations
 
@@ -38,11 +43,17 @@ import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _json_str     # what json.dumps(str, ensure_ascii=False) writes
 from pathlib import Path
 
 from .walk import Candidate, escaped
 
-SCHEMA = 1
+#: the cache's layout: a cache of another schema is dropped and made anew (1: a ``seen`` column and
+#: records without root and path; 2: records without the five head keys, a ``personal`` column)
+SCHEMA = 2
+#: the keys every record begins with, in this order (scanners.inspect.base_record); the cache keeps
+#: the rest of the record, and a carried record takes these from the current walk
+HEAD_KEYS = ("root", "path", "kind", "size", "mtime")
 COMMIT_EVERY = 500
 COMMIT_SECONDS = 1.0
 #: errors that tell of the moment rather than of the file: such records are read again next time
@@ -51,8 +62,8 @@ TRANSIENT_ERRORS = ("timed out", "reader crashed", "memory limit", "cannot read 
 READER_PACKAGES = ("python-calamine", "openpyxl", "xlrd", "oletools", "olefile", "msoffcrypto-tool",
                    "access-parser", "charset-normalizer")
 
-_SCHEMA_SQL = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+_META_SQL = "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_FILE_SQL = """
 CREATE TABLE IF NOT EXISTS file (
     key TEXT PRIMARY KEY,          -- absolute path, NFC, '/' separated
     size INTEGER NOT NULL,
@@ -60,10 +71,12 @@ CREATE TABLE IF NOT EXISTS file (
     inode INTEGER NOT NULL,
     profile TEXT NOT NULL,         -- kind, cloud-sync client, scan profile
     sha256 TEXT,
-    record TEXT NOT NULL,          -- the scan record as JSON, without root and path
-    seen INTEGER NOT NULL          -- number of the last scan that saw the file
-) WITHOUT ROWID;
+    personal INTEGER NOT NULL,     -- the record found personal data (for duplicate-personal-data)
+    record TEXT NOT NULL           -- the scan record as JSON, without its HEAD_KEYS
+) WITHOUT ROWID
 """
+#: the keys this scan saw (carried, hashed or read): what a complete scan does not prune
+_SEEN_SQL = "CREATE TEMP TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY) WITHOUT ROWID"
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,24 @@ class Entry:
     inode: int
     profile: str
     sha256: str | None
+    personal: int
     record: str
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """The record of an unchanged file, carried forward as the JSON line a fresh scan writes of it
+    (``json.dumps(record, ensure_ascii=False)``), with what :func:`scanners.scan.mark_duplicates`
+    needs to know of it.  :meth:`record` is the record itself."""
+
+    line: str
+    sha256: str | None
+    personal: bool
+    root: str
+    path: str
+
+    def record(self) -> dict:
+        return json.loads(self.line)
 
 
 @dataclass
@@ -87,7 +117,7 @@ class Plan:
     cand: Candidate
     profile: str
     entry: Entry | None = None
-    record: dict | None = None
+    record: Carried | None = None
     task: Candidate | None = None
 
 
@@ -186,22 +216,32 @@ def key_fingerprint() -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def stored_form(record: dict) -> str:
-    """A record as the cache keeps it: JSON without root and path."""
-    return json.dumps({k: v for k, v in record.items() if k not in ("root", "path")},
-                      ensure_ascii=False)
+def stored_form(record: dict) -> str | None:
+    """A record as the cache keeps it: JSON without its :data:`HEAD_KEYS`.  None for a record
+    that does not begin with them in their order (it could not be spliced back as it was)."""
+    if tuple(record)[:len(HEAD_KEYS)] != HEAD_KEYS:
+        return None
+    return json.dumps({k: v for k, v in record.items() if k not in HEAD_KEYS}, ensure_ascii=False)
 
 
 def carry_forward(stored: str, cand: Candidate) -> dict:
-    """The record of ``cand`` from a stored one: root and path from the walk, the keys in the
-    order a fresh scan writes them, size and mtime from the file as it is now."""
+    """The record of ``cand`` from a stored one: the head keys (root and path, kind, size and
+    mtime) from the walk and the file as it is now, in the order a fresh scan writes them."""
     from .inspect import iso_mtime
 
-    record = {"root": cand.root, "path": cand.path, **json.loads(stored)}
-    record["kind"] = cand.kind
-    record["size"] = cand.size
-    record["mtime"] = iso_mtime(cand.mtime)
-    return record
+    return {"root": cand.root, "path": cand.path, "kind": cand.kind, "size": cand.size,
+            "mtime": iso_mtime(cand.mtime), **json.loads(stored)}
+
+
+def carried_line(stored: str, cand: Candidate) -> str:
+    """``json.dumps(carry_forward(stored, cand), ensure_ascii=False)``, made without parsing:
+    the head keys written as json.dumps writes them, then the stored text."""
+    from .inspect import iso_mtime
+
+    head = (f'{{"root": {_json_str(cand.root)}, "path": {_json_str(cand.path)}, '
+            f'"kind": {_json_str(cand.kind)}, "size": {int(cand.size)}, '
+            f'"mtime": {_json_str(iso_mtime(cand.mtime))}')
+    return head + "}" if stored == "{}" else f"{head}, {stored[1:]}"
 
 
 def same_content_record(cand: Candidate) -> dict | None:
@@ -249,9 +289,10 @@ class ScanState:
         self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA_SQL)
+        self._db.execute(_META_SQL)
+        self._db.execute(_SEEN_SQL)
         self._pending = 0
-        self._seen: list[tuple[int, str]] = []
+        self._seen: list[tuple[str]] = []
         self._last_commit = time.monotonic()
         self.scan_no = self._start(key)
 
@@ -263,6 +304,11 @@ class ScanState:
         db.execute("BEGIN IMMEDIATE")
         try:
             meta = dict(db.execute("SELECT name, value FROM meta"))
+            if meta.get("schema") != str(SCHEMA):           # new, or laid out by another version
+                db.execute("DROP TABLE IF EXISTS file")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+                meta.pop("scanner", None)
+            db.execute(_FILE_SQL)
             if key is None:
                 if meta.get("fingerprint") == fingerprint and meta.get("scanner"):
                     key = meta["scanner"]
@@ -286,24 +332,32 @@ class ScanState:
     def plan(self, cand: Candidate, apps: bool = True, full: bool = False) -> Plan:
         """Decide whether ``cand`` is carried forward, rehashed or read."""
         key = state_key(cand.abspath)
-        plan = Plan(key=key, cand=cand, profile=profile_of(cand, apps))
-        plan.entry = self.get(key)
-        entry = plan.entry
+        return self._plan(cand, key, self.get(key), apps, full)
+
+    def plan_many(self, cands: list[Candidate], apps: bool = True, full: bool = False) -> list[Plan]:
+        """:meth:`plan` for several candidates, their entries looked up in one query."""
+        keys = [state_key(cand.abspath) for cand in cands]
+        entries = self.get_many(keys)
+        return [self._plan(cand, key, entries.get(key), apps, full) for cand, key in zip(cands, keys)]
+
+    def _plan(self, cand: Candidate, key: str, entry: Entry | None, apps: bool, full: bool) -> Plan:
+        plan = Plan(key=key, cand=cand, profile=profile_of(cand, apps), entry=entry)
         if full or entry is None or entry.profile != plan.profile or entry.size != cand.size:
             plan.task = cand
         elif entry.mtime_ns == cand.mtime_ns and entry.inode == cand.inode:
-            plan.record = carry_forward(entry.record, cand)
+            plan.record = Carried(carried_line(entry.record, cand), entry.sha256, bool(entry.personal),
+                                  cand.root, cand.path)
         elif entry.sha256:
             plan.task = _with_prior(cand, entry.record)
         else:
             plan.task = cand
         return plan
 
-    def settle(self, plan: Plan, record: dict) -> None:
+    def settle(self, plan: Plan, record: dict | Carried) -> None:
         """Keep the record a planned candidate ended with (serialised now: later steps may add to it)."""
+        self._seen.append((plan.key,))                      # written in one go with the next commit
         if plan.record is not None:
             self.counts.reused += 1
-            self._seen.append((self.scan_no, plan.key))      # written in one go with the next commit
             if len(self._seen) >= self.commit_every:
                 self.flush()
             return
@@ -318,20 +372,29 @@ class ScanState:
 
     # ----- storage -----
     def get(self, key: str) -> Entry | None:
-        row = self._db.execute("SELECT size, mtime_ns, inode, profile, sha256, record FROM file "
-                               "WHERE key = ?", (key,)).fetchone()
+        row = self._db.execute("SELECT size, mtime_ns, inode, profile, sha256, personal, record "
+                               "FROM file WHERE key = ?", (key,)).fetchone()
         return Entry(*row) if row else None
+
+    def get_many(self, keys: list[str]) -> dict[str, Entry]:
+        """The entries of those ``keys`` the cache holds (at most 999 keys: SQLite's limit)."""
+        rows = self._db.execute("SELECT key, size, mtime_ns, inode, profile, sha256, personal, record "
+                                f"FROM file WHERE key IN ({','.join('?' * len(keys))})", keys)
+        return {row[0]: Entry(*row[1:]) for row in rows}
 
     def put(self, key: str, cand: Candidate, profile: str, record: dict) -> None:
         stored = stored_form(record)
         try:
+            if stored is None:
+                raise ValueError("a record that does not begin with the head keys")
             stored.encode("utf-8")
-        except UnicodeEncodeError:      # a lone surrogate: not storable, read again next time
+        except (ValueError, UnicodeEncodeError):   # a lone surrogate: not storable, read again next time
             self._write("DELETE FROM file WHERE key = ?", (key,))
             return
+        personal = bool((record.get("personal") or {}).get("present"))
         self._write("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (key, cand.size, cand.mtime_ns, cand.inode, profile, record.get("sha256"),
-                     stored, self.scan_no))
+                     personal, stored))
 
     def prune(self, roots: Iterable[str]) -> int:
         """After a complete scan: forget the files under ``roots`` it did not see; return how many."""
@@ -339,11 +402,12 @@ class ScanState:
         gone = 0
         for root in roots:
             prefix = state_key(root).rstrip("/")
+            unseen = "key NOT IN (SELECT key FROM temp.seen)"
             if prefix:
-                where = "(key = ? OR (key > ? AND key < ?)) AND seen <> ?"
-                params = (prefix, prefix + "/", prefix + "0", self.scan_no)
+                where = f"(key = ? OR (key > ? AND key < ?)) AND {unseen}"
+                params = (prefix, prefix + "/", prefix + "0")
             else:
-                where, params = "seen <> ?", (self.scan_no,)
+                where, params = unseen, ()
             gone += self._write(f"DELETE FROM file WHERE {where}", params)
         self.flush()
         return gone
@@ -367,7 +431,7 @@ class ScanState:
         if self._seen:
             if not self._db.in_transaction:
                 self._db.execute("BEGIN")
-            self._db.executemany("UPDATE file SET seen = ? WHERE key = ?", self._seen)
+            self._db.executemany("INSERT OR IGNORE INTO temp.seen VALUES (?)", self._seen)
             self._seen = []
         if self._db.in_transaction:
             self._db.execute("COMMIT")

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from inventory.cli import main
 from scanners.scan import scan_roots
-from scanners.state import ScanState
+from scanners.state import Carried, ScanState
 
 GIVEN = ["太郎", "花子", "一郎", "美咲", "健太", "陽子", "翔太", "由美", "大輔", "明美", "直樹", "恵子"]
 ROSTER = "氏名,生年月日,電話番号\n" + "".join(
@@ -79,6 +79,19 @@ def test_carried_records_are_byte_identical_to_a_fresh_scan(share, tmp_path, wor
     second, state = scan_with_state(share, tmp_path / "s.db", workers)
     assert second == fresh
     assert (state.counts.reused, state.counts.same_content, state.counts.read) == (10, 0, 0)
+
+
+def test_carried_lines_are_the_lines_a_fresh_scan_writes(share, tmp_path):
+    fresh = lines(scan_roots([str(share)], workers=2))
+    scan_with_state(share, tmp_path / "s.db")
+    state = ScanState(tmp_path / "s.db")
+    got = list(scan_roots([str(share)], workers=2, state=state, lines=True))
+    state.close()
+    # the later copy of the roster takes its duplicate-personal-data risk as a dict; the rest stay lines
+    assert [type(r).__name__ for r in got].count("Carried") == 9
+    copy = next(r for r in got if not isinstance(r, Carried))
+    assert copy["path"] == "市民課/バックアップ/名簿のコピー.csv"
+    assert [r.line if isinstance(r, Carried) else json.dumps(r, ensure_ascii=False) for r in got] == fresh
 
 
 def test_changes_are_read_and_the_rest_carried(share, tmp_path):

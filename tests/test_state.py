@@ -9,7 +9,8 @@ import unicodedata
 import pytest
 
 from scanners.inspect import inspect_file
-from scanners.state import ScanState, carry_forward, lasting, same_content_record, state_key, stored_form
+from scanners.state import (SCHEMA, Carried, ScanState, carried_line, carry_forward, lasting,
+                            same_content_record, state_key, stored_form)
 from scanners.walk import walk_root
 
 ROSTER = "氏名,生年月日,電話番号\n" + "".join(f"試験 {n},1980/4/{n + 1},090-1234-{5600 + n:04d}\n"
@@ -38,7 +39,7 @@ def remember_all(state: ScanState, root) -> dict:
     records = {}
     for path, cand in candidates(root).items():
         plan = state.plan(cand)
-        record = plan.record if plan.record is not None else (
+        record = plan.record.record() if plan.record is not None else (
             same_content_record(plan.task) or inspect_file(plan.task))
         state.settle(plan, record)
         records[path] = record
@@ -58,9 +59,13 @@ def test_unchanged_files_are_carried_forward_as_they_were_recorded(tree, tmp_pat
     assert (state.counts.read, state.counts.reused) == (2, 0)
     again = fresh_state(tmp_path)
     plans = {p: again.plan(c) for p, c in candidates(tree).items()}
-    assert all(p.record is not None and p.task is None for p in plans.values())
+    assert all(isinstance(p.record, Carried) and p.task is None for p in plans.values())
     for path, plan in plans.items():
-        assert json.dumps(plan.record, ensure_ascii=False) == json.dumps(first[path], ensure_ascii=False)
+        assert plan.record.line == json.dumps(first[path], ensure_ascii=False)     # the line, unparsed
+        assert plan.record.record() == first[path]
+        assert (plan.record.sha256, plan.record.root, plan.record.path) == \
+            (first[path]["sha256"], str(tree), path)
+        assert plan.record.personal is first[path]["personal"]["present"]
 
 
 def test_touched_file_is_rehashed_and_carried_forward_with_its_new_mtime(tree, tmp_path):
@@ -181,6 +186,66 @@ def test_carry_forward_keeps_the_fresh_key_order(tree):
     cand = candidates(tree)["市民課/名簿.csv"]
     fresh = inspect_file(cand)
     assert list(carry_forward(stored_form(fresh), cand)) == list(fresh)
+
+
+@pytest.mark.parametrize("root, path", [
+    ("/mnt/share", "市民課/名簿.csv"),
+    ('C:\\共有\\"引用"', "タブ\tと改行\n/制御\x01文字/\u3000全角スペース.csv"),   # escapes json.dumps makes
+    ("/mnt/share", "\udc8e\udc73.csv"),              # a lone surrogate: as json.dumps writes it
+])
+def test_carried_line_is_what_json_dumps_writes_of_the_carried_record(tree, root, path):
+    from dataclasses import replace
+
+    cand = replace(candidates(tree)["市民課/名簿.csv"], root=root, path=path, size=10 ** 12)
+    fresh = inspect_file(candidates(tree)["市民課/名簿.csv"])
+    for record in (fresh, {**{k: fresh[k] for k in ("root", "path", "kind", "size", "mtime")}}):
+        stored = stored_form(record)
+        assert carried_line(stored, cand) == json.dumps(carry_forward(stored, cand), ensure_ascii=False)
+    # a record that does not begin with the head keys is not stored (it would not splice back)
+    assert stored_form({"path": "a.csv", "root": "/r", "kind": "csv", "size": 1, "mtime": "x"}) is None
+
+
+def test_a_cache_of_another_schema_is_made_anew(tree, tmp_path):
+    path = tmp_path / "state.db"
+    with sqlite3.connect(path) as db:          # the layout of schema 1, with one entry
+        db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('scanner', 'v1')")
+        db.execute("CREATE TABLE file (key TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER "
+                   "NOT NULL, inode INTEGER NOT NULL, profile TEXT NOT NULL, sha256 TEXT, record TEXT "
+                   "NOT NULL, seen INTEGER NOT NULL) WITHOUT ROWID")
+        db.execute("INSERT INTO file VALUES ('/x/a.csv', 1, 1, 1, 'csv||apps', NULL, '{}', 1)")
+    state = fresh_state(tmp_path)
+    assert state.entries() == 0
+    remember_all(state, tree)
+    state.close()
+    again = fresh_state(tmp_path)
+    assert again.entries() == 2 and all(again.plan(c).record is not None for c in candidates(tree).values())
+    meta = dict(sqlite3.connect(path).execute("SELECT name, value FROM meta"))
+    assert meta["schema"] == str(SCHEMA)
+
+
+def test_a_scan_that_finds_nothing_new_writes_nothing_into_the_cache_file(tree, tmp_path):
+    """Which files a scan saw is kept in its own temporary table, not marked on every entry."""
+    state = fresh_state(tmp_path)
+    remember_all(state, tree)
+    state.close()
+    with sqlite3.connect(tmp_path / "state.db") as db:
+        before = db.execute("SELECT key, size, mtime_ns, inode, profile, sha256, personal, record "
+                            "FROM file ORDER BY key").fetchall()
+    again = fresh_state(tmp_path)
+    watcher = sqlite3.connect(tmp_path / "state.db")
+    version = watcher.execute("PRAGMA data_version").fetchone()[0]
+    remember_all(again, tree)
+    assert again.prune([str(tree)]) == 0
+    again.flush()
+    # data_version moves when another connection commits a change to the file
+    assert watcher.execute("PRAGMA data_version").fetchone()[0] == version
+    watcher.close()
+    again.close()
+    with sqlite3.connect(tmp_path / "state.db") as db:
+        after = db.execute("SELECT key, size, mtime_ns, inode, profile, sha256, personal, record "
+                           "FROM file ORDER BY key").fetchall()
+    assert after == before and again.counts.reused == 2
 
 
 def test_smb_keys_are_canonical_urls_whatever_the_working_directory(tmp_path, monkeypatch):
