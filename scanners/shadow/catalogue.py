@@ -12,9 +12,12 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 EXTRA_ENV = "INVENTORY_SHADOW_IT_EXTRA"
+#: the built-in catalogue (read by path, as headers.toml is: importlib.resources would add 5 ms of
+#: imports to every scan, for a package that is always installed as files)
+BUILT_IN_PATH = Path(__file__).resolve().parent.parent / "data" / "shadow_it.toml"
 TOOL_RISKS = frozenset({"remote-access-tool", "p2p-file-sharing"})
 MIN_MARKER_CHARS = 8
 
@@ -188,7 +191,7 @@ def load_catalogue(path: str | None = None, extra: str | None = None) -> Catalog
 def _read_toml(path: str | None) -> dict:
     try:
         if path is None:
-            raw = resources.files("scanners").joinpath("data/shadow_it.toml").read_bytes()
+            raw = BUILT_IN_PATH.read_bytes()
         else:
             with open(path, "rb") as fh:
                 raw = fh.read()
