@@ -149,11 +149,12 @@ def mark_duplicates(records: Iterable[dict | Carried]) -> Iterator[dict | Carrie
             digest, personal = record.get("sha256"), record["personal"]["present"]
             place = (record["root"], record["path"])
         if digest and personal:
-            original = first_seen.setdefault(digest, place)
-            if original is not place:
+            if digest not in first_seen:
+                first_seen[digest] = place
+            else:
                 if isinstance(record, Carried):
                     record = record.record()
-                root, path = original
+                root, path = first_seen[digest]
                 where = path if root == place[0] else f"{root}/{path}"
                 record["risks"].append({"code": "duplicate-personal-data",
                                         "detail": f"byte-identical copy of {where}"})

@@ -227,15 +227,12 @@ def stored_form(record: dict) -> str | None:
 def carry_forward(stored: str, cand: Candidate) -> dict:
     """The record of ``cand`` from a stored one: the head keys (root and path, kind, size and
     mtime) from the walk and the file as it is now, in the order a fresh scan writes them."""
-    from .inspect import iso_mtime
-
-    return {"root": cand.root, "path": cand.path, "kind": cand.kind, "size": cand.size,
-            "mtime": iso_mtime(cand.mtime), **json.loads(stored)}
+    return json.loads(carried_line(stored, cand))
 
 
 def carried_line(stored: str, cand: Candidate) -> str:
-    """``json.dumps(carry_forward(stored, cand), ensure_ascii=False)``, made without parsing:
-    the head keys written as json.dumps writes them, then the stored text."""
+    """The JSON line (as ``json.dumps(record, ensure_ascii=False)`` writes it) of ``cand``'s
+    record from a stored one, made without parsing: the head keys, then the stored text."""
     from .inspect import iso_mtime
 
     head = (f'{{"root": {_json_str(cand.root)}, "path": {_json_str(cand.path)}, '
@@ -331,8 +328,7 @@ class ScanState:
     # ----- planning and settling one candidate -----
     def plan(self, cand: Candidate, apps: bool = True, full: bool = False) -> Plan:
         """Decide whether ``cand`` is carried forward, rehashed or read."""
-        key = state_key(cand.abspath)
-        return self._plan(cand, key, self.get(key), apps, full)
+        return self.plan_many([cand], apps=apps, full=full)[0]
 
     def plan_many(self, cands: list[Candidate], apps: bool = True, full: bool = False) -> list[Plan]:
         """:meth:`plan` for several candidates, their entries looked up in one query."""
@@ -372,9 +368,7 @@ class ScanState:
 
     # ----- storage -----
     def get(self, key: str) -> Entry | None:
-        row = self._db.execute("SELECT size, mtime_ns, inode, profile, sha256, personal, record "
-                               "FROM file WHERE key = ?", (key,)).fetchone()
-        return Entry(*row) if row else None
+        return self.get_many([key]).get(key)
 
     def get_many(self, keys: list[str]) -> dict[str, Entry]:
         """The entries of those ``keys`` the cache holds (at most 999 keys: SQLite's limit)."""
@@ -384,11 +378,7 @@ class ScanState:
 
     def put(self, key: str, cand: Candidate, profile: str, record: dict) -> None:
         stored = stored_form(record)
-        try:
-            if stored is None:
-                raise ValueError("a record that does not begin with the head keys")
-            stored.encode("utf-8")
-        except (ValueError, UnicodeEncodeError):   # a lone surrogate: not storable, read again next time
+        if stored is None or not _is_utf8(stored):   # not storable (a lone surrogate): read next time
             self._write("DELETE FROM file WHERE key = ?", (key,))
             return
         personal = bool((record.get("personal") or {}).get("present"))
@@ -447,6 +437,14 @@ class ScanState:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _with_prior(cand: Candidate, stored: str) -> Candidate:

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from scanners.inspect import inspect_file
+from scanners.inspect import inspect_file, iso_mtime
 from scanners.state import (SCHEMA, Carried, ScanState, carried_line, carry_forward, lasting,
                             same_content_record, state_key, stored_form)
 from scanners.walk import walk_root
@@ -200,7 +200,11 @@ def test_carried_line_is_what_json_dumps_writes_of_the_carried_record(tree, root
     fresh = inspect_file(candidates(tree)["市民課/名簿.csv"])
     for record in (fresh, {**{k: fresh[k] for k in ("root", "path", "kind", "size", "mtime")}}):
         stored = stored_form(record)
-        assert carried_line(stored, cand) == json.dumps(carry_forward(stored, cand), ensure_ascii=False)
+        expected = {"root": root, "path": path, "kind": cand.kind, "size": cand.size,
+                    "mtime": iso_mtime(cand.mtime), **{k: v for k, v in record.items() if k not in
+                                                       ("root", "path", "kind", "size", "mtime")}}
+        assert carried_line(stored, cand) == json.dumps(expected, ensure_ascii=False)
+        assert carry_forward(stored, cand) == expected
     # a record that does not begin with the head keys is not stored (it would not splice back)
     assert stored_form({"path": "a.csv", "root": "/r", "kind": "csv", "size": 1, "mtime": "x"}) is None
 
