@@ -33,7 +33,7 @@ from .share import SHARE_FILES, make_share
 OUT_DIR = Path(__file__).parent / "out" / "rescan"
 TARGET_RATIO = 0.10
 TEXT_KINDS = ("csv", "tsv", "txt")
-SUMMARY = re.compile(r"scan: (\d+) files: reused (\d+) \(unchanged (\d+), same content (\d+)\) / read (\d+)")
+SUMMARY = re.compile(r"scan: (\d+) files: reused (\d+) \(unchanged (\d+), same content (\d+), copied or moved (\d+)\) / read (\d+)")
 
 
 def link_copy(source: Path, dest: Path) -> int:
@@ -117,7 +117,7 @@ def scan(inventory: str, root: Path, output: Path, state: Path | None, log: Path
     with open(log, "w", encoding="utf-8") as err:
         result = run_measured(command, stderr=err, env=env, sample_memory=False)   # time only
     found = SUMMARY.search(log.read_text(encoding="utf-8"))
-    counts = dict(zip(("files", "reused", "unchanged", "same_content", "read"), map(int, found.groups()))) \
+    counts = dict(zip(("files", "reused", "unchanged", "same_content", "elsewhere", "read"), map(int, found.groups()))) \
         if found else None
     return result, counts
 

@@ -111,7 +111,7 @@ def inspect_file(cand: Candidate, apps: bool = True) -> dict:
         rec["risks"].extend(p2p_artefact_risks(cand.path.rpartition("/")[2]))
         return rec
     try:
-        rec["sha256"] = sha256_of(cand.abspath)
+        rec["sha256"] = cand.sha256 or sha256_of(cand.abspath)
     except OSError as exc:
         rec["status"], rec["error"] = "error", f"cannot read file: {exc.strerror or type(exc).__name__}"
         return rec
@@ -173,15 +173,6 @@ def guarded(rec: dict, what: str, step, *args) -> None:
         if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         rec["status"], rec["error"] = "error", f"{what} failed: {safe_reason(exc)}"
-
-
-def warm_up() -> None:
-    """Import the readers and detectors nearly every scan uses (imports and vocabulary
-    building).  A pool worker calls it as it starts, before its first file arrives."""
-    from .apps import excel  # noqa: F401
-    from .detectors import personal  # noqa: F401
-    from .readers import delimited, ooxml, ooxml_fast  # noqa: F401  (ooxml_fast: ~10 ms of regexes)
-    from . import risks  # noqa: F401
 
 
 def add_app_facts(cand: Candidate, document: Document | None, rec: dict) -> None:

@@ -22,7 +22,7 @@ from itertools import islice
 from .inspect import inspect_file
 from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, Ready, default_workers, inspect_in_pool
 from .smb import smb_reads
-from .state import Carried, Plan, ScanState, same_content_record
+from .state import Carried, Contents, Plan, ScanState, known_record
 from .walk import Candidate, walk_roots
 
 #: candidates planned together (scanners.state.ScanState.plan_many): few enough that the first
@@ -72,7 +72,8 @@ def scan_roots(roots: Iterable[str], workers: int | None = None,
         candidates = _tap(candidates, on_candidate)
     plans: deque[Plan] = deque()
     if state is not None:
-        inspect = partial(inspect_or_reuse, inspect=inspect)
+        inspect = partial(inspect_or_reuse, inspect=inspect,
+                          contents=None if full else Contents(state.path), apps=apps)
         candidates = _planned(candidates, state, plans, apps, full)
     inspect = smb_reads(roots, inspect)    # smb:// roots: each file is copied from the share first
     if workers is None:
@@ -94,13 +95,15 @@ def scan_roots(roots: Iterable[str], workers: int | None = None,
             yield record.record() if isinstance(record, Carried) else record
 
 
-def inspect_or_reuse(cand: Candidate, inspect: Callable[[Candidate], dict]) -> dict:
-    """In a worker: carry the prior record forward when the file's bytes are the same, else inspect."""
-    if cand.prior_record is not None:
-        record = same_content_record(cand)
-        if record is not None:
-            return record
-        cand = replace(cand, prior_record=None)
+def inspect_or_reuse(cand: Candidate, inspect: Callable[[Candidate], dict],
+                     contents: Contents | None = None, apps: bool = True) -> dict | Carried:
+    """In a worker: carry a record forward when the file's bytes are known (this path's prior
+    record, or with ``contents`` another cached file's: a copy, a move), else inspect."""
+    record, digest = known_record(cand, contents, apps)
+    if record is not None:
+        return record
+    if cand.prior_record is not None or digest is not None:
+        cand = replace(cand, prior_record=None, sha256=digest)
     return inspect(cand)
 
 

@@ -9,7 +9,10 @@ An incremental scan asks the cache about every candidate the walk yields:
   backup, rewritten with the same bytes): a worker hashes the file and
   carries the record forward when the sha256 is the same
   (``Candidate.prior_record``);
-- anything else: the file is read.
+- anything else: a worker hashes the file and, when the cache holds a
+  record of another file with the same sha256 and profile (a copy, a move,
+  a rename: :class:`Contents`), carries that record forward under this
+  file's path; otherwise the file is read (and not hashed twice).
 
 A carried record is the record a fresh scan would make: it is stored
 without its root, path, kind, size and mtime (they come from the current
@@ -46,11 +49,12 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_str     # what json.dumps(str, ensure_ascii=False) writes
 from pathlib import Path
 
-from .walk import Candidate, escaped
+from .walk import KIND_BY_EXTENSION, Candidate, escaped
 
 #: the cache's layout: a cache of another schema is dropped and made anew (1: a ``seen`` column and
-#: records without root and path; 2: records without the five head keys, a ``personal`` column)
-SCHEMA = 2
+#: records without root and path; 2: records without the five head keys, a ``personal`` column;
+#: 3: an index of records by content, the name's encoding in the profile)
+SCHEMA = 3
 #: the keys every record begins with, in this order (scanners.inspect.base_record); the cache keeps
 #: the rest of the record, and a carried record takes these from the current walk
 HEAD_KEYS = ("root", "path", "kind", "size", "mtime")
@@ -75,6 +79,14 @@ CREATE TABLE IF NOT EXISTS file (
     record TEXT NOT NULL           -- the scan record as JSON, without its HEAD_KEYS
 ) WITHOUT ROWID
 """
+#: records by content: a file with the bytes of another (a copy, a move, a rename) takes its record
+_CONTENT_SQL = "CREATE INDEX IF NOT EXISTS file_content ON file (sha256, profile) WHERE sha256 IS NOT NULL"
+#: the kinds whose record the bytes and the profile decide (scanners.walk.KIND_BY_EXTENSION): only
+#: these take another file's record.  Executables, scripts and shortcuts are judged by name too.
+CONTENT_KINDS = frozenset(KIND_BY_EXTENSION.values())
+#: kinds whose reader names the file's table after the file (scanners.readers.delimited): another
+#: file's record fits only when the tables it names are this file's
+NAMED_AFTER_FILE = frozenset({"csv", "tsv", "txt"})
 #: the keys this scan saw (carried, hashed or read): what a complete scan does not prune
 _SEEN_SQL = "CREATE TEMP TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY) WITHOUT ROWID"
 
@@ -103,6 +115,9 @@ class Carried:
     personal: bool
     root: str
     path: str
+    #: the record as the cache keeps it, when a worker took it from another file with the same
+    #: bytes (:class:`Contents`): it is then stored under this file's path too
+    stored: str | None = None
 
     def record(self) -> dict:
         return json.loads(self.line)
@@ -127,15 +142,17 @@ class Counts:
 
     reused: int = 0          # unchanged: carried forward unopened
     same_content: int = 0    # time or inode changed, sha256 the same: hashed, not parsed
+    elsewhere: int = 0       # the bytes of another file in the cache (a copy, a move): hashed, not parsed
     read: int = 0            # inspected
 
     @property
     def total(self) -> int:
-        return self.reused + self.same_content + self.read
+        return self.reused + self.same_content + self.elsewhere + self.read
 
     def summary(self) -> str:
-        return (f"{self.total} files: reused {self.reused + self.same_content} "
-                f"(unchanged {self.reused}, same content {self.same_content}) / read {self.read}")
+        return (f"{self.total} files: reused {self.reused + self.same_content + self.elsewhere} "
+                f"(unchanged {self.reused}, same content {self.same_content}, "
+                f"copied or moved {self.elsewhere}) / read {self.read}")
 
 
 def state_key(abspath: str) -> str:
@@ -159,8 +176,10 @@ def state_key(abspath: str) -> str:
 
 
 def profile_of(cand: Candidate, apps: bool) -> str:
-    """What besides the bytes decides a record: the kind, the sync folder and the scan profile."""
-    return f"{cand.kind}|{cand.sync_client or ''}|{'apps' if apps else 'personal'}"
+    """What besides the bytes decides a record: the kind, the sync folder, the scan profile and
+    how a name on the path that is not UTF-8 is shown (a note says so)."""
+    return (f"{cand.kind}|{cand.sync_client or ''}|{'apps' if apps else 'personal'}"
+            f"|{cand.name_encoding or ''}")
 
 
 def scanner_key() -> str:
@@ -244,19 +263,84 @@ def carried_line(stored: str, cand: Candidate) -> str:
 def same_content_record(cand: Candidate) -> dict | None:
     """In a worker: the prior record carried forward when the file's sha256 is still the
     prior one; None when it changed (or cannot be hashed): the file is then read."""
+    record, _digest = known_record(cand)
+    return record
+
+
+def known_record(cand: Candidate, contents: Contents | None = None,
+                 apps: bool = True) -> tuple[dict | Carried | None, str | None]:
+    """In a worker, before a file is read: its record when its bytes are known, and its sha256.
+
+    Known bytes are the prior record's (``Candidate.prior_record``: this path's time or inode
+    changed), carried forward as a dict; or, with ``contents``, those of another file in the cache
+    of the same profile (a copy, a move, a rename), carried as a :class:`Carried` that holds what
+    the cache stores.  Otherwise the record is None, and the sha256 computed on the way (None when
+    the file was not hashed or could not be) spares the reader hashing it again.
+    """
     from .inspect import sha256_of
 
-    if cand.prior_record is None:
-        return None
-    sha = json.loads(cand.prior_record).get("sha256")
-    if not sha:
-        return None
+    look_up = contents is not None and cand.kind in CONTENT_KINDS
+    prior = json.loads(cand.prior_record).get("sha256") if cand.prior_record is not None else None
+    if not prior and not look_up:
+        return None, None
     try:
-        if sha256_of(cand.abspath) != sha:
-            return None
+        digest = sha256_of(cand.abspath)
     except OSError:
+        return None, None               # the reader finds out again, and says why in the record
+    if prior and digest == prior:
+        return carry_forward(cand.prior_record, cand), digest
+    if look_up:
+        found = contents.find(digest, profile_of(cand, apps), cand)
+        if found is not None:
+            stored, personal = found
+            return Carried(carried_line(stored, cand), digest, personal, cand.root, cand.path,
+                           stored), digest
+    return None, digest
+
+
+class Contents:
+    """The cache's records by content, for the workers of a scan: looked up by sha256 and profile
+    on a read-only connection of the process that asks (opened on its first question; the scan's
+    own connection stays in the main process).  A cache that cannot be read answers nothing."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = os.fspath(path)
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def __getstate__(self) -> dict:          # crosses to spawned workers without its connection
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["path"])
+
+    def find(self, sha256: str, profile: str, cand: Candidate) -> tuple[str, bool] | None:
+        """(stored record, personal) of a cached file with these bytes and this profile whose record
+        fits ``cand``, or None."""
+        try:
+            if self._db is None or self._pid != os.getpid():
+                uri = Path(self.path).absolute().as_uri() + "?mode=ro"
+                self._db = sqlite3.connect(uri, uri=True, timeout=5, isolation_level=None,
+                                           check_same_thread=False)
+                self._pid = os.getpid()
+            rows = self._db.execute("SELECT record, personal FROM file WHERE sha256 = ? AND profile = ? "
+                                    "LIMIT 8", (sha256, profile)).fetchall()
+        except (sqlite3.Error, ValueError, UnicodeError):
+            return None
+        for stored, personal in rows:
+            if _fits(stored, cand):
+                return stored, bool(personal)
         return None
-    return carry_forward(cand.prior_record, cand)
+
+
+def _fits(stored: str, cand: Candidate) -> bool:
+    """Whether another file's record is this one's: a text table's record names its table after
+    its file (the columns' ``sheet``), so it fits only when the names agree."""
+    if cand.kind not in NAMED_AFTER_FILE:
+        return True
+    columns = (json.loads(stored).get("personal") or {}).get("columns") or ()
+    stem = Path(cand.abspath).stem
+    return all(column.get("sheet") == stem for column in columns)
 
 
 def lasting(record: dict) -> bool:
@@ -306,6 +390,7 @@ class ScanState:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
                 meta.pop("scanner", None)
             db.execute(_FILE_SQL)
+            db.execute(_CONTENT_SQL)
             if key is None:
                 if meta.get("fingerprint") == fingerprint and meta.get("scanner"):
                     key = meta["scanner"]
@@ -356,6 +441,12 @@ class ScanState:
             self.counts.reused += 1
             if len(self._seen) >= self.commit_every:
                 self.flush()
+            return
+        if isinstance(record, Carried):                     # a worker found these bytes elsewhere
+            self.counts.elsewhere += 1
+            self._write("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (plan.key, plan.cand.size, plan.cand.mtime_ns, plan.cand.inode, plan.profile,
+                         record.sha256, record.personal, record.stored))
             return
         if plan.task.prior_record is not None and record.get("sha256") == plan.entry.sha256:
             self.counts.same_content += 1

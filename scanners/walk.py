@@ -55,6 +55,8 @@ class Candidate:
     #: how a name on the path that is not UTF-8 on the file system (a cp932 share mounted
     #: without iocharset) is shown in ``path``: "cp932" (decoded as such) or "escaped" (\\xNN)
     name_encoding: str | None = None
+    #: the file's sha256, when a worker hashed it before reading it (scanners.state.known_record)
+    sha256: str | None = None
 
 
 def data_kind_of(name: str) -> str | None:

@@ -20,7 +20,7 @@ ROSTER = "氏名,生年月日,電話番号\n" + "".join(
     f"見本 {g},1980/4/{n + 1},090-1234-{5600 + n:04d}\n" for n, g in enumerate(GIVEN))
 CARE = "氏名,要介護度,住所\n" + "".join(f"見本 {g},要介護{n % 5 + 1},堺市北区{n}丁\n"
                                       for n, g in enumerate(GIVEN))
-SUMMARY = re.compile(r"scan: (\d+) files: reused (\d+) \(unchanged (\d+), same content (\d+)\) / read (\d+)")
+SUMMARY = re.compile(r"scan: (\d+) files: reused (\d+) \(unchanged (\d+), same content (\d+), copied or moved (\d+)\) / read (\d+)")
 
 
 def workbook_bytes(tmp_path) -> bytes:
@@ -132,8 +132,8 @@ def test_an_interrupted_scan_keeps_what_it_finished_and_prunes_nothing(share, tm
 def summary(output: str) -> dict:
     found = SUMMARY.search(output)
     assert found, output
-    total, reused, unchanged, same, read = map(int, found.groups())
-    return {"total": total, "reused": reused, "same_content": same, "read": read}
+    total, reused, unchanged, same, elsewhere, read = map(int, found.groups())
+    return {"total": total, "reused": reused, "same_content": same, "elsewhere": elsewhere, "read": read}
 
 
 def run_cli(*args) -> str:
@@ -147,7 +147,7 @@ def test_cli_scans_incrementally_by_default_and_full_on_request(share, tmp_path)
     base = ["--format", "jsonl", "--workers", "2", "--no-registry"]
     assert summary(run_cli(str(share), *base, "-o", str(out[0])))["read"] == 10
     assert summary(run_cli(str(share), *base, "-o", str(out[1]))) == {
-        "total": 10, "reused": 10, "same_content": 0, "read": 0}
+        "total": 10, "reused": 10, "same_content": 0, "elsewhere": 0, "read": 0}
     assert summary(run_cli(str(share), *base, "-o", str(out[2]), "--full"))["read"] == 10
     nothing = run_cli(str(share), *base, "-o", str(out[3]), "--no-state")
     assert "reused" not in nothing
