@@ -117,11 +117,14 @@ class _Worker:
         self.process.join(5)
         self.conn.close()
 
-    def stop(self) -> None:
+    def ask_to_stop(self) -> None:
         try:
             self.conn.send(None)
         except OSError:
             pass
+
+    def stop(self) -> None:
+        """After :meth:`ask_to_stop`: wait for the worker to end (killed if it does not)."""
         self.process.join(2)
         if self.process.is_alive():
             self.process.kill()
@@ -242,6 +245,8 @@ def inspect_in_pool(candidates: Iterable[Candidate | Ready], workers: int = 2,
                     idle.append(_Worker(ctx, memory_limit, inspect))
                     finish(worker.seq, failed_record(worker.task, f"timed out after {timeout:g} s"))
     finally:
+        for worker in idle:                # all asked at once: they end side by side
+            worker.ask_to_stop()
         for worker in idle:
             worker.stop()
         for worker in busy.values():

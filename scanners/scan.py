@@ -21,9 +21,8 @@ from itertools import islice
 
 from .inspect import inspect_file
 from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, Ready, default_workers, inspect_in_pool
-from .smb import smb_reads
 from .state import Carried, Contents, Plan, ScanState, known_record
-from .walk import Candidate, walk_roots
+from .walk import Candidate, is_smb_root, walk_roots
 
 #: candidates planned together (scanners.state.ScanState.plan_many): few enough that the first
 #: changed file of a batch still reaches a worker while the walk goes on
@@ -75,7 +74,9 @@ def scan_roots(roots: Iterable[str], workers: int | None = None,
         inspect = partial(inspect_or_reuse, inspect=inspect,
                           contents=None if full else Contents(state.path), apps=apps)
         candidates = _planned(candidates, state, plans, apps, full)
-    inspect = smb_reads(roots, inspect)    # smb:// roots: each file is copied from the share first
+    if any(is_smb_root(r) for r in roots):     # each file is copied from the share first
+        from .smb import SmbReads
+        inspect = SmbReads(inspect)
     if workers is None:
         workers = default_workers()
     if workers == 0:

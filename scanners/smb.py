@@ -43,10 +43,10 @@ from urllib.parse import unquote
 
 from .inspect import base_record
 from .shadow import cloud_sync_risk, sync_client_of_folder
-from .walk import (Candidate, data_kind_of, is_excluded, is_office_lock_file, is_snapshot_dir,
-                   kind_of)
+from .walk import SMB_SCHEME, Candidate, data_kind_of, is_excluded, is_office_lock_file, is_smb_root  # noqa: F401
+from .walk import is_snapshot_dir, kind_of
 
-SCHEME = "smb://"
+SCHEME = SMB_SCHEME
 DEFAULT_PORT = 445
 #: files larger than this are not copied from the share (INVENTORY_SMB_MAX_BYTES overrides)
 DEFAULT_MAX_BYTES = 2 << 30
@@ -135,11 +135,6 @@ class SmbCredentials:
     def logon_name(self) -> str:
         """``DOMAIN\\user`` when a domain is known, as NTLM and Active Directory expect."""
         return f"{self.domain}\\{self.user}" if self.domain else self.user
-
-
-def is_smb_root(root: str) -> bool:
-    """Whether a scan root names a share to reach over SMB rather than a local path."""
-    return root[:len(SCHEME)].lower() == SCHEME
 
 
 def parse_smb_root(root: str) -> SmbRoot:
@@ -556,12 +551,6 @@ class _TooLarge(Exception):
     def __init__(self, size: int):
         super().__init__(size)
         self.size = size
-
-
-def smb_reads(roots: Iterable[str],
-              inspect: Callable[[Candidate], dict]) -> Callable[[Candidate], dict]:
-    """``inspect`` wrapped in :class:`SmbReads` when a root is an smb:// URL, else unchanged."""
-    return SmbReads(inspect) if any(is_smb_root(r) for r in roots) else inspect
 
 
 def unread_record(cand: Candidate, reason: str) -> dict:

@@ -46,6 +46,7 @@ import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 from json.encoder import encode_basestring as _json_str     # what json.dumps(str, ensure_ascii=False) writes
 from pathlib import Path
 
@@ -91,9 +92,8 @@ NAMED_AFTER_FILE = frozenset({"csv", "tsv", "txt"})
 _SEEN_SQL = "CREATE TEMP TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY) WITHOUT ROWID"
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What the cache holds for one path."""
+class Entry(NamedTuple):
+    """What the cache holds for one path (a row of ``file``, without its key)."""
 
     size: int
     mtime_ns: int
@@ -104,8 +104,7 @@ class Entry:
     record: str
 
 
-@dataclass(frozen=True, slots=True)
-class Carried:
+class Carried(NamedTuple):
     """The record of an unchanged file, carried forward as the JSON line a fresh scan writes of it
     (``json.dumps(record, ensure_ascii=False)``), with what :func:`scanners.scan.mark_duplicates`
     needs to know of it.  :meth:`record` is the record itself."""
@@ -123,7 +122,7 @@ class Carried:
         return json.loads(self.line)
 
 
-@dataclass
+@dataclass(slots=True)
 class Plan:
     """What an incremental scan does with one candidate: carry ``record`` forward (the file is
     unchanged) or inspect ``task`` (with the prior record when only its time or inode changed)."""
@@ -465,7 +464,7 @@ class ScanState:
         """The entries of those ``keys`` the cache holds (at most 999 keys: SQLite's limit)."""
         rows = self._db.execute("SELECT key, size, mtime_ns, inode, profile, sha256, personal, record "
                                 f"FROM file WHERE key IN ({','.join('?' * len(keys))})", keys)
-        return {row[0]: Entry(*row[1:]) for row in rows}
+        return {row[0]: Entry._make(row[1:]) for row in rows}
 
     def put(self, key: str, cand: Candidate, profile: str, record: dict) -> None:
         stored = stored_form(record)

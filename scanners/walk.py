@@ -28,6 +28,9 @@ KIND_BY_EXTENSION: dict[str, str] = {
     "accdb": "accdb", "accde": "accdb", "accda": "accdb", "accdr": "accdb",
 }
 
+#: a root that names a Windows share reached over SMB without mounting it (scanners/smb.py)
+SMB_SCHEME = "smb://"
+
 #: folder names that only hold copies the file server makes of itself
 SNAPSHOT_DIRS = frozenset({".snapshot", "~snapshot", ".zfs", "system volume information"})
 
@@ -57,6 +60,11 @@ class Candidate:
     name_encoding: str | None = None
     #: the file's sha256, when a worker hashed it before reading it (scanners.state.known_record)
     sha256: str | None = None
+
+
+def is_smb_root(root: str) -> bool:
+    """Whether a scan root names a share to reach over SMB rather than a local path."""
+    return root[:len(SMB_SCHEME)].lower() == SMB_SCHEME
 
 
 def data_kind_of(name: str) -> str | None:
@@ -250,6 +258,6 @@ def walk_roots(roots: Iterable[str], exclude: Iterable[str] = (),
 
     for root in roots:
         walk = walk_root
-        if root[:6].lower() == "smb://":     # a Windows share read without mounting it (smb.py)
+        if is_smb_root(root):                # a Windows share read without mounting it (smb.py)
             from .smb import walk_smb_root as walk
         yield from walk(root, exclude, on_error=warn, on_dir=on_dir, data_only=data_only)

@@ -148,3 +148,22 @@ def test_a_file_named_in_cp932_does_not_stop_the_scan(share, tmp_path, monkeypat
         paths = sorted(a.path for a in session.exec(select(Asset)).all())
     engine.dispose()
     assert paths == sorted(["市民課/旧名簿.csv", "市民課/名簿.csv"])
+
+
+def test_the_console_script_writes_every_record_and_exits_with_the_commands_status(share, tmp_path):
+    """``inventory`` (inventory.cli:run) skips the interpreter's last collection: what the command
+    wrote is still all there, and its exit status is the command's."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    inventory = str(Path(sys.executable).with_name("inventory"))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    done = subprocess.run([inventory, "scan", str(share), "--no-state", "--no-registry", "--no-progress",
+                           "--format", "jsonl"], capture_output=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert [r["path"] for r in records] == ["市民課/名簿.csv"] and records[0]["personal"]["present"]
+    missing = subprocess.run([inventory, "scan", str(tmp_path / "無い")], capture_output=True, env=env,
+                             timeout=120)
+    assert missing.returncode == 2 and b"does not exist" in missing.stderr
