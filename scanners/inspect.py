@@ -12,7 +12,7 @@ import re
 
 from .document import Document, EncryptedError, ReadError
 from .readers import reader_for
-from .shadow import cloud_sync_risk, executable_name_risks, p2p_artefact_risks, shadow_risks
+from .shadow import cloud_sync_risk, p2p_artefact_risks, shadow_risks
 from .walk import Candidate
 
 HASH_CHUNK = 1 << 20
@@ -134,6 +134,7 @@ def add_shadow_risks(cand: Candidate, rec: dict) -> None:
     except ReadError as exc:
         rec["status"], rec["error"] = "error", str(exc) or "unreadable"
         if cand.kind == "executable":
+            from .shadow.executables import executable_name_risks
             rec["risks"].extend(executable_name_risks(name))
 
 

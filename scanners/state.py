@@ -50,6 +50,7 @@ from typing import NamedTuple
 from json.encoder import encode_basestring as _json_str     # what json.dumps(str, ensure_ascii=False) writes
 from pathlib import Path
 
+from .inspect import iso_mtime, sha256_of
 from .walk import KIND_BY_EXTENSION, Candidate, escaped
 
 #: the cache's layout: a cache of another schema is dropped and made anew (1: a ``seen`` column and
@@ -251,8 +252,6 @@ def carry_forward(stored: str, cand: Candidate) -> dict:
 def carried_line(stored: str, cand: Candidate) -> str:
     """The JSON line (as ``json.dumps(record, ensure_ascii=False)`` writes it) of ``cand``'s
     record from a stored one, made without parsing: the head keys, then the stored text."""
-    from .inspect import iso_mtime
-
     head = (f'{{"root": {_json_str(cand.root)}, "path": {_json_str(cand.path)}, '
             f'"kind": {_json_str(cand.kind)}, "size": {int(cand.size)}, '
             f'"mtime": {_json_str(iso_mtime(cand.mtime))}')
@@ -276,8 +275,6 @@ def known_record(cand: Candidate, contents: Contents | None = None,
     the cache stores.  Otherwise the record is None, and the sha256 computed on the way (None when
     the file was not hashed or could not be) spares the reader hashing it again.
     """
-    from .inspect import sha256_of
-
     look_up = contents is not None and cand.kind in CONTENT_KINDS
     prior = json.loads(cand.prior_record).get("sha256") if cand.prior_record is not None else None
     if not prior and not look_up:

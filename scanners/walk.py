@@ -165,6 +165,8 @@ def walk_root(root: str, exclude: Iterable[str] = (),
     exclude = tuple(exclude)
     cat = None if data_only else default_catalogue()     # once per walk, not once per name
     kinds = KIND_BY_EXTENSION if cat is None else {**cat.kinds, **KIND_BY_EXTENSION}
+    p2p = None if cat is None else cat.p2p_names
+    p2p_extensions = None if p2p is None else p2p.extensions
     top = os.path.abspath(root)
     if os.path.isfile(top):
         name = os.path.basename(top)
@@ -203,13 +205,15 @@ def walk_root(root: str, exclude: Iterable[str] = (),
                 if not is_snapshot_dir(name) and not (exclude and is_excluded(rel, exclude)):
                     subdirs.append((rel, entry.path, sync_client, how))
                 continue
-            if is_office_lock_file(name):
+            if name[:2] == "~$":                            # is_office_lock_file, inlined
                 continue
             # kind_of, inlined, and before the relative path is made: most names of a share are
             # of no use to the scanner and cost only this look-up
             _, dot, ext = name.rpartition(".")
-            kind = kinds.get(ext.lower()) if dot else None
-            if kind is None and cat is not None and cat.p2p_names.match(name) is not None:
+            ext = ext.lower() if dot else ""
+            kind = kinds.get(ext)
+            if kind is None and p2p is not None and (p2p_extensions is None or ext in p2p_extensions) \
+                    and p2p.match(name) is not None:
                 kind = "other"
             if kind is None and sync_client is None:
                 continue

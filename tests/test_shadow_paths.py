@@ -172,3 +172,10 @@ def test_name_checks_take_microseconds():
         sync_client_of_folder(name, entries)
     per_call = (time.perf_counter() - start) / len(names)
     assert per_call < 100e-6
+
+
+def test_a_matcher_of_literal_patterns_tells_the_walk_which_extensions_it_can_match():
+    literal = NameMatcher([(0, "*.torrent"), (1, "resume.dat.old"), (2, "*.part.met")])
+    assert literal.extensions == {"torrent", "old", "met"}
+    assert NameMatcher([(0, "*.torrent"), (1, "sync-*.db")]).extensions is None      # a glob
+    assert NameMatcher([(0, "*~")]).extensions is None                             # no dot

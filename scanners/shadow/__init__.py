@@ -12,8 +12,9 @@ do no I/O; the others read a bounded part of one file and raise
 """
 from __future__ import annotations
 
+import importlib
+
 from .catalogue import CatalogueError, default_catalogue, load_catalogue
-from .executables import executable_name_risks, executable_risks
 from .paths import (
     cloud_sync_risk,
     p2p_artefact_risks,
@@ -21,17 +22,28 @@ from .paths import (
     sync_client_in_path,
     sync_client_of_folder,
 )
-from .scripts import script_risks
-from .shortcuts import shortcut_risks
+
+#: the file checks, imported on first use: the walk needs only the name checks above
+_FILE_CHECKS = {"executable_name_risks": "executables", "executable_risks": "executables",
+                "script_risks": "scripts", "shortcut_risks": "shortcuts"}
+
+
+def __getattr__(name: str):
+    if name in _FILE_CHECKS:
+        return getattr(importlib.import_module(f".{_FILE_CHECKS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def shadow_risks(path: str, name: str, kind: str) -> list[dict]:
     """The shadow-IT risks of one file of a kind ``shadow_kind`` gave (dispatch helper)."""
     if kind == "executable":
+        from .executables import executable_risks
         return executable_risks(path, name)
     if kind == "script":
+        from .scripts import script_risks
         return script_risks(path)
     if kind == "shortcut":
+        from .shortcuts import shortcut_risks
         return shortcut_risks(path, name)
     if kind == "other":
         return p2p_artefact_risks(name)

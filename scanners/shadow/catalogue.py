@@ -50,6 +50,11 @@ class NameMatcher:
                 parts.append(f"(?P<g{label}_{position}>{fnmatch.translate(low)})")
         self._source = "|".join(parts)
         self._suffix_tuple = tuple(suffix for suffix, _ in self._suffixes)
+        #: what follows the last dot of every name a pattern can match (lower case), or None
+        #: when some pattern can match any extension: a walk skips most names on this alone
+        literal = [*self._exact, *self._suffix_tuple]
+        self.extensions: frozenset[str] | None = None if parts or any("." not in p for p in literal) \
+            else frozenset(p.rpartition(".")[2] for p in literal)
 
     @functools.cached_property
     def _regex(self) -> re.Pattern | None:
