@@ -114,6 +114,7 @@ def scan(inventory: str, root: Path, output: Path, state: Path | None, log: Path
     env = dict(os.environ, INVENTORY_DATABASE_URL=registry) if registry else None
     if not registry:
         command.append("--no-registry")
+    os.sync()     # the set-up's writes (links, changed files, the last output) are flushed first
     with open(log, "w", encoding="utf-8") as err:
         result = run_measured(command, stderr=err, env=env, sample_memory=False)   # time only
     found = SUMMARY.search(log.read_text(encoding="utf-8"))
