@@ -115,8 +115,8 @@ class Carried(NamedTuple):
     personal: bool
     root: str
     path: str
-    #: the record as the cache keeps it, when a worker took it from another file with the same
-    #: bytes (:class:`Contents`): it is then stored under this file's path too
+    #: the record as the cache keeps it, when a worker found the file's bytes known (this path's
+    #: prior record, or another file's: :func:`known_record`): it is stored under this path
     stored: str | None = None
 
     def record(self) -> dict:
@@ -243,12 +243,6 @@ def stored_form(record: dict) -> str | None:
     return json.dumps({k: v for k, v in record.items() if k not in HEAD_KEYS}, ensure_ascii=False)
 
 
-def carry_forward(stored: str, cand: Candidate) -> dict:
-    """The record of ``cand`` from a stored one: the head keys (root and path, kind, size and
-    mtime) from the walk and the file as it is now, in the order a fresh scan writes them."""
-    return json.loads(carried_line(stored, cand))
-
-
 def carried_line(stored: str, cand: Candidate) -> str:
     """The JSON line (as ``json.dumps(record, ensure_ascii=False)`` writes it) of ``cand``'s
     record from a stored one, made without parsing: the head keys, then the stored text."""
@@ -258,25 +252,20 @@ def carried_line(stored: str, cand: Candidate) -> str:
     return head + "}" if stored == "{}" else f"{head}, {stored[1:]}"
 
 
-def same_content_record(cand: Candidate) -> dict | None:
-    """In a worker: the prior record carried forward when the file's sha256 is still the
-    prior one; None when it changed (or cannot be hashed): the file is then read."""
-    record, _digest = known_record(cand)
-    return record
-
-
 def known_record(cand: Candidate, contents: Contents | None = None,
-                 apps: bool = True) -> tuple[dict | Carried | None, str | None]:
+                 apps: bool = True) -> tuple[Carried | None, str | None]:
     """In a worker, before a file is read: its record when its bytes are known, and its sha256.
 
     Known bytes are the prior record's (``Candidate.prior_record``: this path's time or inode
-    changed), carried forward as a dict; or, with ``contents``, those of another file in the cache
-    of the same profile (a copy, a move, a rename), carried as a :class:`Carried` that holds what
-    the cache stores.  Otherwise the record is None, and the sha256 computed on the way (None when
-    the file was not hashed or could not be) spares the reader hashing it again.
+    changed) or, with ``contents``, those of another file in the cache of the same profile (a
+    copy, a move, a rename).  Either way the record comes as a :class:`Carried` holding the text
+    the cache stores, so that neither this process nor the scan's parses or serialises it.
+    Otherwise the record is None, and the sha256 computed on the way (None when the file was not
+    hashed or could not be) spares the reader hashing it again.
     """
     look_up = contents is not None and cand.kind in CONTENT_KINDS
-    prior = json.loads(cand.prior_record).get("sha256") if cand.prior_record is not None else None
+    prior_record = json.loads(cand.prior_record) if cand.prior_record is not None else {}
+    prior = prior_record.get("sha256")
     if not prior and not look_up:
         return None, None
     try:
@@ -284,7 +273,9 @@ def known_record(cand: Candidate, contents: Contents | None = None,
     except OSError:
         return None, None               # the reader finds out again, and says why in the record
     if prior and digest == prior:
-        return carry_forward(cand.prior_record, cand), digest
+        personal = bool((prior_record.get("personal") or {}).get("present"))
+        return Carried(carried_line(cand.prior_record, cand), digest, personal, cand.root, cand.path,
+                       cand.prior_record), digest
     if look_up:
         found = contents.find(digest, profile_of(cand, apps), cand)
         if found is not None:
@@ -438,16 +429,16 @@ class ScanState:
             if len(self._seen) >= self.commit_every:
                 self.flush()
             return
-        if isinstance(record, Carried):                     # a worker found these bytes elsewhere
-            self.counts.elsewhere += 1
+        if isinstance(record, Carried):          # a worker found these bytes here before, or elsewhere
+            if plan.entry is not None and record.sha256 == plan.entry.sha256:
+                self.counts.same_content += 1
+            else:
+                self.counts.elsewhere += 1
             self._write("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (plan.key, plan.cand.size, plan.cand.mtime_ns, plan.cand.inode, plan.profile,
                          record.sha256, record.personal, record.stored))
             return
-        if plan.task.prior_record is not None and record.get("sha256") == plan.entry.sha256:
-            self.counts.same_content += 1
-        else:
-            self.counts.read += 1
+        self.counts.read += 1
         if lasting(record):
             self.put(plan.key, plan.cand, plan.profile, record)
         elif plan.entry is not None:

@@ -9,8 +9,8 @@ import unicodedata
 import pytest
 
 from scanners.inspect import inspect_file, iso_mtime
-from scanners.state import (SCHEMA, Carried, ScanState, carried_line, carry_forward, lasting,
-                            same_content_record, state_key, stored_form)
+from scanners.state import (SCHEMA, Carried, ScanState, carried_line, lasting,
+                            known_record, state_key, stored_form)
 from scanners.walk import walk_root
 
 ROSTER = "氏名,生年月日,電話番号\n" + "".join(f"試験 {n},1980/4/{n + 1},090-1234-{5600 + n:04d}\n"
@@ -39,10 +39,10 @@ def remember_all(state: ScanState, root) -> dict:
     records = {}
     for path, cand in candidates(root).items():
         plan = state.plan(cand)
-        record = plan.record.record() if plan.record is not None else (
-            same_content_record(plan.task) or inspect_file(plan.task))
+        record = plan.record if plan.record is not None else (
+            known_record(plan.task)[0] or inspect_file(plan.task))
         state.settle(plan, record)
-        records[path] = record
+        records[path] = record.record() if isinstance(record, Carried) else record
     state.flush()
     return records
 
@@ -75,7 +75,7 @@ def test_touched_file_is_rehashed_and_carried_forward_with_its_new_mtime(tree, t
     cand = candidates(tree)["市民課/名簿.csv"]
     plan = fresh_state(tmp_path).plan(cand)
     assert plan.record is None and plan.task.prior_record is not None
-    reused = same_content_record(plan.task)
+    reused = known_record(plan.task)[0].record()
     fresh = inspect_file(cand)
     assert reused is not None and reused["mtime"] == fresh["mtime"]
     assert json.dumps(reused, ensure_ascii=False) == json.dumps(fresh, ensure_ascii=False)
@@ -87,7 +87,7 @@ def test_rewritten_file_of_the_same_size_is_read_again(tree, tmp_path):
     path.write_text(ROSTER.replace("試験 1,", "試験 7,"), encoding="utf-8")     # same length
     cand = candidates(tree)["市民課/名簿.csv"]
     plan = fresh_state(tmp_path).plan(cand)
-    assert plan.task.prior_record is not None and same_content_record(plan.task) is None
+    assert plan.task.prior_record is not None and known_record(plan.task)[0] is None
 
 
 def test_other_size_profile_or_scanner_version_means_reading(tree, tmp_path):
@@ -182,10 +182,10 @@ def test_writes_are_committed_in_batches_for_other_processes_to_see(tree, tmp_pa
     assert committed() == 2
 
 
-def test_carry_forward_keeps_the_fresh_key_order(tree):
+def test_a_carried_record_keeps_the_fresh_key_order(tree):
     cand = candidates(tree)["市民課/名簿.csv"]
     fresh = inspect_file(cand)
-    assert list(carry_forward(stored_form(fresh), cand)) == list(fresh)
+    assert list(json.loads(carried_line(stored_form(fresh), cand))) == list(fresh)
 
 
 @pytest.mark.parametrize("root, path", [
@@ -204,7 +204,7 @@ def test_carried_line_is_what_json_dumps_writes_of_the_carried_record(tree, root
                     "mtime": iso_mtime(cand.mtime), **{k: v for k, v in record.items() if k not in
                                                        ("root", "path", "kind", "size", "mtime")}}
         assert carried_line(stored, cand) == json.dumps(expected, ensure_ascii=False)
-        assert carry_forward(stored, cand) == expected
+        assert json.loads(carried_line(stored, cand)) == expected
     # a record that does not begin with the head keys is not stored (it would not splice back)
     assert stored_form({"path": "a.csv", "root": "/r", "kind": "csv", "size": 1, "mtime": "x"}) is None
 
