@@ -84,3 +84,6 @@ class Document:
     #: {"name": object name, "connect": connect string, "database": path};
     #: in memory only: connect strings may hold passwords, redact before output
     links: list[dict] = field(default_factory=list)
+    #: running text of a file that holds no table (a memo, a letter, a résumé): the
+    #: decoded sample, in memory only, for the prose detector; None for tabular files
+    text: str | None = None

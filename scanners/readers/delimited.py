@@ -64,6 +64,7 @@ def read_delimited(path: str, kind: str) -> Document:
     delimiter = detect_delimiter(text, prefer_tab=(kind == "tsv"))
     if delimiter is None and kind == "txt":
         document.notes.append(f"encoding {encoding}; not delimited text")
+        document.text = text
         return document
     rows, parsed = _parse_rows(text, delimiter or "\x00", complete)
     if not rows:
