@@ -1,6 +1,7 @@
 """Whole-table decisions of detect_personal (scanners/detectors/personal.py, layout.py, columns.py).
 
-Tables are built here from obviously fake people (見本 花子, 山田 一号 ...),
+Tables are built here from made-up people (common family names paired with common
+given names, 見本 花子 ...; the name dictionary must read them as names),
 made-up numbers (phones 0X0-0000-NNNN style, My Numbers computed from
 their check digit) and invented places.
 """
@@ -18,7 +19,7 @@ from scanners.detectors.values import my_number_check_digit
 from scanners.document import Document, Table
 
 SURNAMES = ["山田", "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "中村"]
-GIVEN = ["一号", "二号", "三号", "四号", "五号", "六号", "七号", "八号", "九号"]
+GIVEN = ["太郎", "花子", "一郎", "美咲", "健太", "陽子", "翔太", "由美", "大輔"]
 KANA = ["ヤマダ イチゴウ", "サトウ ニゴウ", "スズキ サンゴウ", "タカハシ ヨンゴウ"]
 
 
@@ -68,7 +69,7 @@ def test_voter_list_with_title_and_blank_rows_before_the_header():
     assert found["name"].confidence > 0.9
     assert found["birth_date"].evidence["example"] == "****-**-**"
     assert found["name"].evidence == {"values_sampled": 30, "hit_ratio": 1.0, "example": "** **",
-                                      "header_term": "氏名"}
+                                      "header_term": "氏名", "values_distinct": 30}
 
 
 def test_staff_roster_with_pay():
@@ -101,9 +102,13 @@ def test_headerless_export_decided_by_values_alone():
     assert all(c.header is None and "header_term" not in c.evidence for c in result.columns)
 
 
-def test_headerless_values_need_enough_rows():
-    rows = [[fake_name(i), fake_phone(i)] for i in range(6)]
-    assert not detect_personal(doc(Table("short", rows))).present
+@pytest.mark.parametrize("rows, present", [
+    (6, True),      # a small export of names and phones: the values are unmistakable
+    (2, False),     # two rows are too few to judge a column by its values
+])
+def test_small_headerless_lists_are_decided_by_strong_values(rows, present):
+    table = [[fake_name(i), fake_phone(i), f"user{i}@example.jp"] for i in range(rows)]
+    assert detect_personal(doc(Table("short", table))).present is present
 
 
 def test_my_number_list_with_header():
@@ -209,8 +214,14 @@ def test_names_with_remarks_are_a_list_of_people():
     assert detect_personal(doc(Table("x", rows))).present
 
 
-def test_name_alone_is_not_enough():
+def test_a_list_of_names_alone_is_personal():
+    """Names identify people: a column of residents' names is a list of people."""
     rows = [["氏名"]] + [[fake_name(i)] for i in range(12)]
+    assert detect_personal(doc(Table("x", rows))).present
+
+
+def test_one_name_repeated_is_not_a_list_of_people():
+    rows = [["氏名"]] + [[fake_name(1)] for i in range(12)]
     assert not detect_personal(doc(Table("x", rows))).present
 
 
@@ -250,7 +261,7 @@ def test_group_row_fills_a_blank_header_cell():
 
 
 def test_header_row_cells_that_look_like_values_are_not_reported():
-    rows = [["氏名", "住所", "山田 一号", "090-0000-0001"]] + [[fake_name(i), fake_address(i), None, None]
+    rows = [["氏名", "住所", "山田 太郎", "090-0000-0001"]] + [[fake_name(i), fake_address(i), None, None]
                                                              for i in range(10)]
     layout = find_layout(Table("x", rows))
     assert layout.header_row == 0 and layout.headers == ["氏名", "住所", None, None]
@@ -406,7 +417,7 @@ ROSTER_NAMES = ["試験 太郎", "見本 花子", "例題 一郎", "仮名 美�
 @pytest.mark.parametrize("header, other, personal", [
     (["氏名", "所属", "受講日"], lambda i: ["総務課", f"2024/6/{i + 1}"], True),   # attendance list
     (["名前", "参加講座"], lambda i: ["パソコン講座"], True),
-    (["氏名"], lambda i: [], False),                                               # names and nothing else
+    (["氏名"], lambda i: [], True),                                                # names and nothing else
     (["管理担当者", "備品名", "設置場所"], lambda i: ["プリンター", "3階"], False),   # equipment list
 ])
 def test_a_named_roster_is_personal_without_other_categories(header, other, personal):

@@ -168,15 +168,27 @@ def test_kana_names(validator, cell, expected):
 @pytest.mark.parametrize("validator, cell, expected", [
     (v.PersonName(), "見本 花子", True), (v.PersonName(), "見本花子", True), (v.PersonName(), "見本　花子", True),
     (v.PersonName(), "見本", True), (v.PersonName(), "Jane Doe", True), (v.PersonName(), "O'Neil", True),
+    (v.PersonName(), "srikanth reddy", True), (v.PersonName(), "sequence1", False),
     (v.PersonName(), "見本 さくら", True),
     (v.PersonName(), "中央公民館", False), (v.PersonName(), "高松市", False), (v.PersonName(), "株式会社見本", False),
     (v.PersonName(), "見本病院", False), (v.PersonName(), "見本クリニック", False),
     (v.PersonName(), "見本中央図書館分室", False), (v.PersonName(), "Acme Inc", False),
     (v.PersonName(), "Central Library", False), (v.PersonName(), "見本1", False), (v.PersonName(), 12, False),
-    (v.CommonSurnameName(), "山田 一号", True), (v.CommonSurnameName(), "佐藤　さくら", True),
-    (v.CommonSurnameName(), "見本 花子", False),      # not a common surname
-    (v.CommonSurnameName(), "山田一号", False),       # no space: too weak without a header
-    (v.CommonSurnameName(), "山田 公民館分館", False),
+    # the name dictionary (UniDic): family and given names it knows, not places or businesses
+    (v.LexiconFullName(), "山田 花子", True), (v.LexiconFullName(), "佐藤　さくら", True),
+    (v.LexiconFullName(), "湯浅良平", True), (v.LexiconFullName(), "Hanako Yamada", True),
+    (v.LexiconFullName(), "YAMADA TARO", True), (v.LexiconFullName(), "千葉 太郎", True),
+    (v.LexiconFullName(), "見本 花子", True),        # a given name after a short unknown word
+    (v.LexiconFullName(), "山田", False),            # a family name alone is not enough alone
+    (v.LexiconFullName(), "山田商店", False), (v.LexiconFullName(), "鈴木建設", False),
+    (v.LexiconFullName(), "横浜市中区", False), (v.LexiconFullName(), "中央図書館", False),
+    (v.LexiconFullName(), "ヤマダ タロウ", False),   # kana is name_kana
+    (v.LexiconFullName(), "Tokyo Tower", False), (v.LexiconFullName(), "Honda Motor", False),
+    (v.LexiconPersonName(), "山田", True), (v.LexiconPersonName(), "花子", True),
+    (v.LexiconPersonName(), "豆腐", False), (v.LexiconPersonName(), "課長", False),
+    (v.LexiconKanaName(), "ヤマダタロウ", True), (v.LexiconKanaName(), "バナナ", False),
+    (v.LatinPersonName(), "Braund, Mr. Owen Harris", True), (v.LatinPersonName(), "Taro Yamada", True),
+    (v.LatinPersonName(), "Acme Systems", False), (v.LatinPersonName(), "Blue", False),
 ])
 def test_person_names(validator, cell, expected):
     assert matches(validator, cell) is expected

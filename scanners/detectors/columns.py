@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from .headers import HeaderMatch
 from .masking import mask_value
-from .values import (BY_CATEGORY, STANDALONE, ResidentNumber, Validator, Value,
-                     my_number_check_digit, twelve_digits)
+from .values import (BY_CATEGORY, STANDALONE, LatinPersonName, LexiconPersonName, ResidentNumber,
+                     Validator, Value, my_number_check_digit, twelve_digits)
 
 #: non-empty values looked at per column
 MAX_VALUES = 100
@@ -38,8 +38,25 @@ MY_NUMBER_VALUE_ONLY_RATIO = 0.95
 #: values needed before values alone may decide (no header row / unknown header)
 MIN_VALUES_NO_HEADER = 10
 MIN_VALUES_UNKNOWN_HEADER = 5
+#: the fewest values any rule decides on (Validator.min_values: e-mail addresses, phone
+#: numbers, names the dictionary knows)
+MIN_VALUES_STRONG_RULE = 3
 #: findings below this confidence are dropped
 MIN_CONFIDENCE = 0.6
+#: the most a weak name header with name-shaped values the dictionary does not know gets:
+#: below personal.ROSTER_NAME_CONFIDENCE (product lists have a "name" column too)
+WEAK_SHAPE_CONFIDENCE = 0.7
+#: different values a column confirmed by the name dictionary holds at least
+MIN_DISTINCT_NAMES = 3
+#: ... and this share of them (customers recur in a sales log, but not three in a hundred rows)
+DISTINCT_NAMES_SHARE = 0.2
+#: a finding this sure needs no second look at the values alone
+SURE = 0.85
+#: share of values the name dictionary must read as people under a role-noun header (購入者)
+ROLE_SUPPORT = 0.6
+#: validators that confirm a role-noun or weak name header (購入者, name, 代表者): the
+#: dictionary, or a full name in Latin letters, not merely a short word
+ROLE_VALIDATORS = (LexiconPersonName(), LatinPersonName())
 
 
 @dataclass
@@ -60,8 +77,14 @@ def classify_column(match: HeaderMatch | None, values: list[Value],
     verdict = None
     if match is not None:
         verdict = classify_by_header(match, values)
-    if verdict is None:
-        verdict = classify_by_values(values, min_values)
+    if verdict is None or verdict.confidence < SURE:
+        # a weak header does not cap what the values show on their own
+        by_values = classify_by_values(values, min_values)
+        if by_values is not None and (verdict is None or (
+                by_values.category == verdict.category and by_values.confidence > verdict.confidence)):
+            if verdict is not None:
+                by_values.evidence["header_term"] = verdict.evidence.get("header_term")
+            verdict = by_values
     if verdict is None or verdict.confidence < MIN_CONFIDENCE:
         return None
     return verdict
@@ -71,11 +94,18 @@ def classify_by_header(match: HeaderMatch, values: list[Value]) -> ColumnVerdict
     """The header's category if the values do not contradict it."""
     if match.category == "my_number":
         return _my_number_by_header(match, values)
-    validators = BY_CATEGORY.get(match.category, ())
+    role = match.mode == "role"
+    by_dictionary = role or (match.weak and match.category == "name")
+    validators = ROLE_VALIDATORS if by_dictionary else BY_CATEGORY.get(match.category, ())
     hits, example = _count_hits(values, validators)
     ratio = hits / len(values)
+    if by_dictionary and len(set(values)) < min(max(MIN_DISTINCT_NAMES, DISTINCT_NAMES_SHARE * len(values)),
+                                                len(values)):
+        return None                 # 有/無 under "equipment for children" are not people
+    if by_dictionary and ratio < ROLE_SUPPORT and not role:
+        return _weak_name_by_shape(match, values)
     if match.category in CONFIRMED_BY_VALUES or match.weak:
-        needed = WEAK_HEADER_SUPPORT if match.weak else MIN_SUPPORT
+        needed = ROLE_SUPPORT if by_dictionary else WEAK_HEADER_SUPPORT if match.weak else MIN_SUPPORT
         if not validators or ratio < needed:
             return None
         confidence = 0.4 * match.strength + 0.6 * ratio
@@ -85,6 +115,17 @@ def classify_by_header(match: HeaderMatch, values: list[Value]) -> ColumnVerdict
         confidence = match.strength * 0.9
     return ColumnVerdict(match.category, confidence,
                          _evidence(match, values, ratio, example))
+
+
+def _weak_name_by_shape(match: HeaderMatch, values: list[Value]) -> ColumnVerdict | None:
+    """Names under a weak header (name, 代表者) that the dictionary does not know (Alice, Bob):
+    a name beside other facts about people, never a list of people on its own."""
+    hits, example = _count_hits(values, BY_CATEGORY["name"])
+    ratio = hits / len(values)
+    if ratio < WEAK_HEADER_SUPPORT:
+        return None
+    confidence = min(0.4 * match.strength + 0.6 * ratio, WEAK_SHAPE_CONFIDENCE)
+    return ColumnVerdict("name", confidence, _evidence(match, values, ratio, example))
 
 
 def _my_number_by_header(match: HeaderMatch, values: list[Value]) -> ColumnVerdict | None:
@@ -110,11 +151,13 @@ def _my_number_by_header(match: HeaderMatch, values: list[Value]) -> ColumnVerdi
 def classify_by_values(values: list[Value], min_values: int) -> ColumnVerdict | None:
     """A category from values alone: nearly every value must fit one rule."""
     total = len(values)
-    if total < min_values:
+    if total < min(min_values, MIN_VALUES_STRONG_RULE):
         return None
     texts = sum(isinstance(v, str) for v in values)
     best: tuple[float, Validator, Value] | None = None
     for validator in STANDALONE:
+        if total < min(min_values, validator.min_values or min_values):
+            continue
         needed = MY_NUMBER_VALUE_ONLY_RATIO if validator.category == "my_number" else VALUE_ONLY_RATIO
         if not validator.accepts_numbers and texts < needed * total:
             continue

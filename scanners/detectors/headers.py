@@ -38,6 +38,20 @@ MAX_HEADER_LENGTH = 40
 _MIDDLE_DOTS = "・·･‧∙"
 _TRAILING_DIGITS = re.compile(r"\d+$")
 
+#: a header naming the people a list is about by their role (申請者, 参加者, 組合員, 顧客名,
+#: 会員氏名): a noun for a person, then optionally a word for their name.  Only a shape: the
+#: column's values must read as people's names (columns.py confirms with the name dictionary)
+ROLE_NOUN = re.compile(r"(者|員|客|人|様|主|児|童|徒|生|民|家|子|族|方|氏|殿)(名|氏名|名前|姓名|名称)?$")
+#: the same in English headers (applicant, participant_name, member ...)
+ROLE_WORDS = re.compile(r"(applicant|participant|member|customer|client|student|pupil|patient|"
+                        r"resident|employee|staff|person|attendee|guest|visitor|passenger|player|"
+                        r"guardian|parent|child|owner|user|contact|name)")
+#: long vowels as romaji writes them or not (ジュウショ, ジュショ, ジューショ are one word)
+_LONG_VOWEL = re.compile(r"(?<=[オコソトノホモヨロヲゴゾドボポョォウクスツヌフムユルグズヅブプュゥ])ウ|ー")
+#: a header written in romaji: Japanese syllables only (Hepburn or kunrei spelling)
+_ROMAJI_HEADER = re.compile(
+    r"^(?:(?:[kgsztdnhbpmrfjvwyc]h?y?|ts)?[aiueo]|n|([kgsztdbpc])(?=\1|h))+$")
+
 
 class _DroppedChars(dict):
     """The translate table that removes spaces and punctuation (brackets, dashes, middle
@@ -61,10 +75,27 @@ def normalise_header(text: object) -> str:
 
 
 def matching_key(text: object) -> str:
-    """The normalised header without a trailing number ("住所1" -> "住所")."""
+    """The normalised header without a trailing number ("住所1" -> "住所"), long vowels folded."""
     key = normalise_header(text)
-    stripped = _TRAILING_DIGITS.sub("", key)
-    return stripped or key
+    stripped = _TRAILING_DIGITS.sub("", key) or key
+    return fold_long_vowels(stripped) if "ウ" in stripped or "ー" in stripped else stripped
+
+
+def fold_long_vowels(key: str) -> str:
+    """Katakana without the marks of long vowels, so that romaji spellings meet the vocabulary."""
+    return _LONG_VOWEL.sub("", key) or key
+
+
+def romaji_key(key: str) -> str | None:
+    """The katakana of a header written in romaji (jusho, zyusyo, seinen_gappi), long vowels folded."""
+    if not key.isascii() or not key.isalpha() or _ROMAJI_HEADER.match(key) is None:
+        return None
+    import jaconv
+
+    kana = jaconv.alphabet2kata(key)
+    if not all("\u30a1" <= ch <= "\u30fc" for ch in kana):
+        return None
+    return fold_long_vowels(kana)
 
 
 @dataclass(frozen=True)
@@ -85,10 +116,22 @@ class HeaderMatch:
         return self.strength < 0.7
 
 
+#: the list kind of katakana readings, matched only against romaji headers
+READING = "reading"
+#: a reading this long also matches at the end of a romaji header (kaiin_shimei)
+MIN_READING_SUFFIX = 3
+
+
 class Vocabulary:
     """Header terms indexed by match mode for fast lookup."""
 
     def __init__(self, table: dict[str, dict[str, list[str]]]):
+        readings = {category: {"exact": terms, "suffix": [t for t in terms if len(t) >= MIN_READING_SUFFIX]}
+                    for category, kinds in table.items() if (terms := kinds.get(READING))}
+        table = {category: {kind: terms for kind, terms in kinds.items() if kind != READING}
+                 for category, kinds in table.items()}
+        #: the vocabulary of readings that romaji headers are matched against
+        self.readings = Vocabulary(readings) if readings else None
         # mode -> normalised term -> (category, strength, term as written)
         self._terms: dict[str, dict[str, tuple[str, float, str]]] = {
             mode: {} for mode in _MODE_RANK
@@ -110,7 +153,7 @@ class Vocabulary:
         self._any_part = re.compile("|".join(map(re.escape, sorted(parts, key=len, reverse=True))))
 
     def _add(self, category: str, kind: str, term: str) -> None:
-        key = normalise_header(term)
+        key = matching_key(term) if not term[-1:].isdigit() else normalise_header(term)
         if not key:
             raise ValueError(f"empty term in [{category}].{kind}")
         if category == NEUTRAL and kind == "prefix":
@@ -124,12 +167,26 @@ class Vocabulary:
             self._terms[mode][key] = (category, STRENGTHS[kind], term)
 
     def match(self, header: object) -> HeaderMatch | None:
-        """The best vocabulary match for a header, or None when nothing matches."""
+        """The best vocabulary match for a header, or None when nothing matches.
+
+        A header the vocabulary lacks may still be read: romaji is matched through its
+        katakana (shimei, jusho, seinengappi), and a noun for the people a list is about
+        (申請者, 参加者, 組合員名, applicant) is a ``role`` match, which the values confirm.
+        """
         if header is None:
             return None
         key = matching_key(header)
         if not key or len(key) > MAX_HEADER_LENGTH:
             return None
+        found = self._match_key(key)
+        if found is None and self.readings is not None and (kana := romaji_key(key)) is not None:
+            found = self.readings._match_key(kana)
+            key = kana
+        if found is None:
+            found = role_match(key)
+        return found
+
+    def _match_key(self, key: str) -> HeaderMatch | None:
         found = self._terms["exact"].get(key)
         if found is not None:
             return HeaderMatch(found[0], found[2], found[1], "exact")
@@ -160,11 +217,27 @@ class Vocabulary:
         found = best[1]
         if found.category == "name_kana" and found.mode == "suffix":
             # the reading of something else: 住所フリガナ is an address, not a name
-            read = self.match(key[:-len(normalise_header(found.term))] or "-")
+            read = self._match_key(key[:-len(matching_key(found.term))] or "-")
             if read is not None and read.category not in ("name", "name_kana"):
                 return HeaderMatch(read.category, read.term, min(read.strength, found.strength),
                                    read.mode)
         return found
+
+
+#: strength of a role-noun match: the values must also read as people's names in the
+#: dictionary (columns.ROLE_SUPPORT), so a confirmed role makes a roster (personal.is_roster)
+ROLE_STRENGTH = 0.75
+
+
+def role_match(key: str) -> HeaderMatch | None:
+    """A header shaped like a noun for people (see ``ROLE_NOUN``), or None."""
+    if key.isascii():
+        found = ROLE_WORDS.search(key)
+        return HeaderMatch("name", found.group(1), ROLE_STRENGTH, "role") if found else None
+    found = ROLE_NOUN.search(key)
+    if found is None or len(key) < 2 and found.group(1) not in "氏":
+        return None
+    return HeaderMatch("name", found.group(0), ROLE_STRENGTH, "role")
 
 
 def _suffixes(key: str, length: int):

@@ -79,6 +79,12 @@ def _looks_like_data(cell: object) -> bool:
     return value is not None and any(v.match(value) for v in STANDALONE)
 
 
+def _vocabulary_match(text: str) -> HeaderMatch | None:
+    """A header match that may choose the header row: a role-noun shape (隼人 ends in 人) may not."""
+    found = match_header(text)
+    return None if found is not None and found.mode == "role" else found
+
+
 def _score_row(row: list, matches: dict) -> float | None:
     """How much a row looks like a header (None: not at all)."""
     cells = [c for c in row[:MAX_COLUMNS] if not is_blank(c)]
@@ -91,7 +97,7 @@ def _score_row(row: list, matches: dict) -> float | None:
     for cell in texts:
         key = cell.strip()
         if key not in matches:
-            matches[key] = match_header(key)
+            matches[key] = _vocabulary_match(key)
         found = matches[key]
         if found is not None:
             hits += 2 / 3 if found.neutral else 1
@@ -179,7 +185,7 @@ def _header_cells(rows: list[list], index: int, width: int) -> list[str | None]:
         cell = row[col] if col < len(row) else None
         if is_blank(cell) and col < len(above) and _is_header_text(above[col]):
             cell = above[col]
-        if is_blank(cell) or (_looks_like_data(cell) and match_header(cell) is None):
+        if is_blank(cell) or (_looks_like_data(cell) and _vocabulary_match(cell) is None):
             out.append(None)    # never let a value that slipped into the header row out
         elif isinstance(cell, (dt.date, dt.time)):
             out.append(cell.isoformat())

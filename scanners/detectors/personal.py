@@ -16,6 +16,7 @@ from ..document import Document, Table
 from . import CATEGORIES, SENSITIVE_CATEGORIES, ColumnFinding, PersonalResult
 from .columns import MAX_VALUES, MIN_VALUES_NO_HEADER, MIN_VALUES_UNKNOWN_HEADER, classify_column
 from .layout import TableLayout, column_letter, find_layout
+from .people import context_verdicts
 from .values import Value, prepare
 
 #: categories that name a person
@@ -46,7 +47,18 @@ class TableFindings:
 
     @property
     def name_columns(self) -> int:
-        return sum(c.category in NAME_CATEGORIES for c in self.columns)
+        """Name and kana columns that say different things: 姓 and 名, 氏名 and フリガナ (a
+        header-less column counts when it holds a few different names; the same header
+        twice, 評価者 and 評価者, counts once)."""
+        kinds = set()
+        for c in self.columns:
+            if c.category in NAME_CATEGORIES:
+                term = c.evidence.get("header_term")
+                if term:
+                    kinds.add(term)
+                elif c.evidence.get("values_distinct", 0) >= ROSTER_MIN_NAMES:
+                    kinds.add(c.index)
+        return len(kinds)
 
 
 def detect_personal(document: Document) -> PersonalResult:
@@ -81,21 +93,24 @@ def is_personal_table(categories: frozenset[str], name_columns: int = 0) -> bool
     return any(categories - {identifier} for identifier in categories & IDENTIFIER_CATEGORIES)
 
 
-#: a name column this sure (a name header and values that read as people's names)
-#: ties its rows to people even when the other columns hold no personal category
-ROSTER_NAME_CONFIDENCE = 0.85
-ROSTER_MIN_NAMES = 5
+#: a name column this sure (a name header and values that read as people's names, or
+#: values the name dictionary reads as full names) ties its rows to people on its own
+ROSTER_NAME_CONFIDENCE = 0.8
+#: different names a list of people needs (a template repeats one sample name)
+ROSTER_MIN_NAMES = 2
+#: ... in this many rows at least
+ROSTER_MIN_ROWS = 3
 
 
 def is_roster(found: TableFindings) -> bool:
-    """A list of named people with other facts about them (所属, 受講日, 参加講座 ...).
+    """A list of named people, with or without other facts about them (所属, 受講日 ...).
 
-    A name alone, beside attributes no category covers, still makes rows
-    about identifiable people: a training attendance list is personal data.
+    Names alone identify people: a list of participants, a training attendance
+    list or a column of residents' full names is personal data.
     """
-    return found.other_columns > 0 and any(
-        c.category == "name" and c.confidence >= ROSTER_NAME_CONFIDENCE and c.header
-        and c.evidence.get("values_sampled", 0) >= ROSTER_MIN_NAMES for c in found.columns)
+    return any(c.category == "name" and c.confidence >= ROSTER_NAME_CONFIDENCE
+               and c.evidence.get("values_distinct", 0) >= ROSTER_MIN_NAMES
+               and c.evidence.get("values_sampled", 0) >= ROSTER_MIN_ROWS for c in found.columns)
 
 
 def count_records(tables: list[TableFindings]) -> int:
@@ -114,11 +129,17 @@ def find_columns(table: Table) -> TableFindings | None:
     samples = sample_columns(table, layout)
     min_values = MIN_VALUES_UNKNOWN_HEADER if layout.has_header else MIN_VALUES_NO_HEADER
     rows_hidden = _mostly_hidden(table, layout)
-    columns = []
+    verdicts = {}
     for index, values in enumerate(samples):
         verdict = classify_column(layout.matches[index], values, min_values)
-        if verdict is None:
-            continue
+        if verdict is not None:
+            verdicts[index] = verdict
+    rows = [table.rows[i] for i in layout.data_rows[:MAX_VALUES]]
+    verdicts.update(context_verdicts(layout.matches, samples,
+                                     {i: v.category for i, v in verdicts.items()}, rows))
+    columns = []
+    for index, verdict in sorted(verdicts.items()):
+        verdict.evidence["values_distinct"] = len(set(samples[index]))
         header = layout.headers[index]
         columns.append(ColumnFinding(
             table=table.name,

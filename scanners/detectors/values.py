@@ -16,6 +16,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from .names import FULL, name_shape
+
 Value = str | int | float | bool | dt.date | dt.datetime | dt.time
 
 
@@ -61,6 +63,9 @@ class Validator:
     needs_header = False
     #: may match cells that are not text (numbers, dates); the others need text
     accepts_numbers = False
+    #: values enough for this rule to decide a column alone (None: the caller's minimum);
+    #: rules that rarely match anything else decide small header-less files too
+    min_values: int | None = None
 
     @property
     def name(self) -> str:
@@ -121,6 +126,7 @@ class PhoneNumber(Validator):
     """Text phone numbers: 0X-XXXX-XXXX, 090..., 072(228)7907, +81 ..."""
 
     category = "phone"
+    min_values = 3
 
     def match(self, value):
         digits = _digits_only(value)
@@ -171,6 +177,7 @@ _EMAIL = re.compile(r"^[\w.+\-]+@[\w\-]+(\.[\w\-]+)+$", re.ASCII)
 
 class EmailAddress(Validator):
     category = "email"
+    min_values = 3
 
     def match(self, value):
         return isinstance(value, str) and "@" in value and len(value) <= 254 and _EMAIL.match(value) is not None
@@ -316,25 +323,24 @@ class GenderCode(Validator):
 
 # --- names ------------------------------------------------------------------
 
-#: common Japanese surnames, for recognising names in columns without a header
-COMMON_SURNAMES = frozenset("""
-佐藤 鈴木 高橋 田中 伊藤 渡辺 渡邊 渡部 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林
-斎藤 斉藤 清水 山崎 森 池田 橋本 阿部 石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田 後藤 近藤
-村上 遠藤 青木 坂本 斉藤 福田 太田 西村 藤井 金子 岡本 藤原 中野 三浦 原田 中川 松田 竹内 小野
-田村 中山 和田 石田 森田 上田 原 内田 柴田 酒井 宮崎 横山 高木 安藤 宮本 大野 小島 谷口 今井
-工藤 高田 増田 丸山 杉山 村田 大塚 新井 小山 平野 藤本 河野 上野 野口 武田 松井 千葉 岩崎 菅原
-木下 久保 佐野 野村 松尾 市川 菊地 菊池 杉本 古川 大西 島田 水野 桜井 高野 渡部 吉川 山内 西田
-飯田 菅野 中西 服部 樋口 福島 川口 永井 松岡 田口 山中 森本 土屋 矢野 広瀬 秋山 石原 松下 大橋
-松浦 吉村 岩田 小松 荒木 大久保 熊谷 中田 大石 平田 川村 北村 早川 内藤 本田 久保田 辻 関
-""".split())
-
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ"
 _KANA = "\u3041-\u3096\u30a1-\u30fa\u30fcー"
 _JAPANESE_NAME_CHARS = re.compile(rf"^[{_CJK}{_KANA}・ ]+$")
-_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z'\-.]*( [A-Za-z][A-Za-z'\-.]*){0,3}$")
+#: a word of a name in Latin letters: Capitalised, ALL CAPS or an initial (O'Neil, McDonald, J.)
+_LATIN_NAME_WORD = r"(?:[A-Z][a-z'’\-]*[a-z]|[A-Z]{2,}(?:['’\-][A-Z]+)?|Mc[A-Z][a-z]+|[A-Z]\.?)"
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Master|Rev|Sir|Dame|Mme|Mlle|Col|Capt|Major)\.?"
+#: two to five words, a comma after the family name allowed, a title, a name in brackets
+#: at the end (Braund, Mr. Owen Harris; Cumings, Mrs. John (Florence Thayer); YAMADA TARO)
+_LATIN_NAME = re.compile(
+    rf"^{_LATIN_NAME_WORD},?(?: (?:{_TITLE}|{_LATIN_NAME_WORD})){{1,4}}(?: \([A-Za-z'’\-. ]{{2,40}}\))?$")
+_VOWEL = re.compile(r"[aeiouyAEIOUY]")
+_TITLE_WORD = re.compile(rf"(?:^| ){_TITLE}(?: |$)")
+_TITLE_ONLY = re.compile(rf"^{_TITLE}$")
+_LATIN_ONE_WORD = re.compile(rf"^{_LATIN_NAME_WORD}$")
+_LOOSE_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z'’\-.,]*( [A-Za-z(][A-Za-z'’\-.,()]*){0,4}$")
 _KANA_NAME = re.compile(rf"^[{_KANA}]{{1,12}} [{_KANA}]{{1,12}}$")
 _KANA_TEXT = re.compile(rf"^[{_KANA}・ ]{{2,30}}$")
-_GIVEN_NAME = re.compile(rf"^[{_CJK}{_KANA}]{{1,4}}$")
+_KANA_ONLY = re.compile(rf"^[{_KANA}・ ]+$")
 
 _ORGANISATION_WORDS = (
     "株式会社", "有限会社", "合同会社", "(株)", "(有)", "㈱", "㈲", "法人", "協会", "組合", "センター",
@@ -364,6 +370,39 @@ def looks_like_organisation(text: str) -> bool:
     return False
 
 
+def latin_person_name(value: str, one_word: bool = False) -> bool:
+    """A person's name in Latin letters.
+
+    Under a header that names a name (``one_word``: 氏名, First Name), any one to five
+    words of letters will do (srikanth reddy, O'Neil).  Otherwise it takes a given and
+    a family name written as names are (Jane Doe, Braund, Mr. Owen Harris, YAMADA Taro),
+    or one word the name dictionary reads as a Japanese name in romaji (Yamada).
+    """
+    words = value.split(" ")
+    if not all(_VOWEL.search(w) or len(w.strip(".,")) <= 1 or _TITLE_ONLY.match(w) for w in words):
+        return False
+    if one_word:
+        return len(words) <= 5 and _LOOSE_LATIN_NAME.match(value) is not None
+    if len(words) == 1:
+        return _LATIN_ONE_WORD.match(value) is not None and name_shape(value) is not None
+    if _LATIN_NAME.match(value) is None:
+        return False
+    # two capitalised words are as often a company (Acme Systems): a title, the
+    # "Family, Given" order or a Japanese name in romaji says it is a person
+    return "," in value or _TITLE_WORD.search(value) is not None or name_shape(value) is not None
+
+
+class LatinPersonName(Validator):
+    """A person's name in Latin letters, under a header naming people (see latin_person_name)."""
+
+    category = "name"
+    needs_header = True
+
+    def match(self, value):
+        return isinstance(value, str) and value.isascii() and 2 <= len(value) <= 60 \
+            and latin_person_name(value) and not looks_like_organisation(value)
+
+
 class PersonName(Validator):
     """A person's name under a name header: kanji/kana (space optional) or Latin letters."""
 
@@ -371,26 +410,49 @@ class PersonName(Validator):
     needs_header = True
 
     def match(self, value):
-        if not isinstance(value, str) or not 1 <= len(value) <= 40 or value.count(" ") > 3:
+        if not isinstance(value, str) or not 1 <= len(value) <= 60 or value.count(" ") > 6:
             return False
         if value.isascii():
-            ok = _LATIN_NAME.match(value) is not None
+            ok = latin_person_name(value, one_word=True)
         else:   # a full name is 2-6 characters, or two short parts with a space
             ok = max(map(len, value.split(" "))) <= 6 and len(value) <= 13 \
                 and _JAPANESE_NAME_CHARS.match(value) is not None
         return ok and not looks_like_organisation(value)
 
 
-class CommonSurnameName(Validator):
-    """Surname from the list, a space, then a short given name: 山田 花子."""
+class LexiconFullName(Validator):
+    """A family and a given name the dictionary knows (山田 花子, 山田花子, Hanako Yamada).
+
+    Decides a column without a header: place, company and product names are not
+    tagged as people (scanners/detectors/names.py, measured in bench/names.py).
+    """
 
     category = "name"
+    min_values = 3
 
     def match(self, value):
-        if not isinstance(value, str) or not 3 <= len(value) <= 9 or value.count(" ") != 1:
-            return False
-        surname, given = value.split(" ")
-        return surname in COMMON_SURNAMES and _GIVEN_NAME.match(given) is not None
+        return isinstance(value, str) and not _KANA_ONLY.match(value) \
+            and name_shape(value) == FULL and not looks_like_organisation(value)
+
+
+class LexiconPersonName(Validator):
+    """A full, family or given name the dictionary knows: under a header naming people (購入者, 会員)."""
+
+    category = "name"
+    needs_header = True
+
+    def match(self, value):
+        return isinstance(value, str) and not _KANA_ONLY.match(value) \
+            and name_shape(value) is not None and not looks_like_organisation(value)
+
+
+class LexiconKanaName(Validator):
+    """A family and given name written in kana that the dictionary reads as a person (ヤマダタロウ)."""
+
+    category = "name_kana"
+
+    def match(self, value):
+        return isinstance(value, str) and _KANA_ONLY.match(value) is not None and name_shape(value) == FULL
 
 
 class KanaName(Validator):
@@ -616,7 +678,9 @@ class Relationship(Validator):
 VALIDATORS: tuple[Validator, ...] = (
     MyNumber(), PhoneNumber(), PhoneNumberAsInteger(), PostalCode(), PostalCodeDigits(),
     EmailAddress(), DateCell(), WesternDateText(), EraDateText(), ExcelSerialDate(),
-    Age(), GenderWord(), GenderCode(), PersonName(), CommonSurnameName(), KanaName(), KanaText(),
+    Age(), GenderWord(), GenderCode(), PersonName(), LatinPersonName(), LexiconFullName(),
+    LexiconPersonName(),
+    KanaName(), LexiconKanaName(), KanaText(),
     JapaneseAddress(), AddressText(), CareLevel(), DisabilityHandbook(), DisabilityGrade(),
     BankAccountNumber(), BankWords(), InsuranceNumber(), ResidentNumber(), MoneyAmount(),
     SchoolGrade(), Relationship(),
