@@ -34,6 +34,8 @@ _MODE_RANK = {"exact": 3, "suffix": 2, "prefix": 1, "contains": 1}
 
 #: headers longer than this (after normalising) are titles or sentences
 MAX_HEADER_LENGTH = 40
+#: longer than this before normalising (spaces, brackets), not looked at
+LONGEST_RAW_HEADER = 4 * MAX_HEADER_LENGTH
 
 _MIDDLE_DOTS = "・·･‧∙"
 _TRAILING_DIGITS = re.compile(r"\d+$")
@@ -173,9 +175,9 @@ class Vocabulary:
         katakana (shimei, jusho, seinengappi), and a noun for the people a list is about
         (申請者, 参加者, 組合員名, applicant) is a ``role`` match, which the values confirm.
         """
-        if header is None:
-            return None
-        key = matching_key(header)
+        if header is None or len(text := str(header)) > LONGEST_RAW_HEADER:
+            return None             # a sentence or a hostile megabyte, not a header
+        key = matching_key(text)
         if not key or len(key) > MAX_HEADER_LENGTH:
             return None
         found = self._match_key(key)

@@ -16,6 +16,7 @@ from ..document import Document, Table
 from . import CATEGORIES, SENSITIVE_CATEGORIES, ColumnFinding, PersonalResult
 from .columns import MAX_VALUES, MIN_VALUES_NO_HEADER, MIN_VALUES_UNKNOWN_HEADER, classify_column
 from .layout import TableLayout, column_letter, find_layout
+from .loose import find_loose
 from .people import context_verdicts
 from .values import Value, prepare
 
@@ -40,6 +41,9 @@ class TableFindings:
     records: int
     #: columns holding data in the sample that no category claimed (所属, 受講日 ...)
     other_columns: int = 0
+    #: unclaimed columns whose values differ on every row (顧客ID, 会員番号): one per person
+    #: when the rows are about people
+    key_columns: int = 0
 
     @property
     def categories(self) -> frozenset[str]:
@@ -63,9 +67,7 @@ class TableFindings:
 
 def detect_personal(document: Document) -> PersonalResult:
     """Personal data in a document's tables (see the module docstring)."""
-    personal = [found for found in map(find_columns, document.tables)
-                if found is not None and (is_personal_table(found.categories, found.name_columns)
-                                          or is_roster(found))]
+    personal = [found for found in map(find_people, document.tables) if found is not None]
     if not personal:
         return PersonalResult()
     found_categories = set().union(*(t.categories for t in personal))
@@ -78,6 +80,19 @@ def detect_personal(document: Document) -> PersonalResult:
         records=count_records(personal),
         columns=columns,
     )
+
+
+def find_people(table: Table) -> TableFindings | None:
+    """The table's findings when it holds rows about people: as a table, else as a form or a
+    card grid (scanners/detectors/loose.py); None when it holds no personal data."""
+    found = find_columns(table)
+    if found is not None and (is_personal_table(found.categories, found.name_columns)
+                              or is_roster(found) or is_keyed_people(found)):
+        return found
+    loose = find_loose(table)
+    if loose is None or not (is_personal_table(loose.categories, 1) or "name" in loose.categories):
+        return None
+    return TableFindings(table, loose.columns, loose.records)
 
 
 def is_personal_table(categories: frozenset[str], name_columns: int = 0) -> bool:
@@ -111,6 +126,16 @@ def is_roster(found: TableFindings) -> bool:
     return any(c.category == "name" and c.confidence >= ROSTER_NAME_CONFIDENCE
                and c.evidence.get("values_distinct", 0) >= ROSTER_MIN_NAMES
                and c.evidence.get("values_sampled", 0) >= ROSTER_MIN_ROWS for c in found.columns)
+
+
+#: attributes that only a person has, one value per row (not a count of people)
+DEMOGRAPHIC_CATEGORIES = frozenset({"gender", "birth_date", "age"})
+
+
+def is_keyed_people(found: TableFindings) -> bool:
+    """Rows keyed by a per-row identifier with a person's attributes (顧客ID, 性別, 年齢):
+    people a pseudonym identifies, even when their names were removed."""
+    return found.key_columns > 0 and bool(found.categories & DEMOGRAPHIC_CATEGORIES)
 
 
 def count_records(tables: list[TableFindings]) -> int:
@@ -155,8 +180,26 @@ def find_columns(table: Table) -> TableFindings | None:
         # the kana column reads the facility's or company's name, not a person's
         columns = [c for c in columns if c.category != "name_kana"]
     claimed = {c.index for c in columns}
-    others = sum(1 for index, values in enumerate(samples) if values and index not in claimed)
-    return TableFindings(table, columns, _data_row_count(table, layout), others)
+    others = [index for index, values in enumerate(samples) if values and index not in claimed]
+    keys = sum(is_key_column(samples[index]) for index in others)
+    return TableFindings(table, columns, people_rows(table, layout, columns), len(others), keys)
+
+
+#: values a key column needs, and the share of them that must differ
+KEY_MIN_VALUES = 5
+KEY_DISTINCT = 0.95
+
+
+def is_key_column(values: list[Value]) -> bool:
+    """Codes that differ on (nearly) every row and are not a row counter (1, 2, 3 ...)."""
+    if len(values) < KEY_MIN_VALUES or len(set(values)) < KEY_DISTINCT * len(values):
+        return False
+    numbers = [v for v in values if isinstance(v, (int, float)) or (isinstance(v, str) and v.isdigit())]
+    if len(numbers) == len(values):
+        ints = sorted(int(float(v)) for v in numbers)
+        if ints[-1] - ints[0] < 2 * len(ints):
+            return False        # 1, 2, 3 ... numbers the rows, not the people
+    return all(isinstance(v, (str, int)) and not isinstance(v, bool) and len(str(v)) <= 20 for v in values)
 
 
 def _names_things(layout: TableLayout, columns: list[ColumnFinding]) -> bool:
@@ -203,4 +246,30 @@ def _data_row_count(table: Table, layout: TableLayout) -> int:
     sample_is_whole = table.total_rows is None or table.total_rows <= len(table.rows)
     trailing = layout.trailing_blank_rows if sample_is_whole else 0
     return max(table.row_count - layout.rows_before_data - trailing, 0)
+
+
+def people_rows(table: Table, layout: TableLayout, columns: list[ColumnFinding]) -> int:
+    """Rows about people: data rows with a value in a column that holds personal data.
+
+    A numbered blank row of a form, a footer line or a note under the table is
+    not a record.  Past the sample the share seen in the sample is extrapolated.
+    """
+    total = _data_row_count(table, layout)
+    if not columns or not layout.data_rows:
+        return total
+    personal = sorted({c.index for c in columns})
+    sampled = layout.data_rows
+    filled = sum(1 for i in sampled if _has_value_in(table.rows[i], personal))
+    if table.total_rows is None or table.total_rows <= len(table.rows):
+        return filled
+    return round(total * filled / len(sampled))
+
+
+def _has_value_in(row: list, indexes: list[int]) -> bool:
+    for index in indexes:
+        if index < len(row):
+            cell = row[index]
+            if cell is not None and (not isinstance(cell, str) or cell.strip()):
+                return True
+    return False
 

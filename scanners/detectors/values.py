@@ -16,6 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 
+from .headers import match_header
 from .names import FULL, name_shape
 
 Value = str | int | float | bool | dt.date | dt.datetime | dt.time
@@ -416,8 +417,14 @@ class PersonName(Validator):
             ok = latin_person_name(value, one_word=True)
         else:   # a full name is 2-6 characters, or two short parts with a space
             ok = max(map(len, value.split(" "))) <= 6 and len(value) <= 13 \
-                and _JAPANESE_NAME_CHARS.match(value) is not None
+                and _JAPANESE_NAME_CHARS.match(value) is not None and not is_field_label(value)
         return ok and not looks_like_organisation(value)
+
+
+def is_field_label(text: str) -> bool:
+    """A word of the header vocabulary (住所, 電話番号, 所属): a form's label, not a name."""
+    found = match_header(text)
+    return found is not None and found.mode != "role"
 
 
 class LexiconFullName(Validator):
