@@ -199,6 +199,9 @@ def analyse(document: Document, rec: dict) -> None:
     from .risks import hidden_data_risks
 
     personal = detect_personal(document)
+    if not personal.present and document.text:
+        from .detectors.prose import detect_prose
+        personal = detect_prose(document.text, rec["path"].rpartition("/")[2].rpartition(".")[0] or "text")
     rec["personal"] = personal.to_record()
     rec["risks"].extend(hidden_data_risks(document, personal))
     if document.notes:

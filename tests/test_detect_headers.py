@@ -76,7 +76,7 @@ def test_matching_key_drops_trailing_numbers(header, expected):
     ("病名", "health"), ("傷病名", "health"), ("診断名", "health"), ("療育手帳", "health"),
     ("障害等級", "health"), ("服薬", "health"), ("アレルギー", "health"),
     ("犯罪歴", "criminal_record"), ("前科", "criminal_record"), ("犯罪被害", "criminal_record"),
-    ("国籍", "creed_race"), ("本籍", "creed_race"), ("宗教", "creed_race"), ("社会的身分", "creed_race"),
+    ("人種", "creed_race"), ("信条", "creed_race"), ("宗教", "creed_race"), ("社会的身分", "creed_race"),
 ])
 def test_header_matches_category(header, category):
     found = match_header(header)
@@ -114,7 +114,7 @@ def test_vocabulary_covers_every_category():
     covered = {VOCABULARY.match(term).category
                for term in ("氏名", "フリガナ", "住所", "郵便番号", "電話", "メール", "生年月日", "年齢",
                             "性別", "個人番号", "宛名番号", "被保険者番号", "口座番号", "給与",
-                            "学校名", "続柄", "障害", "犯罪歴", "国籍")}
+                            "学校名", "続柄", "障害", "犯罪歴", "宗教")}
     assert covered == set(CATEGORIES)
 
 
@@ -136,3 +136,31 @@ def test_extended_vocabulary_matches_new_terms():
     vocabulary = Vocabulary({"name": {"exact": ["受講者"]}, "neutral": {"prefix": ["会場"]}})
     assert vocabulary.match("受講者").category == "name"
     assert vocabulary.match("会場住所").category == NEUTRAL
+
+
+@pytest.mark.parametrize("header", ["国籍", "本籍", "本籍地", "nationality"])
+def test_nationality_is_not_sensitive(header):
+    """A nationality or 本籍 alone is a legal status, not race (APPI guidelines): not 要配慮."""
+    found = match_header(header)
+    assert found is None or found.category != "creed_race"
+
+
+@pytest.mark.parametrize("header, category", [
+    ("shimei", "name"), ("simei", "name"), ("namae", "name"), ("jusho", "address"), ("juusho", "address"),
+    ("zyusyo", "address"), ("seinen_gappi", "birth_date"), ("SeiBetsu", "gender"), ("seibetu", "gender"),
+    ("denwa_bangou", "phone"), ("yubin_bango", "postal_code"), ("kaiin_shimei", "name"),
+    ("shimei_kana", "name_kana"), ("furigana", "name_kana"), ("nenrei", "age"), ("zokugara", "family"),
+])
+def test_romaji_headers_in_hepburn_and_kunrei(header, category):
+    assert match_header(header).category == category
+
+
+@pytest.mark.parametrize("header", ["申請者", "参加者", "組合員名", "顧客名", "購入者", "applicant_name",
+                                    "Participant", "会員氏名"])
+def test_headers_naming_people_by_their_role(header):
+    assert match_header(header).category == "name"
+
+
+@pytest.mark.parametrize("header", ["担当者", "作成者", "出席者", "承認者", "参加者数"])
+def test_staff_and_counts_are_not_the_people_listed(header):
+    assert match_header(header).category == "neutral"

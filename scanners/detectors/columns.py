@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .headers import HeaderMatch
+from .names import FAMILY, FULL, name_shape
 from .masking import mask_value
 from .values import (BY_CATEGORY, STANDALONE, LatinPersonName, LexiconPersonName, ResidentNumber,
                      Validator, Value, my_number_check_digit, twelve_digits)
@@ -113,8 +114,22 @@ def classify_by_header(match: HeaderMatch, values: list[Value]) -> ColumnVerdict
         confidence = match.strength * (0.85 + 0.15 * ratio)
     else:
         confidence = match.strength * 0.9
-    return ColumnVerdict(match.category, confidence,
-                         _evidence(match, values, ratio, example))
+    evidence = _evidence(match, values, ratio, example)
+    if match.category == "name" and not by_dictionary:
+        evidence["family_name_ratio"] = round(family_name_ratio(values), 2)
+    return ColumnVerdict(match.category, confidence, evidence)
+
+
+def family_name_ratio(values: list[Value]) -> float:
+    """Share of values that carry a family name (山田 花子, 山田, Jane Doe): people's names,
+    not pets' or things' (タロウ, ハナ under 名前 on a zoo's sheet)."""
+    def carries_family(value: Value) -> bool:
+        if not isinstance(value, str):
+            return False
+        if " " in value.strip() or "\u3000" in value:
+            return True
+        return name_shape(value) in (FULL, FAMILY)
+    return sum(map(carries_family, values)) / len(values) if values else 0.0
 
 
 def _weak_name_by_shape(match: HeaderMatch, values: list[Value]) -> ColumnVerdict | None:

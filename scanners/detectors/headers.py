@@ -183,7 +183,6 @@ class Vocabulary:
         found = self._match_key(key)
         if found is None and self.readings is not None and (kana := romaji_key(key)) is not None:
             found = self.readings._match_key(kana)
-            key = kana
         if found is None:
             found = role_match(key)
         return found

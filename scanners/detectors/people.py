@@ -12,6 +12,7 @@ layouts of system exports without a header row (氏名, カナ, 生年月日, co
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from .columns import ColumnVerdict
@@ -81,6 +82,23 @@ def _pairs(rows: list[list], name: int, kana: int) -> list[tuple[str, str]]:
             if isinstance(first, str) and isinstance(second, str):
                 out.append((first, second))
     return out
+
+
+_POSTCODE_FIRST = re.compile(r"^(?:〒\s*)?\d{3}-?\d{4}(?:\s|$)")
+
+
+def embedded_postcodes(samples: list[list[Value]], claimed: dict[int, str]) -> dict[int, ColumnVerdict]:
+    """Address columns whose values begin with the postcode (9230076 石川県…, 〒100-0001 東京都…):
+    the column holds postal codes too.  Keyed by the column index, for a second finding."""
+    found = {}
+    for index, category in claimed.items():
+        values = [v for v in samples[index] if isinstance(v, str)]
+        if category == "address" and values:
+            hits = [v for v in values if _POSTCODE_FIRST.match(v)]
+            if len(hits) >= CONTEXT_RATIO * len(values):
+                found[index] = _verdict("postal_code", samples[index], len(hits), hits[0])
+                found[index].evidence["rule"] = "postcode at the start of an address"
+    return found
 
 
 def name_parts_column(values: list[Value]) -> ColumnVerdict | None:

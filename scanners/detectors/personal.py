@@ -17,7 +17,7 @@ from . import CATEGORIES, SENSITIVE_CATEGORIES, ColumnFinding, PersonalResult
 from .columns import MAX_VALUES, MIN_VALUES_NO_HEADER, MIN_VALUES_UNKNOWN_HEADER, classify_column
 from .layout import TableLayout, column_letter, find_layout
 from .loose import find_loose
-from .people import context_verdicts
+from .people import context_verdicts, embedded_postcodes
 from .values import Value, prepare
 
 #: categories that name a person
@@ -115,6 +115,9 @@ ROSTER_NAME_CONFIDENCE = 0.8
 ROSTER_MIN_NAMES = 2
 #: ... in this many rows at least
 ROSTER_MIN_ROWS = 3
+#: share of a name column's values that carry a family name (a list of pets' or products'
+#: names under 名前 has none)
+ROSTER_FAMILY_NAMES = 0.5
 
 
 def is_roster(found: TableFindings) -> bool:
@@ -125,7 +128,8 @@ def is_roster(found: TableFindings) -> bool:
     """
     return any(c.category == "name" and c.confidence >= ROSTER_NAME_CONFIDENCE
                and c.evidence.get("values_distinct", 0) >= ROSTER_MIN_NAMES
-               and c.evidence.get("values_sampled", 0) >= ROSTER_MIN_ROWS for c in found.columns)
+               and c.evidence.get("values_sampled", 0) >= ROSTER_MIN_ROWS
+               and c.evidence.get("family_name_ratio", 1.0) >= ROSTER_FAMILY_NAMES for c in found.columns)
 
 
 #: attributes that only a person has, one value per row (not a count of people)
@@ -162,8 +166,10 @@ def find_columns(table: Table) -> TableFindings | None:
     rows = [table.rows[i] for i in layout.data_rows[:MAX_VALUES]]
     verdicts.update(context_verdicts(layout.matches, samples,
                                      {i: v.category for i, v in verdicts.items()}, rows))
+    found = [(i, v) for i, v in verdicts.items()]
+    found += embedded_postcodes(samples, {i: v.category for i, v in verdicts.items()}).items()
     columns = []
-    for index, verdict in sorted(verdicts.items()):
+    for index, verdict in sorted(found, key=lambda item: item[0]):
         verdict.evidence["values_distinct"] = len(set(samples[index]))
         header = layout.headers[index]
         columns.append(ColumnFinding(

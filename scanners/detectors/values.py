@@ -416,7 +416,7 @@ class PersonName(Validator):
         if value.isascii():
             ok = latin_person_name(value, one_word=True)
         else:   # a full name is 2-6 characters, or two short parts with a space
-            ok = max(map(len, value.split(" "))) <= 6 and len(value) <= 13 \
+            ok = max(map(len, re.split("[ ・]", value))) <= 6 and len(value) <= 20 \
                 and _JAPANESE_NAME_CHARS.match(value) is not None and not is_field_label(value)
         return ok and not looks_like_organisation(value)
 
