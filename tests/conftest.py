@@ -6,6 +6,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
+REALWORLD = REPO.parent / "shared" / "realworld"
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +21,14 @@ def corpus() -> Path:
     if not (CORPUS / "MANIFEST.tsv").is_file():
         pytest.fail(f"corpus not found at {CORPUS}: clone shared/ beside the repository")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def realworld() -> Path:
+    """../shared/realworld: real files by other authors with a labelled truth and a scorer."""
+    if not (REALWORLD / "truth.tsv").is_file():
+        pytest.fail(f"realworld set not found at {REALWORLD}: clone shared/ beside the repository")
+    return REALWORLD
 
 
 # ----- fixture `municipal_share` (demo share generator, inventory/demo_share.py) -----

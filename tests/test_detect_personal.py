@@ -424,3 +424,41 @@ def test_a_named_roster_is_personal_without_other_categories(header, other, pers
     rows = [header] + [[name] + other(i) for i, name in enumerate(ROSTER_NAMES)]
     result = detect_personal(Document(kind="xlsx", tables=[Table(name="一覧", rows=rows)]))
     assert result.present is personal
+
+
+# --- reference data is not people ------------------------------------------------------
+
+TOWNS = [("ホンチョウ", "本町"), ("サカエマチ", "栄町"), ("ミドリガオカ", "緑が丘"), ("チュウオウ", "中央"),
+         ("アサヒマチ", "旭町"), ("ニシキ", "錦"), ("ヤマテ", "山手"), ("ウメダ", "梅田"), ("アオヤマ", "青山"),
+         ("タカオ", "高尾"), ("ミナミ", "南"), ("キタマチ", "北町")]
+POSTCODE_HEADER = ["郵便番号", "都道府県名カナ", "市区町村名カナ", "町域名カナ", "都道府県名", "市区町村名", "町域名"]
+
+
+def postcode_master():
+    return [[f"100-{i:04d}", "トウキョウト", "ミホンク", kana, "東京都", "見本区", town]
+            for i, (kana, town) in enumerate(TOWNS * 3)]
+
+
+@pytest.mark.parametrize("rows", [
+    [POSTCODE_HEADER] + postcode_master(),                   # a postcode master: its kana read places
+    postcode_master(),                                       # the same without a header (KEN_ALL)
+    [["店舗名", "フリガナ", "住所", "電話番号"]]
+    + [[f"見本ストア{town}店", kana, f"東京都見本区{town}1-2-3", f"03-0000-{i:04d}"] for i, (kana, town) in enumerate(TOWNS)],
+    [["法人番号", "商号又は名称", "所在地", "フリガナ"]]
+    + [[f"{1234567890123 + i}", f"株式会社見本{town}", f"東京都見本区{town}1-2", f"ミホン{kana}"] for i, (kana, town) in enumerate(TOWNS)],
+])
+def test_reference_data_is_not_people(rows):
+    assert not detect_personal(doc(Table("マスタ", rows))).present
+
+
+def test_a_reference_sheet_beside_the_people_does_not_add_people():
+    people = Table("顧客", [["氏名", "住所", "電話番号"]] + [[fake_name(i), fake_address(i), fake_phone(i)] for i in range(12)])
+    master = Table("郵便番号", [POSTCODE_HEADER] + postcode_master() * 20)
+    result = detect_personal(doc(people, master))
+    assert result.present and result.records == 12 and {c.table for c in result.columns} == {"顧客"}
+
+
+def test_numbered_blank_rows_of_a_form_are_not_records():
+    rows = [["No.", "氏名", "住所", "電話番号"]] + [[i + 1, fake_name(i), fake_address(i), fake_phone(i)] for i in range(5)]
+    rows += [[i + 1, None, None, None] for i in range(5, 30)]
+    assert detect_personal(doc(Table("名簿", rows))).records == 5

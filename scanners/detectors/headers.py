@@ -217,12 +217,24 @@ class Vocabulary:
             return None
         found = best[1]
         if found.category == "name_kana" and found.mode == "suffix":
-            # the reading of something else: 住所フリガナ is an address, not a name
-            read = self._match_key(key[:-len(matching_key(found.term))] or "-")
-            if read is not None and read.category not in ("name", "name_kana"):
-                return HeaderMatch(read.category, read.term, min(read.strength, found.strength),
-                                   read.mode)
+            return self._reading_of(key[:-len(matching_key(found.term))], found)
         return found
+
+    def _reading_of(self, read_word: str, found: HeaderMatch) -> HeaderMatch:
+        """What a ``…カナ`` / ``…フリガナ`` header reads: a person's name (氏名カナ, 保護者カナ),
+        or something else - 住所フリガナ is an address, 町域名カナ and 店舗名カナ read places
+        and shops (neutral)."""
+        if not read_word:
+            return found
+        read = self._match_key(read_word)
+        if read is None and self.readings is not None and (kana := romaji_key(read_word)) is not None:
+            read = self.readings._match_key(kana)
+        read = read or role_match(read_word)
+        if read is None:
+            return HeaderMatch(NEUTRAL, found.term, found.strength, found.mode)
+        if read.category in ("name", "name_kana"):
+            return found
+        return HeaderMatch(read.category, read.term, min(read.strength, found.strength), read.mode)
 
 
 #: strength of a role-noun match: the values must also read as people's names in the
