@@ -99,3 +99,18 @@ def test_megabyte_cells_are_not_read_as_labels_or_values():
     huge = "氏名" + "あ" * 2**20
     table = Table("爆弾", [[huge, huge, huge] for _ in range(200)])
     assert find_loose(table) is None and not detect(table).present
+
+
+def test_a_case_workbook_counts_the_persons_health_on_other_sheets():
+    """One person's form, and their handbook and diagnosis on sheets of their own (a case file)."""
+    handbook = Table("手帳情報", [["手帳種別", "等級", "交付日"], ["療育手帳", "A1", "2020-04-01"]])
+    diagnosis = Table("診断情報", [["診断名", "診断日"], ["自閉スペクトラム症", "2005-06-15"]])
+    result = detect(form_sheet("山田", "花子"), handbook, diagnosis)
+    assert result.present and result.sensitive and result.records == 1 and "health" in result.categories
+
+
+def test_a_roster_does_not_take_a_code_list_of_conditions():
+    roster = Table("名簿", [["氏名", "住所"]] + [[n, f"東京都見本区本町{i}-1"] for i, n in enumerate(CARD_NAMES)])
+    codes = Table("障害種別", [["障害種別", "コード"], ["身体障害", 1], ["知的障害", 2], ["精神障害", 3]])
+    result = detect(roster, codes)
+    assert result.present and not result.sensitive

@@ -67,9 +67,13 @@ class TableFindings:
 
 def detect_personal(document: Document) -> PersonalResult:
     """Personal data in a document's tables (see the module docstring)."""
-    personal = [found for found in map(find_people, document.tables) if found is not None]
+    found_tables = [(table, find_people(table)) for table in document.tables]
+    personal = [found for _, found in found_tables if found is not None]
     if not personal:
         return PersonalResult()
+    if is_case_file(personal):
+        extra = (sensitive_sheet(table) for table, found in found_tables if found is None)
+        personal += [found for found in extra if found is not None]
     found_categories = set().union(*(t.categories for t in personal))
     columns = [c for t in personal for c in t.columns]
     return PersonalResult(
@@ -80,6 +84,25 @@ def detect_personal(document: Document) -> PersonalResult:
         records=count_records(personal),
         columns=columns,
     )
+
+
+#: most people a workbook about one person (a case file) holds in its form
+CASE_FILE_PEOPLE = 1
+
+
+def is_case_file(personal: list[TableFindings]) -> bool:
+    """A workbook whose people are one filled form: its other sheets are about that person."""
+    return sum(t.records for t in personal) <= CASE_FILE_PEOPLE and all(
+        c.evidence.get("rule") == "form field" for t in personal for c in t.columns)
+
+
+def sensitive_sheet(table: Table) -> TableFindings | None:
+    """A sheet of a case file holding 要配慮 columns (手帳種別, 診断名): the person's, not a list."""
+    found = find_columns(table)
+    if found is None:
+        return None
+    columns = [c for c in found.columns if c.category in SENSITIVE_CATEGORIES]
+    return TableFindings(table, columns, 0) if columns else None
 
 
 def find_people(table: Table) -> TableFindings | None:
