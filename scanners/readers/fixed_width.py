@@ -41,7 +41,8 @@ def split_fixed_width(lines: list[str]) -> list[list[str | None]] | None:
     probe = [line for line in lines[:PROBE_LINES] if line.strip() and not _is_rule(line)]
     if len(probe) < MIN_LINES:
         return None
-    cuts = _column_starts([_ink(line) for line in probe])
+    inks = [_ink(line) for line in probe]
+    cuts = _column_starts(inks)
     if cuts is None:
         return None
     rows = [_cut(line, cuts) for line in lines if line.strip() and not _is_rule(line)]
@@ -64,7 +65,10 @@ def _ink(line: str) -> list[bool]:
 
 
 def _column_starts(inks: list[list[bool]]) -> list[int] | None:
-    """Positions where columns start: after a position blank on every line that reaches it."""
+    """Positions where columns start: after a position blank on every line that reaches it.
+
+    A gap under which the first line (the header) has nothing is the space inside a
+    value (``山田　花子`` where every family name has two characters), not a column."""
     width = max(len(ink) for ink in inks)
     used = [False] * width
     for ink in inks:
@@ -73,7 +77,11 @@ def _column_starts(inks: list[list[bool]]) -> list[int] | None:
                 used[position] = True
     starts = [position for position in range(width)
               if used[position] and (position == 0 or not used[position - 1])]
-    if not starts or len(starts) < MIN_COLUMNS:
+    header = inks[0]
+    bounds = starts[1:] + [width]
+    starts = [start for i, (start, end) in enumerate(zip(starts, bounds))
+              if i == 0 or any(header[start:end])]
+    if len(starts) < MIN_COLUMNS:
         return None
     return starts
 

@@ -50,12 +50,12 @@ def read_html_tables(path: str, kind: str) -> Document:
     for text in decoded_chunks(path, encoding, skip, PARSE_BYTES):
         collector.feed(text)
     parsed = min(size, skip + PARSE_BYTES)
-    collector.close()
     document = Document(kind=kind, notes=[f"encoding {encoding}"])
-    if parsed < size:
-        extra = _count_rows(path, encoding, parsed)
-        collector.add_uncounted_rows(extra)
+    if parsed < size:                        # the parser's unparsed tail is counted with the rest
+        collector.add_uncounted_rows(_count_rows(path, encoding, parsed, collector.rawdata))
         document.notes.append(f"rows past {PARSE_BYTES >> 20} MB counted, not read")
+    else:
+        collector.close()
     document.tables = [t for t in collector.finished_tables() if t.rows]
     if collector.too_deep:
         document.notes.append(f"tables nested deeper than {MAX_NESTING} skipped")
@@ -238,9 +238,12 @@ def _span(attrs, name: str) -> int:
     return max(1, min(int(digits.group(1)), MAX_SPAN)) if digits else 1
 
 
-def _count_rows(path: str, encoding: str, start: int) -> int:
-    """<tr tags from byte ``start`` to the end of the file."""
-    rows = 0
+def _count_rows(path: str, encoding: str, start: int, tail: str) -> int:
+    """<tr tags in ``tail`` and from byte ``start`` to the end of the file."""
+    rows, carry = 0, tail
     for text in decoded_chunks(path, encoding, start, 1 << 62):
-        rows += len(_ROW_TAG.findall(text))
-    return rows
+        text = carry + text
+        cut = max(0, len(text) - 4)            # a tag starting in the last 4 characters: next time
+        rows += sum(1 for match in _ROW_TAG.finditer(text) if match.start() < cut)
+        carry = text[cut:]
+    return rows + len(_ROW_TAG.findall(carry))
