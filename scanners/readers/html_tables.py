@@ -8,7 +8,7 @@ so columns stay under their headers.  Rows styled ``display:none`` are hidden.
 
 The page is decoded by its BOM, its ``<meta charset>`` (when the bytes agree)
 or detection, and parsed with the standard library's tolerant, incremental
-``html.parser``: nothing is loaded whole.  Only ``PARSE_BYTES`` are parsed;
+``html.parser``: nothing is loaded whole.  Only ``PARSE_BYTES`` (1 MB, a few thousand rows of an Excel export) are parsed;
 rows past them are counted by their ``<tr`` tags.  Spans, columns, nesting
 and text per cell are capped, so a hostile page costs bounded time and memory.
 A page with no table gives its visible text (``Document.text``) instead.
@@ -24,7 +24,8 @@ from .sniff import SNIFF_BYTES
 from .text_codec import choose_encoding, decoded_chunks
 
 #: bytes of a page parsed as HTML; rows past them are counted by their <tr tags
-PARSE_BYTES = 4 << 20
+PARSE_BYTES = 1 << 20
+COUNT_CHUNK = 4 << 20
 MAX_NESTING = 32
 MAX_SPAN = 256
 MAX_COLUMNS = 1024
@@ -239,11 +240,21 @@ def _span(attrs, name: str) -> int:
 
 
 def _count_rows(path: str, encoding: str, start: int, tail: str) -> int:
-    """<tr tags in ``tail`` and from byte ``start`` to the end of the file."""
-    rows, carry = 0, tail
-    for text in decoded_chunks(path, encoding, start, 1 << 62):
-        text = carry + text
-        cut = max(0, len(text) - 4)            # a tag starting in the last 4 characters: next time
-        rows += sum(1 for match in _ROW_TAG.finditer(text) if match.start() < cut)
-        carry = text[cut:]
-    return rows + len(_ROW_TAG.findall(carry))
+    """<tr tags in ``tail`` and from byte ``start`` to the end of the file (bytes are
+    counted as they are in ASCII-compatible encodings, decoded text in UTF-16)."""
+    rows = len(_ROW_TAG.findall(tail + "   "))
+    if encoding.startswith("utf-16"):
+        for text in decoded_chunks(path, encoding, start, 1 << 62):
+            rows += text.lower().count("<tr")
+        return rows
+    carry = tail[-2:].lower().encode(encoding, "ignore")    # a tag begun in the tail ends in the file
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(start)
+            while chunk := fh.read(COUNT_CHUNK):
+                chunk = carry + chunk.lower()
+                rows += chunk.count(b"<tr")
+                carry = chunk[-2:] if not chunk.endswith(b"<tr") else b""
+    except OSError:
+        raise ReadError("cannot read file") from None
+    return rows

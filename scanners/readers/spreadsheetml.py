@@ -10,13 +10,15 @@ WorksheetOptions) are kept.  ``ss:ExpandedRowCount`` gives the row total where
 present, else the rows are counted.
 
 XML is parsed safely with expat, streamed: a DOCTYPE (where entity bombs and
-external entities live) is refused, and at most ``PARSE_BYTES`` are read.
+external entities live) is refused, and at most ``PARSE_BYTES`` are read;
+past a sheet's sample its rows are only counted.
 The file is decoded in Python (expat knows no Shift_JIS) and fed to expat as
 UTF-8.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from xml.parsers import expat
 
@@ -25,8 +27,9 @@ from .safezip import XmlRefused, attr, local
 from .sniff import SNIFF_BYTES
 from .text_codec import choose_encoding, decoded_chunks
 
-#: bytes of a workbook parsed; a larger one is read that far, with a note
-PARSE_BYTES = 64 << 20
+#: bytes of a workbook parsed (about 1 s); a larger one is read that far, with a note, and
+#: its sheet's total comes from ss:ExpandedRowCount, which Excel always writes
+PARSE_BYTES = 16 << 20
 MAX_COLUMNS = 16384
 MAX_ROWS = 1 << 20
 MAX_CELL_CHARS = 2048
@@ -42,15 +45,12 @@ def read_spreadsheetml(path: str, kind: str) -> Document:
     except OSError:
         raise ReadError("cannot open file") from None
     encoding, skip = choose_encoding(head, complete=size <= len(head))
-    workbook = _WorkbookHandler()
     parser = expat.ParserCreate(encoding="UTF-8")   # overrides the declaration: fed as UTF-8
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _refuse
     parser.EntityDeclHandler = _refuse
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartElementHandler = workbook.start
-    parser.EndElementHandler = workbook.end
-    parser.CharacterDataHandler = workbook.text
+    workbook = _WorkbookHandler(parser)
     try:
         for text in decoded_chunks(path, encoding, skip, PARSE_BYTES):
             parser.Parse(text.encode("utf-8"), False)
@@ -79,7 +79,9 @@ def _refuse(*_args) -> None:
 class _WorkbookHandler:
     """expat callbacks that sample each worksheet's rows."""
 
-    def __init__(self):
+    def __init__(self, parser):
+        self.parser = parser
+        self._sampling(True)
         self.tables: list[Table] = []
         self.notes: list[str] = []
         self.seen_workbook = False
@@ -95,12 +97,28 @@ class _WorkbookHandler:
         self.in_visible = False
         self.visible_text: list[str] = []
 
+    def _sampling(self, on: bool) -> None:
+        """Full handlers while a sheet's rows are sampled; past the sample, only rows are counted."""
+        self.parser.StartElementHandler = self.start if on else self.count_row
+        self.parser.EndElementHandler = self.end if on else self.end_counting
+        self.parser.CharacterDataHandler = self.text if on else None
+
+    def count_row(self, name: str, attrs: dict) -> None:
+        if _local(name) == "Row":
+            index = _int(attr(attrs, "Index"), MAX_ROWS)
+            self.row_index = index if index and index > self.row_index else self.row_index + 1
+
+    def end_counting(self, name: str) -> None:
+        if _local(name) in ("Table", "Worksheet"):   # WorksheetOptions (visibility) follow the Table
+            self._sampling(True)
+            self.end(name)
+
     def finish(self) -> None:
         """Close a worksheet left open by the end of the parsed bytes."""
         self._close_sheet()
 
     def start(self, name: str, attrs: dict) -> None:
-        tag = local(name)
+        tag = _local(name)
         if tag == "Workbook":
             self.seen_workbook = True
         elif tag == "Worksheet":
@@ -130,7 +148,7 @@ class _WorkbookHandler:
             self.visible_text.append(data)
 
     def end(self, name: str) -> None:
-        tag = local(name)
+        tag = _local(name)
         if tag == "Data":
             self.in_data = False
         elif tag == "Cell" and self.row is not None and self.cell_text is not None:
@@ -151,6 +169,7 @@ class _WorkbookHandler:
         table = self.table
         if self.row_index > SAMPLE_ROWS:
             self.row = None                  # past the sample: rows are only counted
+            self._sampling(False)
             return
         while len(table.rows) < self.row_index - 1:
             table.rows.append([])            # rows the Index skipped are empty
@@ -197,6 +216,11 @@ class _WorkbookHandler:
             table.total_rows = len(table.rows)
         self.tables.append(table)
         self.table, self.row, self.cell_text = None, None, None
+
+
+@functools.lru_cache(maxsize=256)
+def _local(name: str) -> str:
+    return local(name)
 
 
 def _int(value: str | None, limit: int) -> int | None:
