@@ -70,6 +70,22 @@ def spreadsheetml(rows=ROSTER, encoding="Shift_JIS", extra_sheets: str = "") -> 
             f'<Worksheet ss:Name="名簿"><Table>\n{body}</Table></Worksheet>{extra_sheets}</Workbook>\n')
 
 
+def mhtml_archive(rows=ROSTER) -> bytes:
+    """Excel's "Single File Web Page": a frameset page and one quoted-printable page per sheet."""
+    import quopri
+
+    frameset = b'<html><frameset rows="*,39"><frame src="book.files/sheet001.htm"></frameset></html>'
+    sheet = quopri.encodestring(html_page(rows, charset="shift_jis").encode("cp932"))
+    boundary = b"----=_NextPart_01DA0000.0A1B2C3D"
+    parts = [(b"book.htm", b"us-ascii", frameset), (b"book.files/sheet001.htm", b"shift_jis", sheet)]
+    body = b"".join(b"--" + boundary + b"\r\nContent-Location: file:///C:/0/" + where
+                    + b"\r\nContent-Transfer-Encoding: quoted-printable\r\nContent-Type: text/html; charset=\""
+                    + charset + b"\"\r\n\r\n" + page + b"\r\n\r\n" for where, charset, page in parts)
+    return (b"MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\nContent-Type: multipart/related; boundary=\""
+            + boundary + b"\"\r\n\r\nThis document is a Single File Web Page.\r\n\r\n" + body
+            + b"--" + boundary + b"--\r\n")
+
+
 def csv_text(rows=ROSTER, delimiter=",") -> str:
     return "\r\n".join(delimiter.join(row) for row in rows) + "\r\n"
 
@@ -131,6 +147,7 @@ SNIFF_CASES = [
     (html_page().encode("utf-16-le"), fmt.HTML),
     ("<!DOCTYPE html>\n<html lang=ja><meta charset=utf-8><table><tr><td>氏名</table>".encode(), fmt.HTML),
     ("<TABLE BORDER=1><TR><TH>氏名</TH></TR></TABLE>".encode("cp932"), fmt.HTML),
+    (mhtml_archive(), fmt.MHTML),
     (spreadsheetml().encode("cp932"), fmt.SPREADSHEET_ML),
     (spreadsheetml(encoding="UTF-16").encode("utf-16"), fmt.SPREADSHEET_ML),
     (b'<?xml version="1.0"?>\n<records><record id="1"/></records>', fmt.XML),
@@ -182,6 +199,7 @@ def test_a_note_says_what_the_content_was_when_the_name_says_otherwise(content, 
     (fmt.ACCESS, "mdb", "read_access", "mdb"),
     (fmt.HTML, "xls", "read_html_tables", "xls"),
     (fmt.SPREADSHEET_ML, "xls", "read_spreadsheetml", "xls"),
+    (fmt.MHTML, "xls", "read_mhtml", "xls"),
     (fmt.SQL, "txt", "read_sql_dump", "txt"),
     (fmt.TEXT, "xls", "read_delimited", "txt"),
     (fmt.TEXT, "tsv", "read_delimited", "tsv"),
@@ -205,6 +223,7 @@ def test_xml_of_another_schema_has_no_reader():
     ("名簿_nometa.xls", html_page(charset=None).encode("cp932"), "content: HTML table, not BIFF"),
     ("名簿_utf16.xls", html_page(charset="utf-16").encode("utf-16"), "content: HTML table, not BIFF"),
     ("名簿_xml.xls", spreadsheetml().encode("cp932"), "content: SpreadsheetML 2003 XML, not BIFF"),
+    ("名簿_mht.xls", mhtml_archive(), "content: MHTML web archive, not BIFF"),
     ("名簿_csv.xls", csv_text().encode("cp932"), "content: plain text, not BIFF"),
     ("名簿_tab.xlsx", csv_text(delimiter="\t").encode("utf-8"), "content: plain text, not OOXML"),
     ("名簿_ooxml.xls", xlsx_bytes(), "content: OOXML workbook, not BIFF"),

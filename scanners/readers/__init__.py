@@ -79,6 +79,9 @@ def choose_reader(content: str, kind: str) -> ReaderChoice | None:
     if content == fmt.HTML:
         from .html_tables import read_html_tables
         return ReaderChoice(read_html_tables, kind)
+    if content == fmt.MHTML:
+        from .mhtml import read_mhtml
+        return ReaderChoice(read_mhtml, kind)
     if content == fmt.SPREADSHEET_ML:
         from .spreadsheetml import read_spreadsheetml
         return ReaderChoice(read_spreadsheetml, kind)

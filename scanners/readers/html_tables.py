@@ -57,11 +57,7 @@ def read_html_tables(path: str, kind: str) -> Document:
         document.notes.append(f"rows past {PARSE_BYTES >> 20} MB counted, not read")
     else:
         collector.close()
-    document.tables = [t for t in collector.finished_tables() if t.rows]
-    if collector.too_deep:
-        document.notes.append(f"tables nested deeper than {MAX_NESTING} skipped")
-    if not document.tables:
-        document.text = collector.page_text() or None
+    collector.fill(document)
     return document
 
 
@@ -200,7 +196,23 @@ class TableCollector(HTMLParser):
         else:
             self._add_page_text(data)
 
+    def reset_page(self) -> None:
+        """End of one page of several (an archive's parts): close what it left open."""
+        self.close()
+        while self.open:
+            self.open.pop().end_row()
+        self.too_deep = self.hidden = 0
+        self.reset()
+
     # ---- results
+    def fill(self, document: Document) -> None:
+        """Put the tables (or, with none, the page's text) and notes into a document."""
+        document.tables = [t for t in self.finished_tables() if t.rows]
+        if self.too_deep:
+            document.notes.append(f"tables nested deeper than {MAX_NESTING} skipped")
+        if not document.tables:
+            document.text = self.page_text() or None
+
     def add_uncounted_rows(self, rows: int) -> None:
         """Rows past the parsed bytes: they belong to the table open there, else the last one."""
         target = self.open[0] if self.open else (self.tables[-1] if self.tables else None)

@@ -31,6 +31,7 @@ OLE = "ole"                     # OLE2/CFB: BIFF5/8 xls, or an encrypted OOXML p
 BIFF = "biff"                   # a bare BIFF2-4 worksheet stream (Excel 2.x-4.0, no OLE)
 ACCESS = "access"               # Jet 3/4 or ACE database
 HTML = "html"                   # an HTML page (tables)
+MHTML = "mhtml"                 # a MIME web archive of HTML pages (Excel's "Single File Web Page")
 SPREADSHEET_ML = "spreadsheetml"  # SpreadsheetML 2003 XML workbook
 XML = "xml"                     # XML of another schema
 SQL = "sql"                     # SQL INSERT (or COPY) statements
@@ -42,7 +43,7 @@ BINARY = "binary"               # bytes no reader here understands
 LABELS = {
     OOXML: "OOXML workbook", XLSB: "xlsb workbook", ODS: "ODS workbook", ZIP: "zip package",
     OLE: "OLE2 compound file", BIFF: "BIFF2-4 worksheet", ACCESS: "Access database",
-    HTML: "HTML table", SPREADSHEET_ML: "SpreadsheetML 2003 XML", XML: "XML",
+    HTML: "HTML table", MHTML: "MHTML web archive", SPREADSHEET_ML: "SpreadsheetML 2003 XML", XML: "XML",
     SQL: "SQL INSERT dump", TEXT: "plain text", EMPTY: "empty file", BINARY: "binary data",
 }
 
@@ -72,6 +73,8 @@ _MAX_BINARY_SHARE = 0.01
 
 _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|table|tr|td|th|thead|tbody|div|p|font|style)[\s>/]")
 _WORKBOOK_TAG = re.compile(r"<(?:[\w.-]+:)?workbook[\s>]")
+_MIME_HEADER = re.compile(r"(?:mime-version|content-type|from|subject|date|x-[\w-]+|content-location)\s*:")
+_MULTIPART = re.compile(r"content-type:\s*multipart/related")
 _SQL_COMMENT = re.compile(r"\s*(?:--[^\n]*\n|#[^\n]*\n|/\*.*?\*/|;)", re.S)
 #: what the first statement of a dump starts with (MySQL, pg_dump, SQLite, SQL Server, Oracle)
 _SQL_STATEMENT = re.compile(
@@ -198,6 +201,8 @@ def _utf16_byte_order(head: bytes) -> str | None:
 def _text_format(text: str) -> str:
     """HTML, SpreadsheetML, other XML, SQL or plain text, from the markers in decoded text."""
     start = text.lstrip(" \t\r\n\x00\ufeff")
+    if _MIME_HEADER.match(start) and _MULTIPART.search(start):
+        return MHTML
     if start.startswith("<"):
         html = _HTML_TAG.search(start)
         workbook = _WORKBOOK_TAG.search(start)
