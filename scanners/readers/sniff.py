@@ -73,6 +73,11 @@ _MAX_BINARY_SHARE = 0.01
 
 _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|table|tr|td|th|thead|tbody|div|p|font|style)[\s>/]")
 _WORKBOOK_TAG = re.compile(r"<(?:[\w.-]+:)?workbook[\s>]")
+#: parts only an xlsb has, and parts only an XML workbook has (themes and xlsm's vbaProject.bin
+#: are in both); the part separator may be a backslash
+_XLSB_PART = re.compile(rb"xl[/\\](?:workbook\.bin|_rels[/\\]workbook\.bin\.rels|worksheets[/\\][^ ]*\.bin)")
+_OOXML_PART = re.compile(
+    rb"xl[/\\](?:workbook\.xml|_rels[/\\]workbook\.xml\.rels|worksheets[/\\][^ ]*\.xml|styles\.xml|sharedstrings\.xml)")
 _MIME_HEADER = re.compile(r"(?:mime-version|content-type|from|subject|date|x-[\w-]+|content-location)\s*:")
 _MULTIPART = re.compile(r"content-type:\s*multipart/related")
 _SQL_COMMENT = re.compile(r"\s*(?:--[^\n]*\n|#[^\n]*\n|/\*.*?\*/|;)", re.S)
@@ -141,9 +146,9 @@ def content_note(content: str, kind: str) -> str | None:
 def _zip_format(head: bytes) -> str:
     """OOXML, xlsb or ODS from the names (and ODS mimetype) of the first local entries."""
     names = b" ".join(_local_names(head)).lower()
-    if b"xl/workbook.bin" in names:
+    if _XLSB_PART.search(names):
         return XLSB
-    if b"xl/" in names:
+    if _OOXML_PART.search(names):
         return OOXML
     if b"mimetype" in names and b"opendocument.spreadsheet" in head[:200]:
         return ODS
