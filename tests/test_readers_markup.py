@@ -60,6 +60,13 @@ def test_html_declared_charset_that_lies_is_overruled(tmp_path):
     assert doc.tables[0].rows == [["氏名"]]
 
 
+def test_html_without_a_charset_is_detected_past_a_long_style_sheet(tmp_path):
+    style = "<style>" + "".join(f".xl{i} {{ mso-style-parent: style0; }}\n" for i in range(400)) + "</style>"
+    page = f"<html><head>{style}</head><body><table><tr><td>氏名</td><td>住所</td></tr></table></body></html>"
+    doc = read_html_tables(write(tmp_path, "a.xls", page, "cp932"), "xls")
+    assert doc.tables[0].rows == [["氏名", "住所"]] and doc.notes == ["encoding cp932"]
+
+
 def test_html_rows_past_the_parsed_bytes_are_counted(tmp_path, monkeypatch):
     monkeypatch.setattr(html_tables, "PARSE_BYTES", 64 * 1024)
     rows = "".join(f"<TR><TD>{i}</TD><TD>row</TD></TR>\n" for i in range(20000))

@@ -20,8 +20,7 @@ import re
 from html.parser import HTMLParser
 
 from ..document import SAMPLE_ROWS, Cell, Document, ReadError, Table
-from .sniff import SNIFF_BYTES
-from .text_codec import choose_encoding, decoded_chunks
+from .text_codec import ENCODING_SAMPLE_BYTES, choose_encoding, decoded_chunks
 
 #: bytes of a page parsed as HTML; rows past them are counted by their <tr tags
 PARSE_BYTES = 1 << 20
@@ -43,7 +42,7 @@ def read_html_tables(path: str, kind: str) -> Document:
     try:
         size = os.path.getsize(path)
         with open(path, "rb") as fh:
-            head = fh.read(SNIFF_BYTES)
+            head = fh.read(ENCODING_SAMPLE_BYTES)
     except OSError:
         raise ReadError("cannot open file") from None
     encoding, skip = choose_encoding(head, complete=size <= len(head))

@@ -24,8 +24,7 @@ from xml.parsers import expat
 
 from ..document import SAMPLE_ROWS, Cell, Document, ReadError, Table
 from .safezip import XmlRefused, attr, local
-from .sniff import SNIFF_BYTES
-from .text_codec import choose_encoding, decoded_chunks
+from .text_codec import ENCODING_SAMPLE_BYTES, choose_encoding, decoded_chunks
 
 #: bytes of a workbook parsed (about 1 s); a larger one is read that far, with a note, and
 #: its sheet's total comes from ss:ExpandedRowCount, which Excel always writes
@@ -41,7 +40,7 @@ def read_spreadsheetml(path: str, kind: str) -> Document:
     try:
         size = os.path.getsize(path)
         with open(path, "rb") as fh:
-            head = fh.read(SNIFF_BYTES)
+            head = fh.read(ENCODING_SAMPLE_BYTES)
     except OSError:
         raise ReadError("cannot open file") from None
     encoding, skip = choose_encoding(head, complete=size <= len(head))

@@ -19,8 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..document import SAMPLE_ROWS, Cell, Document, ReadError, Table
-from .sniff import SNIFF_BYTES
-from .text_codec import choose_encoding, decoded_chunks
+from .text_codec import ENCODING_SAMPLE_BYTES, choose_encoding, decoded_chunks
 
 #: bytes of a dump tokenized and parsed; the rest is only counted
 PARSE_BYTES = 1 << 20
@@ -64,7 +63,7 @@ def read_sql_dump(path: str, kind: str) -> Document:
     try:
         size = os.path.getsize(path)
         with open(path, "rb") as fh:
-            head = fh.read(SNIFF_BYTES)
+            head = fh.read(ENCODING_SAMPLE_BYTES)
     except OSError:
         raise ReadError("cannot open file") from None
     encoding, skip = choose_encoding(head, complete=size <= len(head))

@@ -16,6 +16,9 @@ from ..document import ReadError
 from .delimited import detect_encoding
 
 CHUNK = 64 * 1024
+#: bytes from the top a reader decides the encoding on (as the delimited reader does: an
+#: Excel page's style sheet or a dump's DDL can fill the first KB with ASCII)
+ENCODING_SAMPLE_BYTES = 64 * 1024
 
 #: charset labels of Japanese pages and what Python calls the codec that reads them
 #: (Shift_JIS pages are written by Windows, whose Shift_JIS is cp932)
