@@ -231,9 +231,10 @@ FIXED = [("氏名", "住所", "電話番号"), ("山田 花子", "東京都千�
 def test_fixed_width_text_is_cut_by_display_width(tmp_path, encoding):
     lines = [_pad(a, 12) + _pad(b, 30) + c for a, b, c in FIXED]
     lines.insert(1, "-" * 12 + "-" * 30 + "-" * 12)
+    lines.insert(0, _pad("住民名簿", 44) + "令和6年4月1日")       # a title line above the header
     doc = read_delimited(write(tmp_path, "list.txt", "\r\n".join(lines) + "\r\n", encoding), "txt")
     [table] = doc.tables
-    assert table.rows == [list(row) for row in FIXED]
+    assert table.rows == [["住民名簿", None, "令和6年4月1日"]] + [list(row) for row in FIXED]
     assert doc.notes == [f"encoding {encoding}; fixed-width columns"]
 
 

@@ -20,6 +20,8 @@ MIN_COLUMNS = 3
 MIN_FILLED = 0.5
 #: lines looked at to find the columns
 PROBE_LINES = 200
+#: lines at the top where the header is looked for (title lines may come first)
+HEADER_SEARCH_LINES = 5
 MAX_WIDTH = 4096
 _RULE_CHARS = frozenset("-=_*+|:. \u2500\u2501\u30fc\uff0d")   # ruled lines under a header
 
@@ -67,8 +69,9 @@ def _ink(line: str) -> list[bool]:
 def _column_starts(inks: list[list[bool]]) -> list[int] | None:
     """Positions where columns start: after a position blank on every line that reaches it.
 
-    A gap under which the first line (the header) has nothing is the space inside a
-    value (``山田　花子`` where every family name has two characters), not a column."""
+    A gap under which the header has nothing is the space inside a value (``山田　花子``
+    where every family name has two characters), not a column; the header is the first
+    line with text in ``MIN_COLUMNS`` columns (a title line above it has fewer)."""
     width = max(len(ink) for ink in inks)
     used = [False] * width
     for ink in inks:
@@ -77,10 +80,11 @@ def _column_starts(inks: list[list[bool]]) -> list[int] | None:
                 used[position] = True
     starts = [position for position in range(width)
               if used[position] and (position == 0 or not used[position - 1])]
-    header = inks[0]
-    bounds = starts[1:] + [width]
-    starts = [start for i, (start, end) in enumerate(zip(starts, bounds))
-              if i == 0 or any(header[start:end])]
+    segments = list(zip(starts, starts[1:] + [width]))
+    header = next((ink for ink in inks[:HEADER_SEARCH_LINES]
+                   if sum(any(ink[a:b]) for a, b in segments) >= MIN_COLUMNS), None)
+    if header is not None:
+        starts = [a for i, (a, b) in enumerate(segments) if i == 0 or any(header[a:b])]
     if len(starts) < MIN_COLUMNS:
         return None
     return starts
