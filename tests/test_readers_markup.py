@@ -29,6 +29,7 @@ def write(tmp_path, name: str, text: str, encoding: str = "utf-8") -> str:
 MERGED_HEADER = """<html><head><meta charset="Shift_JIS"><script>var rows = "<table><tr><td>x";</script></head>
 <body><p>住民一覧</p>
 <table border=1>
+ <col width=80><col span=2 width=0 style='display:none'><col>
  <tr><th rowspan=2>氏名</th><th colspan=2>連絡先</th><th rowspan=2>備考</th></tr>
  <tr><th>住所</th><th>電話番号</th></tr>
  <tr><td>山田&nbsp;花子</td><td>東京都千代田区<br>千代田1-1</td><td>03-1234-5678</td><td>
@@ -48,7 +49,7 @@ def test_html_cells_spans_nesting_and_hidden_rows(tmp_path):
         ["鈴木 一郎", "大阪府", "06-2345-6789"],
     ]
     assert outer.rows[4] == ["合計"]                      # a huge colspan is capped, trailing blanks dropped
-    assert outer.hidden_rows == {3}
+    assert outer.hidden_rows == {3} and outer.hidden_columns == {1, 2}
     assert (outer.total_rows, outer.name) == (5, "table 1")
     assert (inner.rows, inner.name) == ([["内側", "表"]], "table 2")
     assert doc.notes == ["encoding cp932"]

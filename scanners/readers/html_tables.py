@@ -4,7 +4,8 @@ Every ``<table>`` becomes a Table, in the order the tables start; a table
 nested in a cell is a Table of its own and its text stays out of the outer
 cell.  ``<th>`` and ``<td>`` are cells; ``colspan``/``rowspan`` leave empty
 cells where a merged cell spans, as a spreadsheet reader shows merged cells,
-so columns stay under their headers.  Rows styled ``display:none`` are hidden.
+so columns stay under their headers.  Rows and ``<col>`` columns styled
+``display:none`` (how Excel's HTML export writes hidden ones) are hidden.
 
 The page is decoded by its BOM, its ``<meta charset>`` (when the bytes agree)
 or detection, and parsed with the standard library's tolerant, incremental
@@ -70,6 +71,7 @@ class _TableBuilder:
         self.cell_chars = 0
         self.span = 1
         self.in_row = False
+        self.columns_declared = 0            # columns declared by <col> so far
         self.down: dict[int, int] = {}       # column -> rows (this one included) a rowspan covers
 
     @property
@@ -98,6 +100,12 @@ class _TableBuilder:
             for offset in range(colspan):
                 self.down[column + offset] = max(self.down.get(column + offset, 0), rowspan)
         self.cell, self.cell_chars, self.span = [], 0, colspan
+
+    def add_column(self, span: int, hidden: bool) -> None:
+        """A <col>: columns styled display:none (Excel's hidden columns) are hidden."""
+        if hidden:
+            self.table.hidden_columns.update(range(self.columns_declared, self.columns_declared + span))
+        self.columns_declared += span
 
     def add_text(self, text: str) -> None:
         if self.cell is not None and self.cell_chars < MAX_CELL_CHARS:
@@ -163,6 +171,9 @@ class TableCollector(HTMLParser):
             self.open[-1].start_row(hidden=bool(style and _HIDDEN_STYLE.search(style)))
         elif tag in ("td", "th"):
             self.open[-1].start_cell(_span(attrs, "colspan"), _span(attrs, "rowspan"))
+        elif tag == "col":
+            style = _attr(attrs, "style")
+            self.open[-1].add_column(_span(attrs, "span"), hidden=bool(style and _HIDDEN_STYLE.search(style)))
         elif tag in ("br", "p", "div", "li"):
             self.open[-1].add_text(" ")
 
