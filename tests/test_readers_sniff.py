@@ -90,6 +90,13 @@ def csv_text(rows=ROSTER, delimiter=",") -> str:
     return "\r\n".join(delimiter.join(row) for row in rows) + "\r\n"
 
 
+def fixed_width_text(rows=ROSTER) -> str:
+    """Columns padded to display widths as a cp932 export pads them (a kanji takes two)."""
+    def pad(text: str, width: int) -> str:
+        return text + " " * (width - len(text.encode("cp932")))
+    return "".join(pad(a, 12) + pad(b, 34) + pad(c, 14) + d + "\r\n" for a, b, c, d in rows)
+
+
 def mysql_dump() -> str:
     values = ",".join("(" + ",".join(f"'{v}'" for v in row) + ")" for row in ROSTER[1:])
     return ("-- MySQL dump 10.13\n/*!40101 SET NAMES utf8mb4 */;\nDROP TABLE IF EXISTS `住民`;\n"
@@ -228,6 +235,7 @@ def test_xml_of_another_schema_has_no_reader():
     ("名簿_tab.xlsx", csv_text(delimiter="\t").encode("utf-8"), "content: plain text, not OOXML"),
     ("名簿_ooxml.xls", xlsx_bytes(), "content: OOXML workbook, not BIFF"),
     ("名簿_dump.txt", mysql_dump().encode("utf-8"), "content: SQL INSERT dump, not plain text"),
+    ("名簿_fixed.txt", fixed_width_text().encode("cp932"), "encoding cp932; fixed-width columns"),
 ])
 def test_a_roster_is_read_by_what_it_is_whatever_its_name(tmp_path, name, data, note):
     record = scan_one(tmp_path, name, data)
