@@ -11,7 +11,8 @@ import hashlib
 import re
 
 from .document import Document, EncryptedError, ReadError
-from .readers import reader_for
+from .readers import choose_reader
+from .readers.sniff import ACCESS, BINARY, OLE, OOXML, XLSB, ZIP, content_note, foreign_label, read_head, sniff
 from .shadow import cloud_sync_risk, p2p_artefact_risks, shadow_risks
 from .walk import Candidate
 
@@ -97,7 +98,10 @@ def safe_reason(exc: BaseException) -> str:
 
 
 EXCEL_KINDS = frozenset({"xlsx", "xlsm", "xltx", "xltm", "xlam", "xls", "xlsb"})
-ACCESS_KINDS = frozenset({"mdb", "accdb"})
+#: contents that can hold VBA, macro sheets or connections (HTML, XML or text saved as .xls cannot)
+EXCEL_CONTAINERS = frozenset({OOXML, XLSB, ZIP, OLE})
+#: how an error names a content no reader fits
+LABELS_OF_UNREAD = {"xml": "XML that is neither SpreadsheetML nor XHTML", BINARY: "unknown binary data"}
 SHADOW_KINDS = frozenset({"executable", "script", "shortcut"})
 
 
@@ -118,9 +122,15 @@ def inspect_file(cand: Candidate, apps: bool = True) -> dict:
     if cand.kind in SHADOW_KINDS:
         guarded(rec, "shadow-IT check", add_shadow_risks, cand, rec)
         return rec
-    document = read_document(cand, rec)
+    try:
+        head = read_head(cand.abspath)
+    except ReadError as exc:
+        rec["status"], rec["error"] = "error", str(exc)
+        return rec
+    content = sniff(head)
+    document = read_document(cand, rec, content, head)
     if apps and rec["status"] in ("ok", "encrypted"):
-        guarded(rec, "app detector", add_app_facts, cand, document, rec)
+        guarded(rec, "app detector", add_app_facts, cand, content, document, rec)
     if document is not None:
         guarded(rec, "detector", analyse, document, rec)
     return rec
@@ -138,14 +148,22 @@ def add_shadow_risks(cand: Candidate, rec: dict) -> None:
             rec["risks"].extend(executable_name_risks(name))
 
 
-def read_document(cand: Candidate, rec: dict) -> Document | None:
-    """The file's document, or None with the record's status and reason set."""
-    reader = reader_for(cand.kind)
-    if reader is None:
-        rec["status"], rec["error"] = "skipped", "no reader for this kind"
+def read_document(cand: Candidate, rec: dict, content: str, head: bytes) -> Document | None:
+    """The file's document, read by what its first bytes show it holds (``content``, a
+    :mod:`.readers.sniff` format), or None with the record's status and reason set.
+    The record keeps the extension's kind; a note says what the content was when it differs."""
+    if note := content_note(content, cand.kind):
+        rec.setdefault("notes", []).append(note)
+    foreign = foreign_label(head) if content == BINARY else None
+    choice = choose_reader(content, cand.kind) if foreign is None else None
+    if choice is None:
+        what = foreign or LABELS_OF_UNREAD.get(content, content)
+        rec["status"], rec["error"] = "error", f"no reader for this content: {what}"
         return None
     try:
-        return reader(cand.abspath, cand.kind)
+        document = choice.reader(cand.abspath, choice.read_as)
+        document.kind = cand.kind
+        return document
     except EncryptedError as exc:
         rec["status"], rec["error"] = "encrypted", str(exc) or "encrypted"
         rec["risks"].append({"code": "encrypted",
@@ -176,15 +194,16 @@ def guarded(rec: dict, what: str, step, *args) -> None:
         rec["status"], rec["error"] = "error", f"{what} failed: {safe_reason(exc)}"
 
 
-def add_app_facts(cand: Candidate, document: Document | None, rec: dict) -> None:
-    """Fill the record's ``app`` block and app risks (Excel from the file, Access from its document)."""
-    if cand.kind in EXCEL_KINDS:
+def add_app_facts(cand: Candidate, content: str, document: Document | None, rec: dict) -> None:
+    """Fill the record's ``app`` block and app risks: Excel from a workbook container (a zip or
+    OLE file, whatever its name), Access from its document."""
+    if content in EXCEL_CONTAINERS and (cand.kind in EXCEL_KINDS or content != ZIP):
         from .apps.excel import excel_app_facts
         try:
-            facts = excel_app_facts(cand.abspath, cand.kind)
+            facts = excel_app_facts(cand.abspath, cand.kind, container="ole" if content == OLE else "zip")
         except ReadError:
             return                   # the data reader already judged the container
-    elif cand.kind in ACCESS_KINDS and document is not None:
+    elif content == ACCESS and document is not None:
         from .apps.access import access_app_facts
         facts = access_app_facts(document)
     else:

@@ -46,15 +46,21 @@ RISK_ORDER = ("autoexec-macro", "macro-network-access", "credentials-in-file",
               "external-data-connection", "external-link")
 
 
-def excel_app_facts(path: str, kind: str) -> AppFacts:
-    """App facts and risks of one Excel workbook (``kind`` is the record kind; content decides)."""
+def excel_app_facts(path: str, kind: str, container: str | None = None) -> AppFacts:
+    """App facts and risks of one Excel workbook (``kind`` is the record kind; content decides).
+
+    ``container`` ("zip" or "ole") is what the caller's sniff of the first bytes
+    found (:mod:`scanners.readers.sniff`); without it the first bytes are read here.
+    """
     silence_oletools()
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-        if head[:2] == b"PK":
+        if container is None:
+            with open(path, "rb") as fh:
+                head = fh.read(8)
+            container = "zip" if head[:2] == b"PK" else "ole" if head == OLE_MAGIC else None
+        if container == "zip":
             return _zip_facts(path)
-        if head == OLE_MAGIC:
+        if container == "ole":
             return _ole_facts(path)
         return AppFacts()            # HTML, SYLK or text saved as .xls: no place for code
     except ReadError:

@@ -18,6 +18,9 @@ from .safezip import PartIndex, open_zip
 
 #: xls files up to this size also get hidden rows/columns from xlrd
 XLRD_MAX_BYTES = 8 << 20
+#: the reader calamine's from_path picks by extension (any other extension is sniffed)
+CALAMINE_BY_EXTENSION = {"xls": "xls", "xla": "xls", "xlsx": "xlsx", "xlsm": "xlsx", "xlam": "xlsx",
+                         "xlsb": "xlsb", "ods": "ods"}
 
 
 def read_calamine(path: str, kind: str) -> Document:
@@ -33,14 +36,15 @@ def read_calamine(path: str, kind: str) -> Document:
         redirected = _zip_checks(path, kind)
         if redirected is not None:
             return redirected
-        if kind == "xls":  # an xlsb or ods under an xls name: let calamine sniff the bytes
+        if kind == "xls":
             notes.append("zip content under an xls name")
-            with open(path, "rb") as f:
-                source = io.BytesIO(f.read())
+        if not _path_fits(path, kind if kind in ("xlsb", "ods") else None):
+            source = _file_bytes(path)  # calamine sniffs the bytes of a file-like
     bases: dict[str, int] = {}
     document = _read_workbook(source, kind, bases)
     document.notes[:0] = notes
-    if kind == "xls" and isinstance(source, str) and document.tables:
+    plain_biff = head == encryption.OLE_MAGIC and not isinstance(source, _Decrypted)
+    if plain_biff and document.tables:  # xlrd reads the file by its bytes, whatever its name
         from .xls_hidden import add_hidden_rows_columns
 
         add_hidden_rows_columns(path, document, bases, XLRD_MAX_BYTES)
@@ -54,11 +58,9 @@ def _ole_source(path: str, kind: str, notes: list[str]):
         if not encryption.ole_has_workbook(path):
             raise ReadError("OLE file without a workbook stream")
         check_cfb(path)  # calamine aborts the process on some corrupt containers
-        if kind != "xls":  # an xls under another name: let calamine sniff the bytes
+        if kind != "xls":
             notes.append("xls content under an %s name" % kind)
-            with open(path, "rb") as f:
-                return io.BytesIO(f.read())
-        return path
+        return path if _path_fits(path, "xls") else _file_bytes(path)
     if method == "ooxml":
         raise EncryptedError("encrypted OOXML package")
     check_cfb(path)
@@ -66,7 +68,26 @@ def _ole_source(path: str, kind: str, notes: list[str]):
     if plain is None:
         raise EncryptedError("encrypted xls (%s)" % method.removeprefix("xls-"))
     notes.append("decrypted with Excel's default write-protection key")
-    return io.BytesIO(plain)
+    return _Decrypted(plain)
+
+
+class _Decrypted(io.BytesIO):
+    """Bytes of a workbook decrypted in memory (the file itself stays unreadable to xlrd)."""
+
+
+def _path_fits(path: str, content: str | None) -> bool:
+    """True when calamine's ``from_path``, which picks its reader by a known extension
+    (and sniffs the bytes of any other), picks the one for ``content``."""
+    guess = CALAMINE_BY_EXTENSION.get(path.rpartition(".")[2].lower()) if "." in path else None
+    return guess is None or guess == content
+
+
+def _file_bytes(path: str) -> io.BytesIO:
+    try:
+        with open(path, "rb") as f:
+            return io.BytesIO(f.read())
+    except OSError:
+        raise ReadError("cannot read file") from None
 
 
 def _zip_checks(path: str, kind: str) -> Document | None:

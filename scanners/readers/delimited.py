@@ -5,8 +5,10 @@ encoding is detected on them (BOMs, UTF-8, cp932 / EUC-JP / ISO-2022-JP,
 charset-normalizer as tie-breaker), then the delimiter, and the first
 ``SAMPLE_ROWS`` records become one Table named after the file.  The total
 row count is estimated by counting newline bytes over the whole file; a
-file that fits in the sample is counted exactly.  A .txt that is not
-tabular (prose, a log) gives a Document with no tables.
+file that fits in the sample is counted exactly.  Lines that are each one
+quoted field holding a whole record are unwrapped; text with no delimiter
+whose columns line up is split as fixed-width (:mod:`.fixed_width`).  A .txt
+that is not tabular (prose, a log) gives a Document with no tables.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import re
 from pathlib import Path
 
 from ..document import SAMPLE_ROWS, Document, ReadError, Table
+from .fixed_width import split_fixed_width
 
 #: bytes decoded and parsed from the top of the file
 SAMPLE_BYTES = 64 * 1024
@@ -62,6 +65,17 @@ def read_delimited(path: str, kind: str) -> Document:
     if not complete:
         text = text[: text.rfind("\n") + 1] or text
     delimiter = detect_delimiter(text, prefer_tab=(kind == "tsv"))
+    layout = DELIMITERS.get(delimiter, "none")
+    if delimiter is None and (unwrapped := unwrap_quoted_lines(text)):
+        text, delimiter = unwrapped
+        layout = f"{DELIMITERS[delimiter]} inside lines quoted whole"
+    if delimiter is None:
+        lines = text.splitlines()
+        if fixed := split_fixed_width(lines[:SAMPLE_ROWS]):
+            total = len(fixed) if complete else max(count_lines(path, encoding, size), len(fixed))
+            document.tables.append(Table(name=Path(path).stem, rows=fixed, total_rows=total))
+            document.notes.append(f"encoding {encoding}; fixed-width columns")
+            return document
     if delimiter is None and kind == "txt":
         document.notes.append(f"encoding {encoding}; not delimited text")
         document.text = text
@@ -71,7 +85,7 @@ def read_delimited(path: str, kind: str) -> Document:
         return document
     total = parsed if complete else max(count_lines(path, encoding, size), len(rows))
     document.tables.append(Table(name=Path(path).stem, rows=rows, total_rows=total))
-    document.notes.append(f"encoding {encoding}; delimiter {DELIMITERS.get(delimiter, 'none')}")
+    document.notes.append(f"encoding {encoding}; delimiter {layout}")
     return document
 
 
@@ -125,6 +139,26 @@ def detect_delimiter(text: str, prefer_tab: bool = False) -> str | None:
         if score[0] > best_score[0] or (score[0] == best_score[0] and best is None):
             best, best_score = delimiter, score
     return best
+
+
+def unwrap_quoted_lines(text: str) -> tuple[str, str] | None:
+    """(records, delimiter) when every line is one quoted field holding a delimited record
+    (``"001,name,address"``: a whole row wrapped in quotes); None otherwise.
+
+    The first record (the header, or the first row) must split too, so a one-column
+    list whose values hold commas is not cut apart."""
+    try:
+        records = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    except csv.Error:
+        return None
+    if not records or sum(len(r) == 1 for r in records) < 0.9 * len(records):
+        return None
+    inner = "\n".join(r[0] if len(r) == 1 else ",".join(r) for r in records)
+    delimiter = detect_delimiter(inner)
+    first = _probe_records(inner.split("\n", 1)[0], delimiter) if delimiter else []
+    if not first or len(first[0]) < 2:
+        return None
+    return inner, delimiter
 
 
 def count_lines(path: str, encoding: str, size: int) -> int:
