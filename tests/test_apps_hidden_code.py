@@ -238,6 +238,27 @@ def test_xlsm_vba_project_in_odd_shape(tmp_path, items, orphans, expected):
     assert facts.kind == "excel-vba" and facts.complexity is not None
 
 
+@pytest.mark.parametrize("marked_by", ["relationship", "content type"])
+def test_vba_project_under_another_name(tmp_path, marked_by):
+    # Excel finds the project through the workbook's vbaProject relationship, not by its name
+    path = xlsx_with_macro_sheet(tmp_path / "book.xlsm", marked_by="neither")
+    parts = {}
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    if marked_by == "relationship":
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>", f'<Relationship Id="rId9" Type="{MS_REL}/vbaProject" '
+                                 f'Target="media/image9.bin"/></Relationships>'.encode())
+    else:
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>", b'<Override PartName="/xl/media/image9.bin" '
+                         b'ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+    parts["xl/media/image9.bin"] = compound_file(vba_project_items(MODULES))
+    write_zip(path, parts)
+    facts = excel_app_facts(str(path), "xlsm")
+    assert (facts.is_app, facts.vba, facts.modules, facts.code_lines, facts.auto_exec) == (True, "parsed", 3, 9, True)
+
+
 # ---------------------------------------------------------------- BIFF workbooks built here
 
 BIFF8_BOF, EOF, FILEPASS, BOUNDSHEET, NAME, FORMULA = 0x0809, 0x000A, 0x002F, 0x0085, 0x0018, 0x0006

@@ -86,6 +86,7 @@ def _zip_facts(source) -> AppFacts:
         pkg = package_facts(zf)
         sheets = find_sheet_parts(zf, PartList(zf))
         pkg.macro_sheets, pkg.dialog_sheets = len(sheets.macro), len(sheets.dialog)
+        pkg.vba_part = pkg.vba_part or min(sheets.vba, default=None)     # a project under another name
         vba = VbaSummary()
         if pkg.vba_part is not None:
             try:

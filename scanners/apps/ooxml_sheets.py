@@ -1,4 +1,4 @@
-"""Which sheets of an OOXML workbook hold code: Excel 4 macro sheets and dialog sheets.
+"""Which parts of an OOXML workbook hold code: Excel 4 macro sheets, dialog sheets, the VBA project.
 
 Excel finds a sheet through the workbook part's relationships, not by its
 path, so a macro sheet can be stored anywhere (``xl/worksheets/sheet2.bin``
@@ -7,7 +7,9 @@ when it lies in ``xl/macrosheets/``, when ``[Content_Types].xml`` gives it a
 macro-sheet content type (``application/vnd.ms-excel.macrosheet`` or
 ``...intlmacrosheet``, ``+xml`` in xlsx/xlsm), or when the workbook's
 relationships point to it as ``xlMacrosheet`` / ``xlIntlMacrosheet``; dialog
-sheets likewise.  Only parts that exist count.
+sheets likewise.  The VBA project is found the same way (content type
+``application/vnd.ms-office.vbaProject``, relationship ``vbaProject``) when it
+is not named ``vbaProject.bin``.  Only parts that exist count.
 
 For workbooks that have code, the workbook part's sheet list tells which
 macro sheets are hidden or veryHidden (a classic way to hide Excel 4 code),
@@ -28,6 +30,8 @@ from .ooxml_parts import PartList, parse_xml, read_part, relationships
 REL_OFFICE_DOCUMENT = "/officedocument"
 MACRO_REL_TYPES = ("/xlmacrosheet", "/xlintlmacrosheet")
 DIALOG_REL_TYPE = "/dialogsheet"
+VBA_REL_TYPE = "/vbaproject"
+VBA_CONTENT_TYPE = "application/vnd.ms-office.vbaproject"
 #: BIFF12 record types (MS-XLSB 2.3.2): BrtBundleSh (a sheet), BrtName (a defined name)
 BRT_BUNDLE_SH, BRT_NAME = 0x9C, 0x27
 HIDDEN_STATES = ("hidden", "veryhidden")
@@ -40,6 +44,7 @@ class SheetParts:
     workbook: str | None = None
     macro: set[str] = field(default_factory=set)
     dialog: set[str] = field(default_factory=set)
+    vba: set[str] = field(default_factory=set)
     by_rel_id: dict[str, str] = field(default_factory=dict)   # workbook relationship id -> part
 
 
@@ -93,7 +98,8 @@ def _by_content_type(zf: zipfile.ZipFile, parts: PartList, found: SheetParts) ->
             return
         content_type = attrs.get("ContentType", "").lower()
         kind = (found.macro if "macrosheet" in content_type
-                else found.dialog if "dialogsheet" in content_type else None)
+                else found.dialog if "dialogsheet" in content_type
+                else found.vba if content_type == VBA_CONTENT_TYPE else None)
         part = parts.get(attrs.get("PartName", "").lstrip("/"))
         if kind is not None and part is not None:
             kind.add(part)
@@ -121,6 +127,8 @@ def _by_workbook_rels(zf: zipfile.ZipFile, parts: PartList, found: SheetParts) -
             found.macro.add(part)
         elif kind.endswith(DIALOG_REL_TYPE):
             found.dialog.add(part)
+        elif kind.endswith(VBA_REL_TYPE):
+            found.vba.add(part)
 
     parse_xml(read_part(zf, rels), on_start)
 
