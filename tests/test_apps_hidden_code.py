@@ -19,6 +19,8 @@ from office_bytes import (
     wide_string,
 )
 
+from scanners.apps import AppFacts
+from scanners.apps import excel as excel_module
 from scanners.apps.excel import excel_app_facts
 from scanners.apps.vba import summarise_vba
 from scanners.apps.vba_loose import module_kind
@@ -359,6 +361,20 @@ def test_bare_biff_sheet_files(tmp_path, bof, dt, name, expected):
     path.write_bytes(records)
     facts = excel_app_facts(str(path), "xls")
     assert {key: getattr(facts, key) for key in expected} == expected
+
+
+@pytest.mark.parametrize("content", [
+    "\tID\t@\r\n1\t2\r\n".encode("utf-16-le"),   # Unicode text saved as .xls, starting with a tab
+    b"\x09\x00\x04\x00\x02\x00\x40",               # a BOF cut short
+])
+def test_text_that_starts_like_biff_is_not_read_as_biff(tmp_path, monkeypatch, content):
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("text must not be walked as BIFF records")
+
+    monkeypatch.setattr(excel_module, "read_workbook_stream", refuse)
+    path = tmp_path / "text.xls"
+    path.write_bytes(content)
+    assert excel_app_facts(str(path), "xls") == AppFacts()
 
 
 def test_hostile_vba_bytes_never_crash(tmp_path):

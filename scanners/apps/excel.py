@@ -39,7 +39,7 @@ from .ooxml_parts import (
 from .ooxml_sheets import find_sheet_parts, read_workbook_sheets
 from .vba import VbaSummary, VbaTimeout, silence_oletools, summarise_vba, time_limit
 from .vba_loose import vba_entry_names
-from .xls_workbook import BOF_VERSIONS, MAX_FULL_WALK, XlsFacts, read_workbook_stream
+from .xls_workbook import MAX_FULL_WALK, XlsFacts, is_bare_biff, read_workbook_stream
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: Excel encrypts write-protected workbooks with this password; anyone can open them
@@ -62,7 +62,7 @@ def excel_app_facts(path: str, kind: str) -> AppFacts:
             return _zip_facts(path)
         if head == OLE_MAGIC:
             return _ole_facts(path)
-        if len(head) >= 2 and int.from_bytes(head[:2], "little") in BOF_VERSIONS:
+        if is_bare_biff(head):
             return _bare_biff_facts(path)
         return AppFacts()            # HTML, SYLK or text saved as .xls: no place for code
     except ReadError:

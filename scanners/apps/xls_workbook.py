@@ -117,6 +117,19 @@ def read_workbook_stream(data: bytes, count_cells: bool) -> XlsFacts:
     return facts
 
 
+#: BOF record length by type, and the substream types a BOF can name: a bare BIFF file starts so
+_BOF_LENGTHS = {0x0009: (4,), 0x0209: (6,), 0x0409: (6,), 0x0809: (8, 16)}
+_SUBSTREAM_TYPES = frozenset({0x0005, 0x0006, 0x0010, 0x0020, 0x0040, 0x0100})
+
+
+def is_bare_biff(head: bytes) -> bool:
+    """The first 8 bytes of a file are a BIFF BOF record (a BIFF stream with no OLE container)."""
+    if len(head) < 8:
+        return False
+    rtype, length, _version, dt = struct.unpack_from("<HHHH", head)
+    return length in _BOF_LENGTHS.get(rtype, ()) and dt in _SUBSTREAM_TYPES
+
+
 def _biff_version(rtype: int, payload: bytes) -> int:
     if rtype != BOF:
         return BOF_VERSIONS[rtype]
