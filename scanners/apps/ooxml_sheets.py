@@ -39,7 +39,7 @@ HIDDEN_STATES = ("hidden", "veryhidden")
 
 @dataclass
 class SheetParts:
-    """Part names (as in the zip) of the workbook, its macro sheets and dialog sheets."""
+    """Part names (as in the zip) of the workbook, its macro and dialog sheets and VBA project parts."""
 
     workbook: str | None = None
     macro: set[str] = field(default_factory=set)
@@ -49,7 +49,7 @@ class SheetParts:
 
 
 def find_sheet_parts(zf: zipfile.ZipFile, parts: PartList) -> SheetParts:
-    """Macro and dialog sheets by folder, content type and workbook relationship.
+    """Macro sheets, dialog sheets and VBA project parts by folder, content type and workbook relationship.
 
     A broken content-types or relationships part costs only what it would have told.
     """
