@@ -198,6 +198,19 @@ CORPUS_APPS = [
     ('yoshiokayutaka+Business-efficiency-system-/docs/業務効率化システム_吉岡有隆_2025.xlsm', True, 3, 0, 0, 62, True, {'autoexec-macro', 'external-link'}),
 ]
 
+# VBA projects oletools does not read whole: found by module source signature, or reported as
+# present but unparsable (never "none").  Columns: path, is_app, modules, code lines, vba status.
+CORPUS_VBA_IN_ODD_SHAPES = [
+    # the directory tree no longer reaches the VBA storage (orphaned entries): 7 modules, as olevba's
+    # own orphan scan lists them (ThisWorkbook, Sheet15 without code, 3 standard, 2 class)
+    ('Rambo-333+excel-vba-automation-tools/基幹システム連携.xlsm', True, 6, 456,
+     'recovered: no VBA project structure; modules found by source signature'),
+    # Excel 95 workbook (encrypted) with a _VBA_PROJECT storage holding compiled code only and a
+    # VBA module sheet
+    ('apache+poi/test-data/spreadsheet/60284.xls', True, 1, 0,
+     'unparsable: VBA project in an unknown layout, no module source found'),
+]
+
 # Encrypted with a real password: the VBA cannot be seen (the data reader reports `encrypted`).
 CORPUS_ENCRYPTED = [
     'ExcelDataReader+ExcelDataReader/src/TestData/agile_AES128_MD5_CBC_pwd_password.xlsb',
@@ -283,6 +296,14 @@ def test_corpus_app(corpus_facts, path, is_app, modules, forms, macros, code_lin
 
 @pytest.mark.corpus
 @pytest.mark.slow
+@pytest.mark.parametrize("path, is_app, modules, code_lines, vba", CORPUS_VBA_IN_ODD_SHAPES)
+def test_corpus_vba_in_odd_shapes(corpus_facts, path, is_app, modules, code_lines, vba):
+    facts = corpus_facts[path]
+    assert (facts.is_app, facts.modules, facts.code_lines, facts.vba) == (is_app, modules, code_lines, vba)
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
 @pytest.mark.parametrize("path", CORPUS_ENCRYPTED)
 def test_corpus_encrypted_with_a_real_password(corpus_facts, path):
     facts = corpus_facts[path]
@@ -292,7 +313,7 @@ def test_corpus_encrypted_with_a_real_password(corpus_facts, path):
 @pytest.mark.corpus
 @pytest.mark.slow
 def test_no_plain_data_workbook_is_called_an_app(corpus_facts):
-    listed = {row[0] for row in CORPUS_APPS} | set(CORPUS_ENCRYPTED)
+    listed = {row[0] for row in CORPUS_APPS + CORPUS_VBA_IN_ODD_SHAPES} | set(CORPUS_ENCRYPTED)
     others = {p: f for p, f in corpus_facts.items() if p not in listed}
     assert len(others) > 1300
     apps = [p for p, f in others.items() if isinstance(f, AppFacts) and (f.is_app or f.vba != "none")]

@@ -25,7 +25,8 @@ class AppFacts:
     external_links: int = 0
     connections: int = 0
     custom_ui: bool = False
-    vba: str = "none"                # "none" | "parsed" | "unparsable: <reason>"
+    hidden_macro_sheets: int = 0     # Excel 4 macro sheets that are hidden or veryHidden
+    vba: str = "none"                # "none" | "parsed" | "recovered: <why>; ..." | "unparsable: <reason>"
     complexity: str | None = None    # "High" | "Medium" | "Low" for apps
     risks: list[dict] = field(default_factory=list)
 
@@ -37,6 +38,7 @@ class AppFacts:
             "queries": self.queries, "macros": self.macros, "code_lines": self.code_lines,
             "auto_exec": self.auto_exec, "procedures": self.procedures, "reports": self.reports,
             "formulas": self.formulas, "external_links": self.external_links,
-            "connections": self.connections, "custom_ui": self.custom_ui, "vba": self.vba,
+            "connections": self.connections, "custom_ui": self.custom_ui,
+            "hidden_macro_sheets": self.hidden_macro_sheets, "vba": self.vba,
             "complexity": self.complexity,
         }

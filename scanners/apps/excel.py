@@ -2,14 +2,18 @@
 
 ``excel_app_facts(path, kind) -> AppFacts`` for xlsx xlsm xltx xltm xlam xls
 xlsb.  The container decides, not the extension: a zip is read part by part
-(:mod:`.ooxml_parts`), an OLE file either as a BIFF workbook
-(:mod:`.xls_workbook`) or as an encrypted OOXML package.  VBA is parsed only
-when the listing or OLE directory shows a VBA part (:mod:`.vba`).
+(:mod:`.ooxml_parts`, code sheets by :mod:`.ooxml_sheets`), an OLE file either
+as a BIFF workbook (:mod:`.xls_workbook`) or as an encrypted OOXML package, and
+a bare BIFF2-4 stream (Excel 2.x-4.0, no container) as a BIFF workbook too.
+VBA is parsed only when the listing or OLE directory shows a VBA part
+(:mod:`.vba`).
 
 An app is a workbook with VBA code or user forms, Excel 4 macro sheets or
 dialog sheets, or a ribbon customisation; a VBA project that exists but cannot
-be parsed also counts.  A VBA storage with no code and no forms (Excel leaves
-one behind when the last macro is deleted) is not an app.
+be parsed also counts (``kind`` is ``excel-vba`` for all of them: the spec has
+no separate kind for Excel 4 macros; ``macros`` counts the macro sheets).  A
+VBA storage with no code and no forms (Excel leaves one behind when the last
+macro is deleted) is not an app.
 
 Raises ReadError (short reason) only when the container cannot be opened;
 encryption with a real password gives facts with ``vba="unparsable: encrypted"``.
@@ -26,14 +30,16 @@ from .ooxml_parts import (
     MAX_LISTED,
     VBA_PART,
     PackageFacts,
+    PartList,
     count_formulas,
     open_package,
     package_facts,
-    read_defined_names,
     read_part,
 )
+from .ooxml_sheets import find_sheet_parts, read_workbook_sheets
 from .vba import VbaSummary, VbaTimeout, silence_oletools, summarise_vba, time_limit
-from .xls_workbook import MAX_FULL_WALK, XlsFacts, read_workbook_stream
+from .vba_loose import vba_entry_names
+from .xls_workbook import MAX_FULL_WALK, XlsFacts, is_bare_biff, read_workbook_stream
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: Excel encrypts write-protected workbooks with this password; anyone can open them
@@ -62,6 +68,8 @@ def excel_app_facts(path: str, kind: str, container: str | None = None) -> AppFa
             return _zip_facts(path)
         if container == "ole":
             return _ole_facts(path)
+        if is_bare_biff(head):
+            return _bare_biff_facts(path)
         return AppFacts()            # HTML, SYLK or text saved as .xls: no place for code
     except ReadError:
         raise
@@ -82,21 +90,28 @@ def excel_app_facts(path: str, kind: str, container: str | None = None) -> AppFa
 def _zip_facts(source) -> AppFacts:
     with open_package(source) as zf:
         pkg = package_facts(zf)
+        sheets = find_sheet_parts(zf, PartList(zf))
+        pkg.macro_sheets, pkg.dialog_sheets = len(sheets.macro), len(sheets.dialog)
+        pkg.vba_part = pkg.vba_part or min(sheets.vba, default=None)     # a project under another name
         vba = VbaSummary()
         if pkg.vba_part is not None:
             try:
                 vba = summarise_vba(read_part(zf, pkg.vba_part, VBA_PART))
             except ReadError:
                 vba = VbaSummary(status="unparsable: vbaProject.bin unreadable")
+            if not vba.found:        # the part is there: VBA present, whatever its inside says
+                vba.status = "unparsable: vbaProject.bin holds no VBA project"
         if vba.found or pkg.macro_sheets:
             try:
-                pkg.auto_open_name = read_defined_names(zf)
+                book = read_workbook_sheets(zf, sheets)
+                pkg.auto_open_name, pkg.hidden_macro_sheets = book.auto_open_name, book.hidden_macro_sheets
             except ReadError:
                 pass
         facts = _combine(vba, macro_sheets=pkg.macro_sheets, dialog_sheets=pkg.dialog_sheets,
                          custom_ui=pkg.custom_ui, auto_open_name=pkg.auto_open_name)
+        facts.hidden_macro_sheets = pkg.hidden_macro_sheets
         if facts.is_app:
-            count_formulas(zf, pkg)
+            count_formulas(zf, pkg, also=tuple(sheets.macro))
             facts.formulas = pkg.formulas
         facts.external_links = len(pkg.external_links)
         facts.connections = len(pkg.connections)
@@ -164,7 +179,7 @@ def _ole_facts(path: str) -> AppFacts:
         if ole.exists("EncryptedPackage"):
             return _encrypted_ooxml_facts(path)
         stream = "Workbook" if ole.exists("Workbook") else "Book" if ole.exists("Book") else None
-        has_vba = _has_vba_storage(ole)
+        has_vba = bool(vba_entry_names(ole))
         data = b""
         if stream is not None:
             with ole.openstream(stream) as fh:
@@ -179,8 +194,25 @@ def _ole_facts(path: str) -> AppFacts:
     if xls.encrypted:
         xls = _decrypted_xls_facts(path) or xls
     vba = summarise_vba(path) if has_vba else VbaSummary()
+    return _biff_app_facts(xls, vba)
+
+
+def _bare_biff_facts(path: str) -> AppFacts:
+    """A BIFF stream saved without an OLE container (Excel 2.x-4.0 sheets and workbooks)."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_FULL_WALK + 1)
+    return _biff_app_facts(read_workbook_stream(data, count_cells=True), VbaSummary())
+
+
+def _biff_app_facts(xls: XlsFacts, vba: VbaSummary) -> AppFacts:
+    if xls.module_sheets and not (vba.modules or vba.code_lines):
+        # Excel 5/95 keeps each VBA module as a sheet: VBA is there even when its project was not read
+        vba.standard = xls.module_sheets
+        if not vba.found:
+            vba.status = "unparsable: VBA module sheets without a readable VBA project"
     facts = _combine(vba, macro_sheets=xls.macro_sheets, dialog_sheets=0, custom_ui=False,
                      auto_open_name=xls.auto_open_name)
+    facts.hidden_macro_sheets = xls.hidden_macro_sheets
     if facts.is_app:
         facts.formulas = xls.formulas
     facts.external_links = len(xls.external_links)
@@ -199,10 +231,6 @@ def _ole_facts(path: str) -> AppFacts:
     if facts.is_app:
         facts.complexity = complexity_band(facts)
     return facts
-
-
-def _has_vba_storage(ole) -> bool:
-    return any(entry[-1].upper() == "VBA" for entry in ole.listdir(streams=False, storages=True))
 
 
 def _decrypt_default(path: str) -> bytes | None:
@@ -273,9 +301,12 @@ def _combine(vba: VbaSummary, *, macro_sheets: int, dialog_sheets: int, custom_u
 
 
 def _auto_open_risks(facts: AppFacts, auto_open_name: bool) -> list[dict]:
-    if auto_open_name and facts.is_app:
-        return [{"code": "autoexec-macro", "detail": "defined name Auto_Open runs a macro when the workbook opens"}]
-    return []
+    if not (auto_open_name and facts.is_app):
+        return []
+    detail = "defined name Auto_Open runs a macro when the workbook opens"
+    if facts.hidden_macro_sheets:
+        detail += f" ({facts.hidden_macro_sheets} hidden Excel 4 macro sheet(s))"
+    return [{"code": "autoexec-macro", "detail": detail}]
 
 
 def _counted(detail: str, n: int) -> str:

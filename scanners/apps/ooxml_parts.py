@@ -57,7 +57,8 @@ class PackageFacts:
     """Counts and short targets from an OOXML package."""
 
     vba_part: str | None = None
-    macro_sheets: int = 0
+    macro_sheets: int = 0              # set by the caller (:mod:`.ooxml_sheets`)
+    hidden_macro_sheets: int = 0
     dialog_sheets: int = 0
     custom_ui: bool = False
     activex_controls: int = 0
@@ -192,8 +193,6 @@ def package_facts(zf: zipfile.ZipFile) -> PackageFacts:
     parts = PartList(zf)
     facts = PackageFacts()
     facts.vba_part = next((real for low, real in parts.by_lower.items() if low.endswith("vbaproject.bin")), None)
-    facts.macro_sheets = len([p for p in parts.under("xl/macrosheets") if "binaryindex" not in p.lower()])
-    facts.dialog_sheets = len([p for p in parts.under("xl/dialogsheets") if "binaryindex" not in p.lower()])
     facts.activex_controls = len([p for p in parts.under("xl/activeX", (".xml",))])
     facts.form_controls = len(parts.under("xl/ctrlProps", (".xml",)))
     facts.query_tables = len(parts.under("xl/queryTables"))
@@ -351,32 +350,16 @@ def _read_hyperlinks(zf: zipfile.ZipFile, parts: PartList, facts: PackageFacts) 
     facts.hyperlink_hosts = [h for h, _ in hosts.most_common(MAX_LISTED)]
 
 
-def read_defined_names(zf: zipfile.ZipFile) -> bool:
-    """True when the workbook defines an Auto_Open name (``_xlnm.Auto_Open`` or ``Auto_Open...``)."""
+def count_formulas(zf: zipfile.ZipFile, facts: PackageFacts, budget: int = FORMULA_BUDGET,
+                   also: tuple[str, ...] = ()) -> None:
+    """Count ``<f>`` elements (and HYPERLINK calls) over the worksheets' XML, within a byte budget.
+
+    ``also``: more sheet parts to count (Excel 4 macro sheets: their formulas are the code).
+    """
     parts = PartList(zf)
-    xml_part = parts.get("xl/workbook.xml")
-    if xml_part is not None:
-        found: list[bool] = []
-
-        def on_start(tag, attrs):
-            if tag == "definedName":
-                name = attrs.get("name", "").lower()
-                if name.startswith(("_xlnm.auto_open", "auto_open")):
-                    found.append(True)
-
-        parse_xml(read_part(zf, xml_part), on_start)
-        return bool(found)
-    bin_part = parts.get("xl/workbook.bin")
-    if bin_part is not None:
-        return "auto_open".encode("utf-16-le") in read_part(zf, bin_part).lower()
-    return False
-
-
-def count_formulas(zf: zipfile.ZipFile, facts: PackageFacts, budget: int = FORMULA_BUDGET) -> None:
-    """Count ``<f>`` elements (and HYPERLINK calls) over the worksheets' XML, within a byte budget."""
-    parts = PartList(zf)
+    sheets = set(parts.under("xl/worksheets", (".xml",))) | {p for p in also if p.lower().endswith(".xml")}
     total = 0
-    for sheet in sorted(parts.under("xl/worksheets", (".xml",))):
+    for sheet in sorted(sheets):
         tail = b""
         try:
             for chunk in iter_part(zf, sheet, budget - total + 1):

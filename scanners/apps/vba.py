@@ -3,8 +3,11 @@
 ``summarise_vba(ole)`` takes an OLE container (an .xls file, or the bytes of
 an OOXML workbook's ``xl/vbaProject.bin``) and returns a :class:`VbaSummary`.
 oletools' own logging is silenced (it can print code); parsing runs under a
-time limit; a project that exists but cannot be parsed gives a summary whose
-``status`` is ``"unparsable: <reason>"``, never "no macros".
+time limit.  A project oletools cannot read whole (no ``VBA`` storage, no
+``dir`` or ``PROJECT`` stream, module streams missing or orphaned) is searched
+for module source by its signature (:mod:`.vba_loose`): modules found that way
+give ``status`` ``"recovered: <what was wrong>; ..."``; none found gives
+``"unparsable: <reason>"``, never "no macros".
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .code_risks import code_risks, strip_comment
+from .vba_loose import loose_modules, vba_entry_names
 
 #: seconds one VBA project may take to parse
 TIME_LIMIT = 30.0
@@ -40,7 +44,7 @@ class VbaTimeout(BaseException):
 class VbaSummary:
     """What a VBA project holds, in counts only."""
 
-    status: str = "none"               # "none" | "parsed" | "unparsable: <reason>"
+    status: str = "none"               # "none" | "parsed" | "recovered: <why>; ..." | "unparsable: <reason>"
     standard: int = 0                  # standard (procedural) modules, with code or not
     classes: int = 0                   # class modules
     forms: int = 0                     # user forms (designers)
@@ -156,38 +160,82 @@ def _summarise(ole: str | bytes, summary: VbaSummary) -> None:
         if parser.ole_file is None:
             summary.status = "unparsable: not an OLE file"
             return
+        read = ProjectsRead()
         try:
             projects = parser.find_vba_projects() or []
-        except Exception:  # noqa: BLE001 - a damaged OLE directory is a status, not a crash
-            summary.status = "unparsable: corrupt OLE directory"
-            return
-        if not projects:
-            if _has_vba_storage(parser.ole_file):
-                summary.status = "unparsable: incomplete VBA storage"
-            return
-        sources: list[str] = []
-        failures: list[str] = []
+        except Exception:  # noqa: BLE001 - a damaged OLE directory: look for loose modules
+            projects = []
+            read.failures.append("corrupt OLE directory")
         for vba_root, project_path, dir_path in projects:
-            reason = _read_project(parser.ole_file, vba_root, project_path, dir_path, summary, sources)
+            reason = _read_project(parser.ole_file, vba_root, project_path, dir_path, summary, read)
             if reason:
-                failures.append(reason)
-        summary.risks = code_risks(sources)
-        summary.status = f"unparsable: {failures[0]}" if failures else "parsed"
+                read.failures.append(reason)
+        if read.missing or read.failures or not projects:
+            _add_loose_modules(parser.ole_file, summary, read, found_projects=bool(projects))
+        elif summary.status == "none":
+            summary.status = "parsed"
+        summary.risks = code_risks(read.sources)
     finally:
         with contextlib.suppress(Exception):
             parser.close()
 
 
-def _has_vba_storage(ole) -> bool:
+@dataclass
+class ProjectsRead:
+    """What reading the container's VBA projects left: sources, module names read, gaps."""
+
+    sources: list[str] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)          # modules whose code was read (lower case)
+    missing: list[str] = field(default_factory=list)      # kinds of declared modules whose code was not read
+    failures: list[str] = field(default_factory=list)     # short reasons
+    codec: str = "latin-1"
+
+
+def _add_loose_modules(ole, summary: VbaSummary, read: ProjectsRead, found_projects: bool) -> None:
+    """Fill in what oletools could not read from module source found by signature; set the status."""
+    why = (read.failures[0] if read.failures else "module source missing" if read.missing
+           else "no VBA project structure")
     try:
-        return any(entry[-1].upper() == "VBA" for entry in ole.listdir(streams=False, storages=True))
-    except Exception:  # noqa: BLE001 - a damaged OLE directory is a status, not a crash
-        return True
+        found = [m for m in loose_modules(ole, read.codec) if m.name not in read.names]
+    except Exception:  # noqa: BLE001 - a damaged container: nothing more to add
+        found = []
+    if found:
+        counted_forms = summary.forms         # from the PROJECT stream or designer storages
+        for module in found:
+            _count_module(summary, module.kind, module.source, read)
+        summary.forms = max(counted_forms, sum(1 for m in found if m.kind == "form"))
+        summary.status = f"recovered: {why}; modules found by source signature"
+        return
+    for kind in read.missing:                 # declared, but no code anywhere: counted as empty
+        _count_module(summary, kind, "", read)
+    if found_projects or read.failures:
+        summary.status = f"unparsable: {why}"
+    elif vba_entry_names(ole):
+        summary.status = "unparsable: VBA project in an unknown layout, no module source found"
+
+
+def _count_module(summary: VbaSummary, kind: str, source: str, read: ProjectsRead) -> None:
+    lines, procedures = measure_source(source)
+    if kind == "standard":
+        summary.standard += 1
+    elif kind == "class":
+        summary.classes += 1
+    elif kind == "document":
+        summary.documents += 1
+        summary.documents_with_code += lines > 0
+    summary.code_lines += lines
+    summary.procedures += procedures
+    if lines:
+        read.sources.append(source)
 
 
 def _read_project(ole, vba_root: str, project_path: str, dir_path: str,
-                  summary: VbaSummary, sources: list[str]) -> str | None:
-    """Add one project's modules to the summary; a short reason when part of it is unreadable."""
+                  summary: VbaSummary, read: ProjectsRead) -> str | None:
+    """Add one project's modules to the summary; a short reason when part of it is unreadable.
+
+    A module the dir stream declares whose code stream is not where it says, or holds
+    no source, is left to :func:`_add_loose_modules` (its kind is kept in ``read.missing``).
+    """
     VBA_Project = _olevba().VBA_Project
 
     try:
@@ -195,7 +243,8 @@ def _read_project(ole, vba_root: str, project_path: str, dir_path: str,
     except Exception:  # noqa: BLE001 - a damaged dir stream is a status, not a crash
         summary.forms += _form_storages(ole, vba_root)
         return "corrupt dir stream"
-    declared = _declared_modules(ole, project_path, getattr(project, "codec", "latin-1"))
+    read.codec = getattr(project, "codec", None) or read.codec
+    declared = _declared_modules(ole, project_path, read.codec)
     if declared:
         summary.forms += sum(1 for kind in declared.values() if kind == "form")
     else:
@@ -207,19 +256,11 @@ def _read_project(ole, vba_root: str, project_path: str, dir_path: str,
     except Exception:  # noqa: BLE001 - a damaged module stream is a status, not a crash
         reason = "corrupt module stream"
     for module, kind in zip(project.modules, module_kinds(project.modules, declared)):
-        source = module.code or ""
-        lines, procedures = measure_source(source)
-        if kind == "standard":
-            summary.standard += 1
-        elif kind == "class":
-            summary.classes += 1
-        elif kind == "document":
-            summary.documents += 1
-            summary.documents_with_code += lines > 0
-        summary.code_lines += lines
-        summary.procedures += procedures
-        if lines:
-            sources.append(source)
+        if module.code is None:
+            read.missing.append(kind)
+            continue
+        read.names.update((n or "").lower() for n in (module.name, getattr(module, "_name_unicode", None)))
+        _count_module(summary, kind, module.code, read)
     return reason
 
 
