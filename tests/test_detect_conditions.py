@@ -155,3 +155,23 @@ def _cpu_time(function, *args):
     function(*args)
     return time.process_time() - start
 
+
+# --- header rows above condition values (layout.py) ------------------------------------
+
+NAMES = ["見本 花子", "試験 太郎", "例題 一郎", "仮名 美咲", "架空 健太", "模擬 陽子"] * 2
+
+
+@pytest.mark.parametrize("header, cells", [
+    # values holding header words (障害, 要介護, 認知症) must not outscore the header above them
+    (["氏名", "ショウガイ", "カイゴ", "備考"],
+     lambda i: [["知的障害", "視覚障害", "肢体不自由"][i % 3], f"要介護{i % 5 + 1}", ["糖尿病", "転居予定"][i % 2]]),
+    (["氏名", "所属", "資格", "受講講座", "担当業務"],
+     lambda i: ["認知症疾患医療センター", "認知症ケア専門士", "認知症サポーター養成講座", "認知症施策"]),
+    (["氏名", "認知症", "要介護度"], lambda i: [["あり", "なし"][i % 2], f"要介護{i % 5 + 1}"]),
+])
+def test_the_header_row_stays_above_condition_values(header, cells):
+    from scanners.detectors.layout import find_layout
+    from scanners.document import Table
+    table = Table("一覧", [header] + [[name] + cells(i) for i, name in enumerate(NAMES)])
+    layout = find_layout(table)
+    assert layout.header_row == 0 and layout.headers == header
