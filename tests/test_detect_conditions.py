@@ -28,8 +28,8 @@ def find(cell):
     ("聴覚障害（2級）", "disability"), ("身体障害者手帳1級", "disability"), ("ＡＤＨＤ", "disability"),
     ("要介護３", "care"), ("要支援1", "care"), ("事業対象者", "care"),
     ("人工透析", "treatment"), ("週3回透析", "treatment"), ("胃ろう造設", "treatment"),
-    ("要精密検査", "checkup"),
-    ("Type 2 diabetes", "disease"), ("Dementia", "mental"),
+    ("要精密検査", "checkup"), ("持病のため月1回の通院が必要", "disease"), ("抗うつ薬を服用", "treatment"),
+    ("Type 2 diabetes", "disease"), ("Dementia", "mental"), ("Breast cancer", "disease"),
     # a remark: the condition inside short free text
     ("糖尿病のため通院中", "disease"), ("独居。認知症の疑いあり", "mental"),
     ("地域包括支援センター経由、認知症あり", "mental"),
@@ -46,7 +46,8 @@ def test_cells_naming_a_condition(cell, kind):
     "がん検診受診", "糖尿病予防教室", "認知症サポーター養成講座", "認知症カフェ",   # programs and courses
     "認知症ケア専門士", "糖尿病療養指導士", "精神障害者相談員",                    # credentials
     "認知症疾患医療センター", "認知症対応型共同生活介護", "膠原病・リウマチ科",     # organisations, services
-    "身体障害者福祉会館", "視覚障害者等サービス資料あり", "透析実施",
+    "身体障害者福祉会館", "視覚障害者等サービス資料あり", "透析実施", "透析剤・DL", "抗HIV薬区分",   # products
+    "Cancer", "Great Depression",
     "見本 花子", "転居予定", "独居", "口座変更届提出済み", "diabetesx", "",
 ])
 def test_cells_naming_no_condition(cell):
