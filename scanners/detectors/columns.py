@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from .conditions import admits_condition_values, condition_column
 from .headers import HeaderMatch
 from .masking import mask_value
-from .my_numbers import MyNumberCheck, check_my_numbers, is_my_number_column
+from .my_numbers import MyNumberCheck, check_my_numbers, is_my_number_column, may_be_my_number_column
 from .values import BY_CATEGORY, STANDALONE, ResidentNumber, Validator, Value
 
 #: non-empty values looked at per column
@@ -116,9 +116,10 @@ def classify_sensitive_values(match: HeaderMatch | None, values: list[Value],
     it); a neutral header naming an organisation or a thing (所属, 施設名) admits
     個人番号 but not conditions, which there name a place or a program.
     """
-    check = check_my_numbers(values)
-    if is_my_number_column(check, min_values):
-        return _my_number_verdict(None, values, check, 0.9 * check.valid / len(values))
+    if may_be_my_number_column(values):
+        check = check_my_numbers(values)
+        if is_my_number_column(check, min_values):
+            return _my_number_verdict(None, values, check, 0.9 * check.valid / len(values))
     if match is not None and match.neutral and not admits_condition_values(match.term):
         return None
     found = condition_column(values)

@@ -115,7 +115,7 @@ class ConditionVocabulary:
         self._program = re.compile(_alternation([fold(w) for w in context["program_words"]]))
         self._organisation = re.compile(
             _COMPOUND_RUN + "(?:" + _alternation([fold(w) for w in context["organisation_words"]]) + ")")
-        self._none = frozenset(fold(w) for w in context["none"])
+        self.none_texts = frozenset(fold(w) for w in context["none"])
         self.remark_headers = frozenset(normalise_header(h) for h in context["remark_headers"])
 
     def _add(self, kind: str, word: str) -> None:
@@ -129,11 +129,14 @@ class ConditionVocabulary:
 
     def says_none(self, cell: str) -> bool:
         """なし, 特になし, -: a cell that says there is nothing to say."""
-        return fold(cell) in self._none
+        return fold(cell) in self.none_texts
 
     def find(self, cell: str) -> ConditionHit | None:
         """The condition a prepared text cell names, or None."""
-        text = fold(cell[:MAX_CELL_CHARS])
+        return self.find_folded(fold(cell[:MAX_CELL_CHARS]))
+
+    def find_folded(self, text: str) -> ConditionHit | None:
+        """:meth:`find` for a cell already folded (:func:`fold`) and cut to ``MAX_CELL_CHARS``."""
         first = self._any_term.search(text)     # one pass over most cells, which name nothing
         if first is None:
             return None
@@ -198,10 +201,11 @@ def condition_column(values: list[Value], vocabulary: ConditionVocabulary = COND
         if not isinstance(value, str):
             considered += 1
             continue
-        if vocabulary.says_none(value):
+        text = fold(value[:MAX_CELL_CHARS])
+        if text in vocabulary.none_texts:
             continue
         considered += 1
-        hit = vocabulary.find(value)
+        hit = vocabulary.find_folded(text)
         if hit is None:
             continue
         if hit.anywhere:

@@ -97,6 +97,13 @@ def check_my_numbers(values: list[Value], under_my_number_header: bool = False) 
     return MyNumberCheck(len(values), len(numbers), len(valid), padded, valid[0] if valid else None)
 
 
+def may_be_my_number_column(values: list[Value]) -> bool:
+    """Cheap test before :func:`check_my_numbers` when values alone decide: enough numbers."""
+    numbers = sum(1 for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+                  or isinstance(v, str) and v[:1].isdigit())
+    return numbers >= NUMBER_SHARE_BY_VALUES * len(values)
+
+
 def is_my_number_column(check: MyNumberCheck, min_values: int) -> bool:
     """Values alone say 個人番号: nearly every number passes (see the module docstring)."""
     return (check.valid >= max(min_values, MIN_VALID_BY_VALUES)
