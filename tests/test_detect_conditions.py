@@ -137,8 +137,10 @@ def test_a_broken_vocabulary_is_refused(table, message):
 
 
 def test_an_extended_vocabulary_finds_its_terms():
-    vocabulary = ConditionVocabulary({"disease": {"anywhere": ["見本病"], "whole": ["見本"]}, "context": CONTEXT})
+    vocabulary = ConditionVocabulary({"disease": {"anywhere": ["見本病", "ＡＢＣ症"], "whole": ["見本"]},
+                                      "context": CONTEXT})
     assert vocabulary.find("見本病あり").kind == "disease"
+    assert vocabulary.find(prepare("ａｂｃ症")).kind == "disease"        # terms are compared as cells are
     assert vocabulary.find("見本").kind == "disease" and vocabulary.find("見本市") is None
     assert vocabulary.find("見本病教室") is None and vocabulary.find("見本病科") is None
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,11 @@ _COMPOUND_RUN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々ヶ\u30a1-\u30fc]*?
 def fold(text: str) -> str:
     """Lower case, with 障がい and 障碍 read as 障害 (cells are NFKC already)."""
     return text.lower().replace("障がい", "障害").replace("障碍", "障害")
+
+
+def fold_term(term: str) -> str:
+    """A term of the file as cells are compared: NFKC (ＡＬＳ, ｶﾞﾝ), then :func:`fold`."""
+    return fold(unicodedata.normalize("NFKC", term).strip())
 
 
 def _alternation(terms: list[str]) -> str:
@@ -105,31 +111,27 @@ class ConditionVocabulary:
                     raise ValueError(f"unknown list kind {list_kind!r} in [{kind}]")
                 for word in words:
                     self._add(kind, word)
-                    terms[list_kind].append(fold(word))
-        qualifiers = [fold(q) for q in context["qualifiers"]]
+                    terms[list_kind].append(fold_term(word))
+        qualifiers = [fold_term(q) for q in context["qualifiers"]]
         self._any_term = re.compile(_alternation(terms["anywhere"] + terms["whole"]))
         self._anywhere = re.compile(_alternation(terms["anywhere"]))
         self._whole_only = re.compile(_alternation(terms["whole"]))
         self._removable = re.compile(
             _alternation(terms["anywhere"] + terms["whole"] + qualifiers) + r"|[\W\d_]+")
-        self._program = re.compile(_alternation([fold(w) for w in context["program_words"]]))
+        self._program = re.compile(_alternation([fold_term(w) for w in context["program_words"]]))
         self._organisation = re.compile(
-            _COMPOUND_RUN + "(?:" + _alternation([fold(w) for w in context["organisation_words"]]) + ")")
-        self.none_texts = frozenset(fold(w) for w in context["none"])
+            _COMPOUND_RUN + "(?:" + _alternation([fold_term(w) for w in context["organisation_words"]]) + ")")
+        self.none_texts = frozenset(fold_term(w) for w in context["none"])
         self.remark_headers = frozenset(normalise_header(h) for h in context["remark_headers"])
 
     def _add(self, kind: str, word: str) -> None:
-        key = fold(word)
-        if not key.strip():
+        key = fold_term(word)
+        if not key:
             raise ValueError(f"empty term in [{kind}]")
         known = self._kind_of.get(key)
         if known is not None and known != kind:
             raise ValueError(f"term {word!r} is in [{known}] and [{kind}]")
         self._kind_of[key] = kind
-
-    def says_none(self, cell: str) -> bool:
-        """なし, 特になし, -: a cell that says there is nothing to say."""
-        return fold(cell) in self.none_texts
 
     def find(self, cell: str) -> ConditionHit | None:
         """The condition a prepared text cell names, or None."""
@@ -145,10 +147,10 @@ class ConditionVocabulary:
                 continue        # the first word of an organisation's or a service's name
             if self._program.search(text):
                 return None     # a course, a program, a credential
-            return ConditionHit(self._kind_of[found.group().lower()], anywhere=True)
+            return ConditionHit(self._kind_of[found.group()], anywhere=True)
         found = self._whole_only.search(text, first.start())
         if found is not None and self._is_whole(text):
-            return ConditionHit(self._kind_of[found.group().lower()], anywhere=False)
+            return ConditionHit(self._kind_of[found.group()], anywhere=False)
         return None
 
     def names_only_conditions(self, cell: str) -> bool:

@@ -131,7 +131,7 @@ def _value_texts(row: list, below: list[list], matches: dict) -> set[str]:
                       if col < len(other) and isinstance(other[col], str) and other[col].strip() == key)
         found = matches[key]
         if repeats >= REPEATS_OF_A_VALUE or (
-                (found is None or found.mode != "exact") and CONDITIONS.names_only_conditions(key)):
+                (found is None or found.mode != "exact") and CONDITIONS.names_only_conditions(prepare(key))):
             values.add(key)
     return values
 
