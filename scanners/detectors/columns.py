@@ -6,18 +6,23 @@ after datahub-classify).  Categories with a recognisable value shape
 (``CONFIRMED_BY_VALUES``) need at least half the sampled values to fit,
 weak headers ("name", 所在地) four fifths; a header whose values contradict it counts for
 nothing.  Without a header, or with one the vocabulary does not know,
-values alone decide, under stricter rules.  Nothing returned holds a value:
-only ratios, the matched term and a fully masked example.
+values alone decide, under stricter rules.  A neutral header (番号, 備考) vetoes
+every category but the two its values may still prove: 個人番号 passing the check
+digit (:mod:`.my_numbers`) and health conditions (:mod:`.conditions`).  Nothing
+returned holds a value: only ratios, counts, the matched term and a fully masked
+example.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .conditions import admits_condition_values, condition_column
 from .headers import HeaderMatch
 from .names import FAMILY, FULL, name_shape
 from .masking import mask_value
+from .my_numbers import MyNumberCheck, check_my_numbers, is_my_number_column, may_be_my_number_column
 from .values import (BY_CATEGORY, STANDALONE, LatinPersonName, LexiconPersonName, ResidentNumber,
-                     Validator, Value, my_number_check_digit, twelve_digits)
+                     Validator, Value)
 
 #: non-empty values looked at per column
 MAX_VALUES = 100
@@ -73,19 +78,22 @@ def classify_column(match: HeaderMatch | None, values: list[Value],
                     min_values: int = MIN_VALUES_NO_HEADER) -> ColumnVerdict | None:
     """The category of a column (None: nothing personal), from prepared values."""
     values = values[:MAX_VALUES]
-    if not values or (match is not None and match.neutral):
+    if not values:
         return None
-    verdict = None
-    if match is not None:
-        verdict = classify_by_header(match, values)
-    if verdict is None or verdict.confidence < SURE:
-        # a weak header does not cap what the values show on their own
-        by_values = classify_by_values(values, min_values)
-        if by_values is not None and (verdict is None or (
-                by_values.category == verdict.category and by_values.confidence > verdict.confidence)):
-            if verdict is not None:
-                by_values.evidence["header_term"] = verdict.evidence.get("header_term")
-            verdict = by_values
+    if match is not None and match.neutral:
+        verdict = classify_sensitive_values(match, values, min_values)
+    else:
+        verdict = classify_by_header(match, values) if match is not None else None
+        if verdict is None or verdict.confidence < SURE:
+            # a weak header does not cap what the values show on their own
+            by_values = classify_by_values(values, min_values)
+            if by_values is not None and (verdict is None or (
+                    by_values.category == verdict.category and by_values.confidence > verdict.confidence)):
+                if verdict is not None:
+                    by_values.evidence["header_term"] = verdict.evidence.get("header_term")
+                verdict = by_values
+        if verdict is None:
+            verdict = classify_sensitive_values(match, values, min_values)
     if verdict is None or verdict.confidence < MIN_CONFIDENCE:
         return None
     return verdict
@@ -144,23 +152,49 @@ def _weak_name_by_shape(match: HeaderMatch, values: list[Value]) -> ColumnVerdic
 
 
 def _my_number_by_header(match: HeaderMatch, values: list[Value]) -> ColumnVerdict | None:
-    """個人番号 only when the 12-digit values pass the check digit; else a local code."""
-    shaped = [d for d in map(twelve_digits, values) if d is not None]
-    valid = [d for d in shaped if my_number_check_digit(d[:11]) == int(d[11])]
-    check_ratio = len(valid) / len(shaped) if shaped else 0.0
-    if len(shaped) * 2 >= len(values) and check_ratio >= MY_NUMBER_CHECK_RATIO:
-        ratio = len(valid) / len(values)
-        example = next(v for v in values if twelve_digits(v) in valid)
-        evidence = _evidence(match, values, ratio, example)
-        evidence["check_digit_ratio"] = round(check_ratio, 2)
-        return ColumnVerdict("my_number", 0.4 * match.strength + 0.6 * ratio, evidence)
+    """個人番号 only when the numbers (zeros restored) pass the check digit; else a local code."""
+    check = check_my_numbers(values, under_my_number_header=True)
+    if check.numbers * 2 >= len(values) and check.check_ratio >= MY_NUMBER_CHECK_RATIO:
+        ratio = check.valid / len(values)
+        return _my_number_verdict(match, values, check, 0.4 * match.strength + 0.6 * ratio)
     # many systems call their own resident code 個人番号: not a My Number
     hits, example = _count_hits(values, (ResidentNumber(),))
     if hits * 2 < len(values):
         return None
     evidence = _evidence(match, values, hits / len(values), example)
-    evidence["check_digit_ratio"] = round(check_ratio, 2)
+    evidence["check_digit_ratio"] = round(check.check_ratio, 2)
     return ColumnVerdict("resident_id", match.strength * 0.8, evidence)
+
+
+def classify_sensitive_values(match: HeaderMatch | None, values: list[Value],
+                              min_values: int) -> ColumnVerdict | None:
+    """個人番号 or health from the values alone, also under a neutral header (番号, 備考).
+
+    The header is no evidence here (it is neutral, unknown, or the values contradicted
+    it); a neutral header naming an organisation or a thing (所属, 施設名) admits
+    個人番号 but not conditions, which there name a place or a program.
+    """
+    if may_be_my_number_column(values):
+        check = check_my_numbers(values)
+        if is_my_number_column(check, min_values):
+            return _my_number_verdict(None, values, check, 0.9 * check.valid / len(values))
+    if match is not None and match.neutral and not admits_condition_values(match.term):
+        return None
+    found = condition_column(values)
+    if found is None:
+        return None
+    evidence = _evidence(None, values, found.ratio, found.example)
+    evidence["condition_kinds"] = list(found.kinds)
+    return ColumnVerdict("health", 0.65 + 0.3 * found.ratio, evidence)
+
+
+def _my_number_verdict(match: HeaderMatch | None, values: list[Value], check: MyNumberCheck,
+                       confidence: float) -> ColumnVerdict:
+    evidence = _evidence(match, values, check.valid / len(values), check.example)
+    evidence["check_digit_ratio"] = round(check.check_ratio, 2)
+    if check.padded:
+        evidence["zeros_restored"] = check.padded
+    return ColumnVerdict("my_number", confidence, evidence)
 
 
 def classify_by_values(values: list[Value], min_values: int) -> ColumnVerdict | None:

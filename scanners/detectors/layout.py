@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..document import Table
+from .conditions import CONDITIONS
 from .headers import MAX_HEADER_LENGTH, HeaderMatch, match_header
 from .values import STANDALONE, prepare
 
@@ -22,6 +23,10 @@ _DIGIT = re.compile(r"\d")
 HEADER_SEARCH_ROWS = 30
 #: widest table looked at (columns beyond are ignored)
 MAX_COLUMNS = 256
+#: rows below a candidate header row searched for its texts again (a label does not repeat)
+REPEAT_SEARCH_ROWS = 5
+#: a text found again this often in its column below is a value, not a label
+REPEATS_OF_A_VALUE = 2
 
 
 @dataclass
@@ -85,7 +90,7 @@ def _vocabulary_match(text: str) -> HeaderMatch | None:
     return None if found is not None and found.mode == "role" else found
 
 
-def _score_row(row: list, matches: dict) -> float | None:
+def _score_row(row: list, matches: dict, below: list[list] = ()) -> float | None:
     """How much a row looks like a header (None: not at all)."""
     cells = [c for c in row[:MAX_COLUMNS] if not is_blank(c)]
     if not cells or (len(cells) < 2 and len(row) > 1):
@@ -93,21 +98,48 @@ def _score_row(row: list, matches: dict) -> float | None:
     texts = [c for c in cells if _is_header_text(c)]
     if len(texts) * 10 < len(cells) * 6:
         return None
+    values = _value_texts(row, below, matches)
     hits = 0.0
     for cell in texts:
         key = cell.strip()
-        if key not in matches:
-            matches[key] = _vocabulary_match(key)
+        if key in values:
+            continue
         found = matches[key]
         if found is not None:
             hits += 2 / 3 if found.neutral else 1
     if hits == 0:
         return len(texts) / len(cells)     # never chosen for a vocabulary score
-    data_like = sum(_looks_like_data(c) for c in texts if matches[c.strip()] is None)
+    data_like = sum(c.strip() in values or (matches[c.strip()] is None and _looks_like_data(c))
+                    for c in texts)
     distinct = len({c.strip() for c in texts}) == len(texts)
     if data_like * 2 >= len(texts):
         return None
     return hits * 3 + len(texts) / len(cells) - data_like * 3 + (0.5 if distinct else 0)
+
+
+def _value_texts(row: list, below: list[list], matches: dict) -> set[str]:
+    """Texts of a row that are values although the header vocabulary knows a word of them.
+
+    A label does not repeat down its column, a value may (a course name, a department
+    in every row); and a cell made of condition words alone (知的障害, 要介護3) is a
+    person's condition, unless the whole text is a header term (認知症).  Such cells
+    make a data row outscore the real header row above it, and would then be copied
+    into the record as headers.
+    """
+    values = set()
+    for col, cell in enumerate(row[:MAX_COLUMNS]):
+        if not _is_header_text(cell):
+            continue
+        key = cell.strip()
+        if key not in matches:
+            matches[key] = _vocabulary_match(key)
+        repeats = sum(1 for other in below[:REPEAT_SEARCH_ROWS]
+                      if col < len(other) and isinstance(other[col], str) and other[col].strip() == key)
+        found = matches[key]
+        if repeats >= REPEATS_OF_A_VALUE or (
+                (found is None or found.mode != "exact") and CONDITIONS.names_only_conditions(prepare(key))):
+            values.add(key)
+    return values
 
 
 def find_layout(table: Table) -> TableLayout:
@@ -142,7 +174,7 @@ def _find_header_row(rows: list[list]) -> int | None:
     for index, row in enumerate(rows):
         if best is not None and best_score >= 6 and index > best + 5:
             break               # a clear header was found and the rows below it are data
-        score = _score_row(row, matches)
+        score = _score_row(row, matches, rows[index + 1:index + 1 + REPEAT_SEARCH_ROWS])
         if score is None:
             continue
         if first_candidate is None:
