@@ -88,3 +88,13 @@ def test_a_my_number_beside_its_label_is_checked():
     wrong = first + str((my_number_check_digit(first) + 1) % 10)
     assert detect_prose(f"氏名：山田 花子\n個人番号：{valid}\n").my_number
     assert not detect_prose(f"氏名：山田 花子\n個人番号：{wrong}\n").my_number
+
+
+@pytest.mark.parametrize("text, sensitive", [
+    ("面談記録\n佐藤 健太さん 本日来所。糖尿病で通院しているとのこと。\n電話：090-0000-1111\n", True),
+    ("氏名：佐藤 健太\n電話：090-0000-1111\n備考：高血圧、服薬あり\n", True),
+    ("研修記録\n糖尿病療養指導研修を修了。\n講師：佐藤 健太\n電話：090-0000-1111\n", False),
+])
+def test_conditions_beside_a_person_are_health(text, sensitive):
+    result = detect_prose(text)
+    assert result.present and result.sensitive is sensitive

@@ -86,14 +86,16 @@ def detect_personal(document: Document) -> PersonalResult:
     )
 
 
-#: most people a workbook about one person (a case file) holds in its form
-CASE_FILE_PEOPLE = 1
+#: most people a workbook about one person (a case file: the person's form, their family)
+CASE_FILE_PEOPLE = 10
 
 
 def is_case_file(personal: list[TableFindings]) -> bool:
-    """A workbook whose people are one filled form: its other sheets are about that person."""
-    return sum(t.records for t in personal) <= CASE_FILE_PEOPLE and all(
-        c.evidence.get("rule") == "form field" for t in personal for c in t.columns)
+    """A workbook built around one person's filled form (with, say, their family on another
+    sheet): its other sheets are about that person."""
+    one_form = any(t.records == 1 and all(c.evidence.get("rule") == "form field" for c in t.columns)
+                   for t in personal)
+    return one_form and sum(t.records for t in personal) <= CASE_FILE_PEOPLE
 
 
 def sensitive_sheet(table: Table) -> TableFindings | None:

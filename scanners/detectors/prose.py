@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from . import CATEGORIES, SENSITIVE_CATEGORIES, ColumnFinding, PersonalResult
 from .columns import classify_by_header
+from .conditions import CONDITIONS
 from .headers import MAX_HEADER_LENGTH, match_header
 from .masking import mask_value
 from .names import FULL, _tagger, name_shape
@@ -41,6 +42,8 @@ REACH = 3
 ANCHORING = frozenset({"email", "phone", "address", "postal_code", "birth_date", "my_number",
                        "resident_id", "insurance_number", "age", "health"})
 PROSE_CONFIDENCE = 0.7
+#: a condition named in the text, health once a person stands beside it
+CONDITION = "condition"
 
 _FIELD = re.compile(r"^[\s■□●○◆◇・\-*＊>]*([^:：\s][^:：]{0,14}?)\s*[:：]\s*(.+)$")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.ASCII)
@@ -87,6 +90,7 @@ def detect_prose(text: str, name: str = "text") -> PersonalResult:
     """Personal data in running text (see the module docstring)."""
     lines = [unicodedata.normalize("NFKC", line).strip() for line in text.splitlines()[:MAX_LINES]]
     mentions = read_lines(lines)
+    mentions = [m for m in mentions if m.category != CONDITION or _about_a_person(m, mentions)]
     people = identified_people(mentions)
     if not people:
         return PersonalResult()
@@ -192,6 +196,9 @@ def _mentions(number: int, line: str, in_school_section: bool) -> list[Mention]:
         out.append(Mention(number, "family", _FAMILY_WORDS.search(line).group(0)))
     if _HEALTH_STATE.search(line):
         out.append(Mention(number, "health", _HEALTH_STATE.search(line).group(0)))
+    elif (hit := CONDITIONS.find(line)) is not None:
+        field_line = _FIELD.match(line)
+        out.append(Mention(number, CONDITION, hit.kind, field_line.group(1) if field_line else None))
     if _MY_NUMBER_CONTEXT.search(line):
         for m in _TWELVE.finditer(line):
             digits = "".join(m.groups())
@@ -215,6 +222,20 @@ def names_in(line: str) -> list[str]:
         if following[1] == "人名" and following[2] in _GIVEN_TAGS:
             out.append(surface + following[3] + following[0])
     return out
+
+
+def _about_a_person(condition: Mention, mentions: list[Mention]) -> bool:
+    """A condition (糖尿病, 要介護3) on a line naming a person, or the line beside it, or in a
+    field of a text filled in about one person (備考：高血圧、服薬あり): the person's health.
+    Becomes a ``health`` mention; a training course on a condition, or a nurse's account of
+    the surgery she assisted (a line of her career), is not one."""
+    near = any(m.category == "name" and abs(m.line - condition.line) <= 1 for m in mentions)
+    in_field = condition.label is not None and any(m.category == "name" and m.label for m in mentions)
+    if near or in_field:
+        condition.label = None
+        condition.category = "health"
+        return True
+    return False
 
 
 def identified_people(mentions: list[Mention]) -> list[int]:
