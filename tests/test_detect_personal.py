@@ -462,3 +462,17 @@ def test_numbered_blank_rows_of_a_form_are_not_records():
     rows = [["No.", "氏名", "住所", "電話番号"]] + [[i + 1, fake_name(i), fake_address(i), fake_phone(i)] for i in range(5)]
     rows += [[i + 1, None, None, None] for i in range(5, 30)]
     assert detect_personal(doc(Table("名簿", rows))).records == 5
+
+
+def test_a_phone_number_split_over_three_columns():
+    rows = [["氏名", "TEL1", "TEL2", "TEL3"]] + [[fake_name(i), "090", "0000", f"{i:04d}"] for i in range(8)]
+    result = detect_personal(doc(Table("宛先", rows)))
+    assert result.categories == ["name", "phone"]
+    assert columns_by_category(result)["phone"].evidence["example"] == "***-****-****"
+
+
+def test_an_address_book_of_another_country():
+    rows = [["Last_Name", "First_Name", "Street", "Zip", "Phone"]]
+    rows += [["Doe", "Jane", f"{i} Main Street", f"0220{i}", f"31329252{i:02d}"] for i in range(6)]
+    result = detect_personal(doc(Table("Address", rows)))
+    assert {"postal_code", "phone"} <= set(result.categories)

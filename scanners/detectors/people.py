@@ -20,7 +20,7 @@ from .headers import HeaderMatch, fold_long_vowels
 from .masking import mask_value
 from .names import reading
 from .values import (DateCell, EraDateText, KanaText, LexiconPersonName, Value, WesternDateText,
-                     looks_like_organisation, prepare)
+                     looks_like_organisation, phone_digits_ok, prepare)
 
 #: share of values the dictionary must read as family/given names, with no other evidence
 NAME_PARTS_RATIO = 0.85
@@ -82,6 +82,50 @@ def _pairs(rows: list[list], name: int, kana: int) -> list[tuple[str, str]]:
             if isinstance(first, str) and isinstance(second, str):
                 out.append((first, second))
     return out
+
+
+def split_phone_verdicts(matches: Sequence[HeaderMatch | None], rows: list[list],
+                         claimed: dict[int, str]) -> dict[int, ColumnVerdict]:
+    """A phone number written in two or three columns (TEL1 | TEL2 | TEL3: 市外局番, 市内局番,
+    加入者番号), each part short digits: the joined parts are checked as one number."""
+    phone_headers = [i for i, m in enumerate(matches)
+                     if m is not None and m.category == "phone" and i not in claimed]
+    found = {}
+    for run in _runs(phone_headers):
+        joined = [_joined_digits(row, run) for row in rows]
+        numbers = [d for d in joined if d is not None]
+        hits = [d for d in numbers if 10 <= len(d) <= 11 and phone_digits_ok(d)]
+        if len(hits) >= 2 and len(hits) >= CONTEXT_RATIO * len(numbers):
+            found[run[0]] = _verdict("phone", hits, len(hits), "-".join(["000", "0000", "0000"]))
+            found[run[0]].evidence["rule"] = f"number split over {len(run)} columns"
+    return found
+
+
+def _runs(indexes: list[int]) -> list[list[int]]:
+    """Runs of two or three adjacent column indexes."""
+    runs, current = [], []
+    for index in indexes:
+        if current and index == current[-1] + 1 and len(current) < 3:
+            current.append(index)
+        else:
+            if len(current) >= 2:
+                runs.append(current)
+            current = [index]
+    if len(current) >= 2:
+        runs.append(current)
+    return runs
+
+
+def _joined_digits(row: list, run: list[int]) -> str | None:
+    parts = []
+    for index in run:
+        cell = row[index] if index < len(row) else None
+        text = str(int(cell)) if isinstance(cell, (int, float)) and not isinstance(cell, bool) else cell
+        if not isinstance(text, str) or not text.strip().isdigit() or len(text.strip()) > 5:
+            return None
+        parts.append(text.strip())
+    joined = "".join(parts)
+    return joined if joined.startswith("0") else "0" + joined
 
 
 _POSTCODE_FIRST = re.compile(r"^(?:〒\s*)?\d{3}-?\d{4}(?:\s|$)")

@@ -17,7 +17,7 @@ from . import CATEGORIES, SENSITIVE_CATEGORIES, ColumnFinding, PersonalResult
 from .columns import MAX_VALUES, MIN_VALUES_NO_HEADER, MIN_VALUES_UNKNOWN_HEADER, classify_column
 from .layout import TableLayout, column_letter, find_layout
 from .loose import find_loose
-from .people import context_verdicts, embedded_postcodes
+from .people import context_verdicts, embedded_postcodes, split_phone_verdicts
 from .values import Value, prepare
 
 #: categories that name a person
@@ -189,6 +189,7 @@ def find_columns(table: Table) -> TableFindings | None:
         if verdict is not None:
             verdicts[index] = verdict
     rows = [table.rows[i] for i in layout.data_rows[:MAX_VALUES]]
+    verdicts.update(split_phone_verdicts(layout.matches, rows, {i: v.category for i, v in verdicts.items()}))
     verdicts.update(context_verdicts(layout.matches, samples,
                                      {i: v.category for i, v in verdicts.items()}, rows))
     found = [(i, v) for i, v in verdicts.items()]

@@ -146,6 +146,20 @@ class PhoneNumberAsInteger(Validator):
         return number is not None and 10**8 <= number < 10**10 and phone_digits_ok("0" + str(number))
 
 
+class InternationalPhone(Validator):
+    """A phone number of another country under a phone header: 7 to 15 digits (E.164), with
+    +, brackets, spaces or hyphens (3132925231, +1 (313) 292-5231, +44 20 7946 0958)."""
+
+    category = "phone"
+    needs_header = True
+
+    def match(self, value):
+        if not isinstance(value, str) or not 7 <= len(value) <= 24:
+            return False
+        digits = _SEPARATORS.sub("", value.translate(_DASHES))
+        return digits.isdigit() and 7 <= len(digits) <= 15 and not value.startswith(("0120", "0800", "0570"))
+
+
 _POSTAL = re.compile(r"^〒?\s*\d{3}-\d{4}$")
 
 
@@ -156,6 +170,20 @@ class PostalCode(Validator):
 
     def match(self, value):
         return isinstance(value, str) and 8 <= len(value) <= 11 and _POSTAL.match(value.translate(_DASHES)) is not None
+
+
+_FOREIGN_POSTAL = re.compile(r"^(\d{5}(-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4,6})$")
+
+
+class ForeignPostalCode(Validator):
+    """A postal code of another country under a postal header: US ZIP (+4), Canadian, British,
+    or four to six digits."""
+
+    category = "postal_code"
+    needs_header = True
+
+    def match(self, value):
+        return isinstance(value, str) and 4 <= len(value) <= 10 and _FOREIGN_POSTAL.match(value.upper()) is not None
 
 
 class PostalCodeDigits(Validator):
@@ -683,7 +711,8 @@ class Relationship(Validator):
 
 #: every validator, in the order they are tried
 VALIDATORS: tuple[Validator, ...] = (
-    MyNumber(), PhoneNumber(), PhoneNumberAsInteger(), PostalCode(), PostalCodeDigits(),
+    MyNumber(), PhoneNumber(), PhoneNumberAsInteger(), InternationalPhone(), PostalCode(),
+    PostalCodeDigits(), ForeignPostalCode(),
     EmailAddress(), DateCell(), WesternDateText(), EraDateText(), ExcelSerialDate(),
     Age(), GenderWord(), GenderCode(), PersonName(), LatinPersonName(), LexiconFullName(),
     LexiconPersonName(),
