@@ -73,7 +73,7 @@ def read_delimited(path: str, kind: str) -> Document:
         lines = text.splitlines()
         if fixed := split_fixed_width(lines[:SAMPLE_ROWS]):
             total = len(fixed) if complete else max(count_lines(path, encoding, size), len(fixed))
-            document.tables.append(Table(name=Path(path).stem, rows=fixed, total_rows=total))
+            document.tables.append(Table(name=table_name(path), rows=fixed, total_rows=total))
             document.notes.append(f"encoding {encoding}; fixed-width columns")
             return document
     if delimiter is None and kind == "txt":
@@ -84,9 +84,15 @@ def read_delimited(path: str, kind: str) -> Document:
     if not rows:
         return document
     total = parsed if complete else max(count_lines(path, encoding, size), len(rows))
-    document.tables.append(Table(name=Path(path).stem, rows=rows, total_rows=total))
+    document.tables.append(Table(name=table_name(path), rows=rows, total_rows=total))
     document.notes.append(f"encoding {encoding}; delimiter {layout}")
     return document
+
+
+def table_name(path: str) -> str:
+    """The table of a text file is named after the file; bytes of a name that is not UTF-8
+    are shown as \\xNN (a lone surrogate cannot be written into a record)."""
+    return Path(path).stem.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def detect_encoding(raw: bytes, complete: bool = True) -> tuple[str, bytes]:
