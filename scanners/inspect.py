@@ -133,7 +133,14 @@ def inspect_file(cand: Candidate, apps: bool = True) -> dict:
         guarded(rec, "app detector", add_app_facts, cand, content, document, rec)
     if document is not None:
         guarded(rec, "detector", analyse, document, rec)
+        forget_values()
     return rec
+
+
+def forget_values() -> None:
+    """Drop what the detectors remembered of the file's values (scanners.detectors.memory)."""
+    from .detectors.memory import forget
+    forget()
 
 
 def add_shadow_risks(cand: Candidate, rec: dict) -> None:

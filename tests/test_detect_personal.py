@@ -69,7 +69,7 @@ def test_voter_list_with_title_and_blank_rows_before_the_header():
     assert found["name"].confidence > 0.9
     assert found["birth_date"].evidence["example"] == "****-**-**"
     assert found["name"].evidence == {"values_sampled": 30, "hit_ratio": 1.0, "example": "** **",
-                                      "header_term": "氏名", "values_distinct": 30, "family_name_ratio": 1.0}
+                                      "header_term": "氏名", "values_distinct": 30}
 
 
 def test_staff_roster_with_pay():

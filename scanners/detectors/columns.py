@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .conditions import admits_condition_values, condition_column
+from .conditions import CONDITIONS, admits_condition_values, condition_column
 from .headers import HeaderMatch
 from .names import FAMILY, FULL, name_shape
 from .masking import mask_value
@@ -52,6 +52,8 @@ MIN_CONFIDENCE = 0.6
 #: the most a weak name header with name-shaped values the dictionary does not know gets:
 #: below personal.ROSTER_NAME_CONFIDENCE (product lists have a "name" column too)
 WEAK_SHAPE_CONFIDENCE = 0.7
+#: values of a name column looked up for family names (a share, not a verdict per value)
+FAMILY_NAME_SAMPLE = 30
 #: different values a column confirmed by the name dictionary holds at least
 MIN_DISTINCT_NAMES = 3
 #: ... and this share of them (customers recur in a sales log, but not three in a hundred rows)
@@ -122,10 +124,7 @@ def classify_by_header(match: HeaderMatch, values: list[Value]) -> ColumnVerdict
         confidence = match.strength * (0.85 + 0.15 * ratio)
     else:
         confidence = match.strength * 0.9
-    evidence = _evidence(match, values, ratio, example)
-    if match.category == "name" and not by_dictionary:
-        evidence["family_name_ratio"] = round(family_name_ratio(values), 2)
-    return ColumnVerdict(match.category, confidence, evidence)
+    return ColumnVerdict(match.category, confidence, _evidence(match, values, ratio, example))
 
 
 def family_name_ratio(values: list[Value]) -> float:
@@ -137,6 +136,7 @@ def family_name_ratio(values: list[Value]) -> float:
         if " " in value.strip() or "\u3000" in value:
             return True
         return name_shape(value) in (FULL, FAMILY)
+    values = values[:FAMILY_NAME_SAMPLE]
     return sum(map(carries_family, values)) / len(values) if values else 0.0
 
 
@@ -180,6 +180,8 @@ def classify_sensitive_values(match: HeaderMatch | None, values: list[Value],
             return _my_number_verdict(None, values, check, 0.9 * check.valid / len(values))
     if match is not None and match.neutral and not admits_condition_values(match.term):
         return None
+    if not CONDITIONS.named_anywhere("\n".join(v for v in values if isinstance(v, str))):
+        return None             # one pass over the column's text before the cell by cell look
     found = condition_column(values)
     if found is None:
         return None
@@ -207,8 +209,12 @@ def classify_by_values(values: list[Value], min_values: int) -> ColumnVerdict | 
     for validator in STANDALONE:
         if total < min(min_values, validator.min_values or min_values):
             continue
+        if best is not None and validator.costly:
+            break               # the dictionary is asked only when no cheaper rule has decided
         needed = MY_NUMBER_VALUE_ONLY_RATIO if validator.category == "my_number" else VALUE_ONLY_RATIO
         if not validator.accepts_numbers and texts < needed * total:
+            continue
+        if not _probe(values, validator, needed):
             continue
         hits, example = _count_hits(values, (validator,), max_misses=int(total * (1 - needed)))
         ratio = hits / total
@@ -224,13 +230,32 @@ def classify_by_values(values: list[Value], min_values: int) -> ColumnVerdict | 
     return ColumnVerdict(validator.category, 0.5 + 0.4 * ratio, evidence)
 
 
+#: values a costly rule (the name dictionary) is first tried on
+PROBE_VALUES = 10
+
+
+def _probe(values: list[Value], validator: Validator, needed: float) -> bool:
+    """Whether the first values leave a costly rule a chance to reach ``needed`` (a column of
+    goods or departments fails on its first few values instead of a fifth of the column)."""
+    head = values[:PROBE_VALUES]
+    if len(head) < PROBE_VALUES:
+        return True
+    hits, _ = _count_hits(head, (validator,), max_misses=int(PROBE_VALUES * (1 - needed)) + 1)
+    return hits >= PROBE_VALUES * needed - 1
+
+
 def _count_hits(values: list[Value], validators: tuple[Validator, ...],
                 max_misses: int | None = None) -> tuple[int, Value | None]:
     """Values matched by any of the validators, and the first one matched."""
     hits, misses, example = 0, 0, None
-    single = validators[0].match if len(validators) == 1 else None
+    matchers = [v.match for v in validators]
     for value in values:
-        if single(value) if single else any(v.match(value) for v in validators):
+        for match in matchers:
+            if match(value):
+                break
+        else:
+            match = None
+        if match is not None:
             hits += 1
             if example is None:
                 example = value

@@ -114,15 +114,27 @@ class ConditionVocabulary:
                     terms[list_kind].append(fold_term(word))
         qualifiers = [fold_term(q) for q in context["qualifiers"]]
         self._any_term = re.compile(_alternation(terms["anywhere"] + terms["whole"]))
-        self._anywhere = re.compile(_alternation(terms["anywhere"]))
-        self._whole_only = re.compile(_alternation(terms["whole"]))
-        self._removable = re.compile(
-            _alternation(terms["anywhere"] + terms["whole"] + qualifiers) + r"|[\W\d_]+")
-        self._program = re.compile(_alternation([fold_term(w) for w in context["program_words"]]))
-        self._organisation = re.compile(
-            _COMPOUND_RUN + "(?:" + _alternation([fold_term(w) for w in context["organisation_words"]]) + ")")
+        # the patterns asked only once a cell names a term are compiled on first use
+        # (compiling them all cost every worker 40 ms before its first file)
+        self._sources = {
+            "_anywhere": _alternation(terms["anywhere"]),
+            "_whole_only": _alternation(terms["whole"]),
+            "_removable": _alternation(terms["anywhere"] + terms["whole"] + qualifiers) + r"|[\W\d_]+",
+            "_program": _alternation([fold_term(w) for w in context["program_words"]]),
+            "_organisation": _COMPOUND_RUN + "(?:" + _alternation(
+                [fold_term(w) for w in context["organisation_words"]]) + ")",
+        }
         self.none_texts = frozenset(fold_term(w) for w in context["none"])
         self.remark_headers = frozenset(normalise_header(h) for h in context["remark_headers"])
+
+    def __getattr__(self, name: str):
+        """A pattern of ``_sources``, compiled when first asked for."""
+        sources = self.__dict__.get("_sources", {})
+        if name not in sources:
+            raise AttributeError(name)
+        pattern = re.compile(sources[name])
+        setattr(self, name, pattern)
+        return pattern
 
     def _add(self, kind: str, word: str) -> None:
         key = fold_term(word)
@@ -152,6 +164,10 @@ class ConditionVocabulary:
         if found is not None and self._is_whole(text):
             return ConditionHit(self._kind_of[found.group()], anywhere=False)
         return None
+
+    def named_anywhere(self, text: str) -> bool:
+        """Whether a long text names a condition term anywhere (a first, cheap look)."""
+        return self._any_term.search(fold(text)) is not None
 
     def names_only_conditions(self, cell: str) -> bool:
         """知的障害, 要介護3, 糖尿病・高血圧: a cell made of condition terms and qualifiers alone."""

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .memory import remember, remembered
+
 VOCABULARY_PATH = Path(__file__).resolve().parent.parent / "data" / "headers.toml"
 
 #: the category of headers about things, places and totals
@@ -88,16 +90,23 @@ def fold_long_vowels(key: str) -> str:
     return _LONG_VOWEL.sub("", key) or key
 
 
+#: romaji texts of the file already turned into katakana (jaconv is slow; headers repeat)
+_ROMAJI = remembered()
+
+
 def romaji_key(key: str) -> str | None:
     """The katakana of a header written in romaji (jusho, zyusyo, seinen_gappi), long vowels folded."""
     if not key.isascii() or not key.isalpha() or _ROMAJI_HEADER.match(key) is None:
         return None
+    try:
+        return _ROMAJI[key]
+    except KeyError:
+        pass
     import jaconv
 
     kana = jaconv.alphabet2kata(key)
-    if not all("\u30a1" <= ch <= "\u30fc" for ch in kana):
-        return None
-    return fold_long_vowels(kana)
+    folded = fold_long_vowels(kana) if all("\u30a1" <= ch <= "\u30fc" for ch in kana) else None
+    return remember(_ROMAJI, key, folded)
 
 
 @dataclass(frozen=True)
@@ -186,6 +195,10 @@ class Vocabulary:
         if found is None:
             found = role_match(key)
         return found
+
+    def is_term(self, text: object) -> bool:
+        """Whether the whole text is a term of the vocabulary (住所, 電話番号, 所属, 氏名)."""
+        return matching_key(text) in self._terms["exact"]
 
     def _match_key(self, key: str) -> HeaderMatch | None:
         found = self._terms["exact"].get(key)

@@ -78,10 +78,20 @@ def _is_header_text(cell: object) -> bool:
     return len(_DIGIT.findall(text)) * 2 < len(text)
 
 
-def _looks_like_data(cell: object) -> bool:
-    """A cell a standalone validator recognises as a value (a phone, a name ...)."""
+#: the validators that may say a header candidate is a value: the cheap ones (the name
+#: dictionary is asked only of the chosen header row's cells, see _header_cells)
+_CHEAP_STANDALONE = tuple(v for v in STANDALONE if not v.costly)
+
+
+def _looks_like_data(cell: object, rules=_CHEAP_STANDALONE) -> bool:
+    """A cell a standalone validator recognises as a value (a phone, an e-mail address ...)."""
     value = prepare(cell)
-    return value is not None and any(v.match(value) for v in STANDALONE)
+    if value is None:
+        return False
+    for rule in rules:
+        if rule.match(value):
+            return True
+    return False
 
 
 def _vocabulary_match(text: str) -> HeaderMatch | None:
@@ -98,6 +108,12 @@ def _score_row(row: list, matches: dict, below: list[list] = ()) -> float | None
     texts = [c for c in cells if _is_header_text(c)]
     if len(texts) * 10 < len(cells) * 6:
         return None
+    for cell in texts:
+        key = cell.strip()
+        if key not in matches:
+            matches[key] = _vocabulary_match(key)
+    if all(matches[c.strip()] is None for c in texts):
+        return len(texts) / len(cells)     # never chosen for a vocabulary score
     values = _value_texts(row, below, matches)
     hits = 0.0
     for cell in texts:
@@ -217,7 +233,7 @@ def _header_cells(rows: list[list], index: int, width: int) -> list[str | None]:
         cell = row[col] if col < len(row) else None
         if is_blank(cell) and col < len(above) and _is_header_text(above[col]):
             cell = above[col]
-        if is_blank(cell) or (_looks_like_data(cell) and _vocabulary_match(cell) is None):
+        if is_blank(cell) or (_looks_like_data(cell, STANDALONE) and _vocabulary_match(cell) is None):
             out.append(None)    # never let a value that slipped into the header row out
         elif isinstance(cell, (dt.date, dt.time)):
             out.append(cell.isoformat())

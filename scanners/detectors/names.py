@@ -12,12 +12,14 @@ list (docs/benchmarks.md).
 :func:`name_shape` answers ``FULL`` (family and given name), ``FAMILY``,
 ``GIVEN`` or ``None``.  The tagger is made once per process, on first use:
 a worker that never meets a column of unknown names never loads it.
-Results are never cached across calls: values are personal data.
+What is remembered of values lasts one file (:func:`forget`): values are personal data.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from .memory import MAX_REMEMBERED, forget, remembered  # noqa: F401 (forget: the worker's call)
 
 FULL = "full"
 FAMILY = "family"
@@ -192,10 +194,26 @@ def _reads_as_japanese(part: str) -> bool:
     return bool(readings) and 2 <= len(readings[0]) <= 5
 
 
+#: shapes of the texts of the file being inspected: a column repeats its names, and a value
+#: is judged several times (column, form, card); emptied after every file (memory.forget)
+_SHAPES: dict[str, str | None] = remembered()
+
+
 def name_shape(value: object) -> str | None:
     """FULL, FAMILY, GIVEN or None for a prepared cell value (see the module docstring)."""
     if not isinstance(value, str) or not 1 <= len(value) <= MAX_NAME_LENGTH:
         return None
+    try:
+        return _SHAPES[value]
+    except KeyError:
+        pass
+    shape = _shape(value)
+    if len(_SHAPES) < MAX_REMEMBERED:
+        _SHAPES[value] = shape
+    return shape
+
+
+def _shape(value: str) -> str | None:
     parts = [p for p in _SPACES.split(value) if p]
     if not parts:
         return None

@@ -24,6 +24,8 @@ from .values import (DateCell, EraDateText, KanaText, LexiconPersonName, Value, 
 
 #: share of values the dictionary must read as family/given names, with no other evidence
 NAME_PARTS_RATIO = 0.85
+#: first values looked at before the rest
+PROBE = 10
 #: fewest values for that, and the share of them that must differ (有/無 are given names too)
 NAME_PARTS_MIN_VALUES = 5
 DISTINCT_SHARE = 0.3
@@ -152,9 +154,11 @@ def name_parts_column(values: list[Value]) -> ColumnVerdict | None:
             or len(set(texts)) < max(NAME_PARTS_MIN_VALUES, DISTINCT_SHARE * len(texts)):
         return None
     misses_allowed = int(len(values) * (1 - NAME_PARTS_RATIO))
+    if len(values) >= PROBE and sum(1 for v in values[:PROBE] if not _is_name_part(v)) > PROBE * (1 - NAME_PARTS_RATIO) + 1:
+        return None             # the first values already show no column of names
     hits, misses, example = 0, 0, None
     for value in values:
-        if isinstance(value, str) and _NAME.match(value) and not looks_like_organisation(value):
+        if _is_name_part(value):
             hits += 1
             example = example or value
         else:
@@ -166,6 +170,10 @@ def name_parts_column(values: list[Value]) -> ColumnVerdict | None:
             and len(set(texts)) >= NAME_LIST_RATIO * len(texts):
         verdict.confidence = NAME_LIST_CONFIDENCE    # a list of different people's family names
     return verdict
+
+
+def _is_name_part(value: Value) -> bool:
+    return isinstance(value, str) and _NAME.match(value) and not looks_like_organisation(value)
 
 
 def kana_column(values: list[Value], pairs_by_name: list[list[tuple[str, str]]]) -> ColumnVerdict | None:

@@ -9,13 +9,14 @@ When nothing is personal the result keeps nothing at all.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from ..document import Document, Table
 from . import CATEGORIES, SENSITIVE_CATEGORIES, ColumnFinding, PersonalResult
-from .columns import MAX_VALUES, MIN_VALUES_NO_HEADER, MIN_VALUES_UNKNOWN_HEADER, classify_column
-from .layout import TableLayout, column_letter, find_layout
+from .columns import (MAX_VALUES, MIN_VALUES_NO_HEADER, MIN_VALUES_UNKNOWN_HEADER, classify_column,
+                      family_name_ratio)
+from .layout import TableLayout, column_letter, find_layout, is_blank
 from .loose import find_loose
 from .people import context_verdicts, embedded_postcodes, split_phone_verdicts
 from .values import Value, prepare
@@ -41,9 +42,18 @@ class TableFindings:
     records: int
     #: columns holding data in the sample that no category claimed (所属, 受講日 ...)
     other_columns: int = 0
-    #: unclaimed columns whose values differ on every row (顧客ID, 会員番号): one per person
-    #: when the rows are about people
-    key_columns: int = 0
+    #: the sampled values of the columns holding data, by index (for the rules asked only
+    #: when nothing else made the table personal: keys, family names)
+    samples: dict[int, list] = field(default_factory=dict, repr=False)
+    #: a table as tables are: a header row at the top and many rows below it (no form, no cards)
+    regular: bool = False
+
+    @property
+    def key_columns(self) -> int:
+        """Unclaimed columns whose values differ on every row (顧客ID, 会員番号): one per
+        person when the rows are about people."""
+        claimed = {c.index for c in self.columns}
+        return sum(is_key_column(values) for index, values in self.samples.items() if index not in claimed)
 
     @property
     def categories(self) -> frozenset[str]:
@@ -114,7 +124,9 @@ def find_people(table: Table) -> TableFindings | None:
     if found is not None and (is_personal_table(found.categories, found.name_columns)
                               or is_roster(found) or is_keyed_people(found)):
         return found
-    loose = find_loose(table)
+    if found is not None and found.regular:
+        return None
+    loose = find_loose(table, contact_columns=found is not None and bool(found.categories & CONTACT_CATEGORIES))
     if loose is None or not (is_personal_table(loose.categories, 1) or "name" in loose.categories):
         return None
     return TableFindings(table, loose.columns, loose.records)
@@ -154,9 +166,23 @@ def is_roster(found: TableFindings) -> bool:
     return any(c.category == "name" and c.confidence >= ROSTER_NAME_CONFIDENCE
                and c.evidence.get("values_distinct", 0) >= ROSTER_MIN_NAMES
                and c.evidence.get("values_sampled", 0) >= ROSTER_MIN_ROWS
-               and c.evidence.get("family_name_ratio", 1.0) >= ROSTER_FAMILY_NAMES for c in found.columns)
+               and _family_names(found, c) >= ROSTER_FAMILY_NAMES for c in found.columns)
 
 
+def _family_names(found: TableFindings, column: ColumnFinding) -> float:
+    """Share of a name column's values carrying a family name, worked out when first asked
+    (only a column that would make a list of people on its own is looked up) and kept in
+    its evidence; 1 for names the dictionary or a card already judged."""
+    if "rule" in column.evidence or "header_term" not in column.evidence:
+        return 1.0
+    if "family_name_ratio" not in column.evidence:
+        values = found.samples.get(column.index, [])
+        column.evidence["family_name_ratio"] = round(family_name_ratio(values), 2)
+    return column.evidence["family_name_ratio"]
+
+
+#: categories of contact data (a table holding them in columns is no grid of cards)
+CONTACT_CATEGORIES = frozenset({"address", "postal_code", "phone", "email"})
 #: attributes that only a person has, one value per row (not a count of people)
 DEMOGRAPHIC_CATEGORIES = frozenset({"gender", "birth_date", "age"})
 
@@ -164,7 +190,7 @@ DEMOGRAPHIC_CATEGORIES = frozenset({"gender", "birth_date", "age"})
 def is_keyed_people(found: TableFindings) -> bool:
     """Rows keyed by a per-row identifier with a person's attributes (顧客ID, 性別, 年齢):
     people a pseudonym identifies, even when their names were removed."""
-    return found.key_columns > 0 and bool(found.categories & DEMOGRAPHIC_CATEGORIES)
+    return bool(found.categories & DEMOGRAPHIC_CATEGORIES) and found.key_columns > 0
 
 
 def count_records(tables: list[TableFindings]) -> int:
@@ -213,8 +239,18 @@ def find_columns(table: Table) -> TableFindings | None:
         columns = [c for c in columns if c.category != "name_kana"]
     claimed = {c.index for c in columns}
     others = [index for index, values in enumerate(samples) if values and index not in claimed]
-    keys = sum(is_key_column(samples[index]) for index in others)
-    return TableFindings(table, columns, people_rows(table, layout, columns), len(others), keys)
+    regular = layout.header_row is not None and layout.header_row <= REGULAR_HEADER_ROWS \
+        and len(layout.data_rows) >= REGULAR_MIN_ROWS \
+        and sum(h is not None for h in layout.headers) >= REGULAR_HEADER_CELLS
+    return TableFindings(table, columns, people_rows(table, layout, columns), len(others),
+                         {index: values for index, values in enumerate(samples) if values}, regular)
+
+
+#: a header row this near the top, naming this many columns, with this many rows under it,
+#: makes a sheet a table rather than a form or a grid of cards
+REGULAR_HEADER_ROWS = 2
+REGULAR_HEADER_CELLS = 3
+REGULAR_MIN_ROWS = 10
 
 
 #: values a key column needs, and the share of them that must differ
@@ -291,17 +327,15 @@ def people_rows(table: Table, layout: TableLayout, columns: list[ColumnFinding])
         return total
     personal = sorted({c.index for c in columns})
     sampled = layout.data_rows
-    filled = sum(1 for i in sampled if _has_value_in(table.rows[i], personal))
+    filled = 0
+    for i in sampled:
+        row = table.rows[i]
+        for c in personal:
+            if c < len(row) and not is_blank(row[c]):
+                filled += 1
+                break
     if table.total_rows is None or table.total_rows <= len(table.rows):
         return filled
     return round(total * filled / len(sampled))
 
-
-def _has_value_in(row: list, indexes: list[int]) -> bool:
-    for index in indexes:
-        if index < len(row):
-            cell = row[index]
-            if cell is not None and (not isinstance(cell, str) or cell.strip()):
-                return True
-    return False
 

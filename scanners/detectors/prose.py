@@ -52,6 +52,8 @@ _POSTAL = re.compile(r"〒\s*(\d{3})[-ー−]?(\d{4})|(?<![\d\-])(\d{3})-(\d{4})
 _ADDRESS_CONTEXT = re.compile(r"〒|[都道府県市区町村郡]|Tokyo|Osaka|Kyoto|Japan|-ku\b|-shi\b", re.IGNORECASE)
 _ADDRESS = re.compile(r"(?:北海道|東京都|京都府|大阪府|[^\s\d、,。：:]{1,4}県)?[^\s\d、,。：:()（）]{1,12}?[市区町村郡]"
                       r"[^\s、,。：:()（）]{0,20}?(?:\d+|[一二三四五六七八九十]+)(?:丁目|番地|番|号|-\d+)")
+#: an address's municipality and block number, found from the municipality on (fast over a text)
+_ADDRESS_HINT = re.compile(r"[市区町村郡][^\s、,。：:()（）]{0,20}?(?:\d+|[一二三四五六七八九十]+)(?:丁目|番地|番|号|-\d+)")
 _AGE = re.compile(r"(?<!\d)(\d{1,3})\s*(?:歳|才)(?!児)")
 #: a day of birth (a year and month alone, 1992年3月生, only dates the person roughly)
 _BIRTH = re.compile(r"(?:(?:19|20)\d{2}|(?:昭和|平成|令和|大正)\s?(?:\d{1,2}|元))年\s?\d{1,2}月\s?\d{1,2}日\s?(?:生まれ|生)")
@@ -68,6 +70,7 @@ _HEALTH_STATE = re.compile(r"持病|既往歴|病歴|通院(?:中|が必要|し�
 _MY_NUMBER_CONTEXT = re.compile(r"個人番号|マイナンバー|my\s?number", re.IGNORECASE)
 _TWELVE = re.compile(r"(?<!\d)(\d{4})[\s\-]?(\d{4})[\s\-]?(\d{4})(?!\d)")
 _GIVEN_TAGS = ("名",)
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -89,6 +92,8 @@ class ProseFindings:
 def detect_prose(text: str, name: str = "text") -> PersonalResult:
     """Personal data in running text (see the module docstring)."""
     lines = [unicodedata.normalize("NFKC", line).strip() for line in text.splitlines()[:MAX_LINES]]
+    if not may_hold_people("\n".join(lines)):
+        return PersonalResult()
     mentions = read_lines(lines)
     mentions = [m for m in mentions if m.category != CONDITION or _about_a_person(m, mentions)]
     people = identified_people(mentions)
@@ -104,6 +109,17 @@ def detect_prose(text: str, name: str = "text") -> PersonalResult:
         records=len(people),
         columns=columns,
     )
+
+
+#: what a text about a person holds at least once: a filled name field, or a fact that
+#: identifies or describes someone (searched over the whole text first, in one pass each)
+_NAME_FIELD = re.compile(r"(?:氏名|名前|姓名|お名前|Name|NAME|name)\s*[:：]\s*\S")
+
+
+def may_hold_people(text: str) -> bool:
+    """A first, cheap look at the whole text: most memos and minutes name no one's facts."""
+    return any(rule.search(text) for rule in (_NAME_FIELD, _EMAIL, _POSTAL, _AGE, _BIRTH, _HEALTH_STATE,
+                                              _PHONE, _ADDRESS_HINT)) or CONDITIONS.named_anywhere(text)
 
 
 def read_lines(lines: list[str]) -> list[Mention]:
@@ -127,7 +143,16 @@ def read_lines(lines: list[str]) -> list[Mention]:
         mentions.extend(found)
         if _POSTAL.search(line) and number + 1 < len(lines):
             mentions.extend(_town_after_postcode(number + 1, lines[number + 1]))
+    mentions.extend(_names_near_facts(lines, mentions))
     return _dedupe(mentions)
+
+
+def _names_near_facts(lines: list[str], mentions: list[Mention]) -> list[Mention]:
+    """Full names in the lines near a fact about someone (a person is identified by what
+    stands beside them; the name dictionary reads only those lines, not the whole text)."""
+    facts = {m.line for m in mentions if m.category in ANCHORING or m.category == CONDITION}
+    near = sorted({n for line in facts for n in range(line - REACH, line + REACH + 1) if 0 <= n < len(lines)})
+    return [Mention(n, "name", text) for n in near if lines[n] for text in names_in(lines[n])]
 
 
 def _town_after_postcode(number: int, line: str) -> list[Mention]:
@@ -176,18 +201,9 @@ def _looks_like_name(value: str) -> bool:
 
 
 def _mentions(number: int, line: str, in_school_section: bool) -> list[Mention]:
-    out = [Mention(number, "email", m.group(0)) for m in _EMAIL.finditer(line)]
-    for m in _PHONE.finditer(line):
-        digits = re.sub(r"\D", "", m.group(0))
-        if 10 <= len(digits) <= 12 and phone_digits_ok(digits):
-            out.append(Mention(number, "phone", m.group(0)))
-    if _ADDRESS_CONTEXT.search(line):
-        out += [Mention(number, "postal_code", m.group(0)) for m in _POSTAL.finditer(line)]
-    out += [Mention(number, "address", m.group(0)) for m in _ADDRESS.finditer(line)
-            if JapaneseAddress().match(m.group(0))]
-    out += [Mention(number, "age", m.group(0)) for m in _AGE.finditer(line) if int(m.group(1)) <= 120]
-    out += [Mention(number, "birth_date", m.group(0)) for m in _BIRTH.finditer(line)]
-    out += [Mention(number, "income", m.group(0)) for m in _INCOME.finditer(line)]
+    out = [Mention(number, "email", m.group(0)) for m in _EMAIL.finditer(line)] if "@" in line else []
+    if _DIGIT.search(line):
+        out += _number_mentions(number, line)
     if _SCHOOL.search(line) and (in_school_section or _SCHOOL_EVENT.search(line)):
         out.append(Mention(number, "school", _SCHOOL.search(line).group(0)))
     for m in _RELATION.finditer(line):
@@ -199,12 +215,28 @@ def _mentions(number: int, line: str, in_school_section: bool) -> list[Mention]:
     elif (hit := CONDITIONS.find(line)) is not None:
         field_line = _FIELD.match(line)
         out.append(Mention(number, CONDITION, hit.kind, field_line.group(1) if field_line else None))
+    return out
+
+
+def _number_mentions(number: int, line: str) -> list[Mention]:
+    """Mentions that hold digits: phones, 〒, addresses, ages, birth dates, incomes, 個人番号."""
+    out = []
+    for m in _PHONE.finditer(line):
+        digits = re.sub(r"\D", "", m.group(0))
+        if 10 <= len(digits) <= 12 and phone_digits_ok(digits):
+            out.append(Mention(number, "phone", m.group(0)))
+    if _ADDRESS_CONTEXT.search(line):
+        out += [Mention(number, "postal_code", m.group(0)) for m in _POSTAL.finditer(line)]
+    out += [Mention(number, "address", m.group(0)) for m in _ADDRESS.finditer(line)
+            if JapaneseAddress().match(m.group(0))]
+    out += [Mention(number, "age", m.group(0)) for m in _AGE.finditer(line) if int(m.group(1)) <= 120]
+    out += [Mention(number, "birth_date", m.group(0)) for m in _BIRTH.finditer(line)]
+    out += [Mention(number, "income", m.group(0)) for m in _INCOME.finditer(line)]
     if _MY_NUMBER_CONTEXT.search(line):
         for m in _TWELVE.finditer(line):
             digits = "".join(m.groups())
             if my_number_check_digit(digits[:11]) == int(digits[11]):
                 out.append(Mention(number, "my_number", m.group(0)))
-    out += [Mention(number, "name", text) for text in names_in(line)]
     return out
 
 

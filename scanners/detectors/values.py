@@ -16,8 +16,13 @@ import datetime as dt
 import re
 import unicodedata
 
-from .headers import match_header
+from .headers import VOCABULARY
+from .memory import MAX_REMEMBERED, remembered
 from .names import FULL, name_shape
+
+#: texts of the file being inspected already looked up in the header vocabulary (values
+#: among them: emptied after every file with the names' memory, names.forget)
+_LABELS: dict[str, bool] = remembered()
 
 Value = str | int | float | bool | dt.date | dt.datetime | dt.time
 
@@ -64,6 +69,8 @@ class Validator:
     needs_header = False
     #: may match cells that are not text (numbers, dates); the others need text
     accepts_numbers = False
+    #: asks the name dictionary (tried after the cheap rules, see STANDALONE)
+    costly = False
     #: values enough for this rule to decide a column alone (None: the caller's minimum);
     #: rules that rarely match anything else decide small header-less files too
     min_values: int | None = None
@@ -369,6 +376,7 @@ _LATIN_ONE_WORD = re.compile(rf"^{_LATIN_NAME_WORD}$")
 _LOOSE_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z'’\-.,]*( [A-Za-z(][A-Za-z'’\-.,()]*){0,4}$")
 _KANA_NAME = re.compile(rf"^[{_KANA}]{{1,12}} [{_KANA}]{{1,12}}$")
 _KANA_TEXT = re.compile(rf"^[{_KANA}・ ]{{2,30}}$")
+_NAME_PARTS = re.compile("[ ・]")
 _KANA_ONLY = re.compile(rf"^[{_KANA}・ ]+$")
 
 _ORGANISATION_WORDS = (
@@ -444,15 +452,20 @@ class PersonName(Validator):
         if value.isascii():
             ok = latin_person_name(value, one_word=True)
         else:   # a full name is 2-6 characters, or two short parts with a space
-            ok = max(map(len, re.split("[ ・]", value))) <= 6 and len(value) <= 20 \
+            ok = max(map(len, _NAME_PARTS.split(value))) <= 6 and len(value) <= 20 \
                 and _JAPANESE_NAME_CHARS.match(value) is not None and not is_field_label(value)
         return ok and not looks_like_organisation(value)
 
 
 def is_field_label(text: str) -> bool:
-    """A word of the header vocabulary (住所, 電話番号, 所属): a form's label, not a name."""
-    found = match_header(text)
-    return found is not None and found.mode != "role"
+    """A term of the header vocabulary (住所, 電話番号, 所属): a form's label, not a name."""
+    try:
+        return _LABELS[text]
+    except KeyError:
+        label = VOCABULARY.is_term(text)
+        if len(_LABELS) < MAX_REMEMBERED:
+            _LABELS[text] = label
+        return label
 
 
 class LexiconFullName(Validator):
@@ -463,6 +476,7 @@ class LexiconFullName(Validator):
     """
 
     category = "name"
+    costly = True
     min_values = 3
 
     def match(self, value):
@@ -474,6 +488,7 @@ class LexiconPersonName(Validator):
     """A full, family or given name the dictionary knows: under a header naming people (購入者, 会員)."""
 
     category = "name"
+    costly = True
     needs_header = True
 
     def match(self, value):
@@ -485,6 +500,7 @@ class LexiconKanaName(Validator):
     """A family and given name written in kana that the dictionary reads as a person (ヤマダタロウ)."""
 
     category = "name_kana"
+    costly = True
 
     def match(self, value):
         return isinstance(value, str) and _KANA_ONLY.match(value) is not None and name_shape(value) == FULL
@@ -727,5 +743,6 @@ BY_CATEGORY: dict[str, tuple[Validator, ...]] = {}
 for _validator in VALIDATORS:
     BY_CATEGORY[_validator.category] = BY_CATEGORY.get(_validator.category, ()) + (_validator,)
 
-#: validators that may decide a column without a header
-STANDALONE: tuple[Validator, ...] = tuple(v for v in VALIDATORS if not v.needs_header)
+#: validators that may decide a column without a header, the costly ones (the dictionary) last
+STANDALONE: tuple[Validator, ...] = tuple(sorted((v for v in VALIDATORS if not v.needs_header),
+                                                 key=lambda v: v.costly))

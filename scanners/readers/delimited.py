@@ -153,6 +153,8 @@ def unwrap_quoted_lines(text: str) -> tuple[str, str] | None:
 
     The first record (the header, or the first row) must split too, so a one-column
     list whose values hold commas is not cut apart."""
+    if not text.lstrip()[:1] == '"':
+        return None             # a line quoted whole starts with its quote
     try:
         records = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
     except csv.Error:

@@ -43,6 +43,8 @@ def split_fixed_width(lines: list[str]) -> list[list[str | None]] | None:
     probe = [line for line in lines[:PROBE_LINES] if line.strip() and not _is_rule(line)]
     if len(probe) < MIN_LINES:
         return None
+    if sum("  " in line.strip() or "\u3000" in line.strip() for line in probe) < MIN_FILLED * len(probe):
+        return None         # columns padded apart: most lines hold a run of blanks inside
     inks = [_ink(line) for line in probe]
     cuts = _column_starts(inks)
     if cuts is None:
