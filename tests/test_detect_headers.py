@@ -164,3 +164,11 @@ def test_headers_naming_people_by_their_role(header):
 @pytest.mark.parametrize("header", ["担当者", "作成者", "出席者", "承認者", "参加者数"])
 def test_staff_and_counts_are_not_the_people_listed(header):
     assert match_header(header).category == "neutral"
+
+
+@pytest.mark.parametrize("header, category", [
+    ("基本給（円）", "income"), ("氏名（全角）", "name"), ("住所(番地まで)", "address"),
+    ("電話番号【携帯】", "phone"), ("生年月日［和暦］", "birth_date"), ("年齢（歳）", "age"),
+])
+def test_a_qualifier_in_brackets_does_not_hide_the_term(header, category):
+    assert match_header(header).category == category

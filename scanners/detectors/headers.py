@@ -52,6 +52,8 @@ ROLE_WORDS = re.compile(r"(applicant|participant|member|customer|client|student|
                         r"guardian|parent|child|owner|user|contact|name)")
 #: long vowels as romaji writes them or not (ジュウショ, ジュショ, ジューショ are one word)
 _LONG_VOWEL = re.compile(r"(?<=[オコソトノホモヨロヲゴゾドボポョォウクスツヌフムユルグズヅブプュゥ])ウ|ー")
+#: a bracketed qualifier of a header: （円）, (全角), 【携帯】, [任意]
+_QUALIFIER = re.compile(r"[（(【\[［〈<＜「『][^）)】\]］〉>＞」』]*[）)】\]］〉>＞」』]")
 #: a header written in romaji: Japanese syllables only (Hepburn or kunrei spelling)
 _ROMAJI_HEADER = re.compile(
     r"^(?:(?:[kgsztdnhbpmrfjvwyc]h?y?|ts)?[aiueo]|n|([kgsztdbpc])(?=\1|h))+$")
@@ -192,6 +194,11 @@ class Vocabulary:
         found = self._match_key(key)
         if found is None and self.readings is not None and (kana := romaji_key(key)) is not None:
             found = self.readings._match_key(kana)
+        if found is None and _QUALIFIER.search(text):
+            # a qualifier in brackets: 基本給（円）, 氏名（全角）, 住所(番地まで), 電話【携帯】
+            bare = matching_key(_QUALIFIER.sub("", text))
+            if bare and bare != key:
+                found = self._match_key(bare)
         if found is None:
             found = role_match(key)
         return found

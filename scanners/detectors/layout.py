@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..document import Table
 from .conditions import CONDITIONS
 from .headers import MAX_HEADER_LENGTH, HeaderMatch, match_header
-from .values import STANDALONE, prepare
+from .values import STANDALONE, EraDateText, WesternDateText, prepare
 
 _DIGIT = re.compile(r"\d")
 
@@ -80,7 +80,12 @@ def _is_header_text(cell: object) -> bool:
 
 #: the validators that may say a header candidate is a value: the cheap ones (the name
 #: dictionary is asked only of the chosen header row's cells, see _header_cells)
-_CHEAP_STANDALONE = tuple(v for v in STANDALONE if not v.costly)
+_CHEAP_STANDALONE = tuple(v for v in STANDALONE if not v.costly) + (WesternDateText(), EraDateText())
+
+
+#: every shape of a value a header row's cell is checked against before it is copied into a
+#: record as a header: the standalone rules, the dictionary's names, and dates written as text
+VALUE_SHAPES = STANDALONE + (WesternDateText(), EraDateText())
 
 
 def _looks_like_data(cell: object, rules=_CHEAP_STANDALONE) -> bool:
@@ -100,8 +105,12 @@ def _vocabulary_match(text: str) -> HeaderMatch | None:
     return None if found is not None and found.mode == "role" else found
 
 
-def _score_row(row: list, matches: dict, below: list[list] = ()) -> float | None:
-    """How much a row looks like a header (None: not at all)."""
+def _score_row(row: list, matches: dict, below: list[list] = (), rules=_CHEAP_STANDALONE) -> float | None:
+    """How much a row looks like a header (None: not at all).
+
+    A cell shaped like a value (a phone, a date written as text, with ``rules`` that ask the
+    name dictionary a person's name) is data even when a vocabulary term ends it (昭和45年
+    3月2日 ends in 日, 女 is a header of statistics): it scores against the row."""
     cells = [c for c in row[:MAX_COLUMNS] if not is_blank(c)]
     if not cells or (len(cells) < 2 and len(row) > 1):
         return None
@@ -114,7 +123,9 @@ def _score_row(row: list, matches: dict, below: list[list] = ()) -> float | None
             matches[key] = _vocabulary_match(key)
     if all(matches[c.strip()] is None for c in texts):
         return len(texts) / len(cells)     # never chosen for a vocabulary score
-    values = _value_texts(row, below, matches)
+    values = _value_texts(row, below, matches) | {
+        c.strip() for c in texts if (matches[c.strip()] is None or matches[c.strip()].mode != "exact")
+        and _looks_like_data(c, rules)}
     hits = 0.0
     for cell in texts:
         key = cell.strip()
@@ -125,8 +136,7 @@ def _score_row(row: list, matches: dict, below: list[list] = ()) -> float | None
             hits += 2 / 3 if found.neutral else 1
     if hits == 0:
         return len(texts) / len(cells)     # never chosen for a vocabulary score
-    data_like = sum(c.strip() in values or (matches[c.strip()] is None and _looks_like_data(c))
-                    for c in texts)
+    data_like = sum(c.strip() in values for c in texts)
     distinct = len({c.strip() for c in texts}) == len(texts)
     if data_like * 2 >= len(texts):
         return None
@@ -190,7 +200,12 @@ def _find_header_row(rows: list[list]) -> int | None:
     for index, row in enumerate(rows):
         if best is not None and best_score >= 6 and index > best + 5:
             break               # a clear header was found and the rows below it are data
-        score = _score_row(row, matches, rows[index + 1:index + 1 + REPEAT_SEARCH_ROWS])
+        below = rows[index + 1:index + 1 + REPEAT_SEARCH_ROWS]
+        score = _score_row(row, matches, below)
+        if score is not None and score > best_score:
+            # a row about to be taken for the header: its names too are values (the name
+            # dictionary is asked of these few rows only)
+            score = _score_row(row, matches, below, VALUE_SHAPES)
         if score is None:
             continue
         if first_candidate is None:
@@ -233,7 +248,7 @@ def _header_cells(rows: list[list], index: int, width: int) -> list[str | None]:
         cell = row[col] if col < len(row) else None
         if is_blank(cell) and col < len(above) and _is_header_text(above[col]):
             cell = above[col]
-        if is_blank(cell) or (_looks_like_data(cell, STANDALONE) and _vocabulary_match(cell) is None):
+        if is_blank(cell) or (_looks_like_data(cell, VALUE_SHAPES) and _vocabulary_match(cell) is None):
             out.append(None)    # never let a value that slipped into the header row out
         elif isinstance(cell, (dt.date, dt.time)):
             out.append(cell.isoformat())

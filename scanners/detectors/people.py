@@ -229,13 +229,16 @@ _ERA_START = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "�
               "m": 1867, "t": 1911, "s": 1925, "h": 1988, "r": 2018}
 
 
+_ERA_YEAR = re.compile(r"^(明治|大正|昭和|平成|令和|[MTSHRmtshr])\s?(\d{1,2}|元)")
+
+
 def _era_year(value: Value) -> int | None:
-    text = str(value)
-    era = text[:2] if text[:2] in _ERA_START else text[:1].lower()
-    digits = "".join(ch for ch in text[len(era):len(era) + 3] if ch.isdigit())
-    if era not in _ERA_START:
+    """The Western year of an era date (昭和45年… -> 1970, H8.12.24 -> 1996, 平成元年 -> 1989)."""
+    found = _ERA_YEAR.match(str(value))
+    if found is None:
         return None
-    return _ERA_START[era] + (int(digits) if digits else 1)
+    era, year = found.groups()
+    return _ERA_START[era if len(era) == 2 else era.lower()] + (1 if year == "元" else int(year))
 
 
 def _verdict(category: str, values: list[Value], hits: int, example: Value | None) -> ColumnVerdict:
