@@ -79,12 +79,15 @@ class Scanner:
     label = "scanner: UniDic + rules"
 
     def __init__(self):
+        from scanners.detectors.memory import forget
         from scanners.detectors.names import name_shape
         from scanners.detectors.values import prepare
         self.shape = name_shape
         self.prepare = prepare
+        self.forget = forget
 
     def is_name(self, value: str) -> bool:
+        self.forget()           # each value costs what it costs the first time in a file
         return self.shape(self.prepare(value)) is not None
 
 
