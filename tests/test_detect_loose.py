@@ -28,7 +28,7 @@ def test_a_filled_form_is_one_person():
     result = detect(form_sheet("山田", "花子"))
     assert result.present and result.records == 1
     assert result.categories == ["name", "address", "phone", "birth_date"]
-    assert all(c.evidence["rule"] == "form field" for c in result.columns)
+    assert all(c.evidence["rule"] == "form-field" for c in result.columns)
     assert {c.evidence["example"] for c in result.columns} >= {"** **", "***-****-****"}
 
 

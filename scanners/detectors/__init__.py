@@ -23,6 +23,9 @@ class ColumnFinding:
     category: str              # a category code of the spec (name, address, ...)
     confidence: float          # 0..1
     hidden: bool = False       # in a hidden sheet, or the column itself is hidden, or (most of) its rows are
+    #: counts, ratios, a fully masked example, the matched header term and, for findings of
+    #: the layout rules, a code: ``rule`` is form-field, card, text-field, text, beside-names,
+    #: family-or-given-names, split-phone (with ``columns``) or postcode-in-address
     evidence: dict = field(default_factory=dict, compare=False, hash=False)
 
     def to_record(self) -> dict:

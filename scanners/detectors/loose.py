@@ -303,6 +303,6 @@ def _findings(table: Table, fields: list[_Field], confidence: float) -> list[Col
             hidden=table.hidden or first.column in table.hidden_columns,
             evidence={"values_sampled": len(found), "hit_ratio": 1.0, "example": mask_value(first.value),
                       "values_distinct": len({f.value for f in found}),
-                      "rule": "form field" if first.label else "card"},
+                      "rule": "form-field" if first.label else "card"},
         ))
     return out

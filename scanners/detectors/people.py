@@ -99,7 +99,7 @@ def split_phone_verdicts(matches: Sequence[HeaderMatch | None], rows: list[list]
         hits = [d for d in numbers if 10 <= len(d) <= 11 and phone_digits_ok(d)]
         if len(hits) >= 2 and len(hits) >= CONTEXT_RATIO * len(numbers):
             found[run[0]] = _verdict("phone", hits, len(hits), "-".join(["000", "0000", "0000"]))
-            found[run[0]].evidence["rule"] = f"number split over {len(run)} columns"
+            found[run[0]].evidence.update(rule="split-phone", columns=len(run))
     return found
 
 
@@ -143,7 +143,7 @@ def embedded_postcodes(samples: list[list[Value]], claimed: dict[int, str]) -> d
             hits = [v for v in values if _POSTCODE_FIRST.match(v)]
             if len(hits) >= CONTEXT_RATIO * len(values):
                 found[index] = _verdict("postal_code", samples[index], len(hits), hits[0])
-                found[index].evidence["rule"] = "postcode at the start of an address"
+                found[index].evidence["rule"] = "postcode-in-address"
     return found
 
 
@@ -247,5 +247,5 @@ def _verdict(category: str, values: list[Value], hits: int, example: Value | Non
         "values_sampled": len(values),
         "hit_ratio": round(ratio, 2),
         "example": mask_value(example if example is not None else values[0]),
-        "rule": "beside a name column" if category != "name" else "family or given names",
+        "rule": "beside-names" if category != "name" else "family-or-given-names",
     })

@@ -103,7 +103,7 @@ CASE_FILE_PEOPLE = 10
 def is_case_file(personal: list[TableFindings]) -> bool:
     """A workbook built around one person's filled form (with, say, their family on another
     sheet): its other sheets are about that person."""
-    one_form = any(t.records == 1 and all(c.evidence.get("rule") == "form field" for c in t.columns)
+    one_form = any(t.records == 1 and all(c.evidence.get("rule") == "form-field" for c in t.columns)
                    for t in personal)
     return one_form and sum(t.records for t in personal) <= CASE_FILE_PEOPLE
 

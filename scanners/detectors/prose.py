@@ -314,6 +314,6 @@ def _findings(name: str, mentions: list[Mention]) -> list[ColumnFinding]:
             category=category, confidence=PROSE_CONFIDENCE,
             evidence={"values_sampled": len(found), "hit_ratio": 1.0, "example": mask_value(first.value),
                       "values_distinct": len({m.value for m in found}),
-                      "rule": "text field" if first.label else "text"},
+                      "rule": "text-field" if first.label else "text"},
         ))
     return out
