@@ -203,6 +203,8 @@ def reads_names(pairs: list[tuple[str, str]]) -> bool:
 
 def birth_date_column(values: list[Value]) -> ColumnVerdict | None:
     """Dates spanning a lifetime beside a name column (registration dates cluster in a few years)."""
+    if len(values) >= PROBE and sum(_year(v) is None for v in values[:PROBE]) > PROBE * (1 - CONTEXT_RATIO) + 1:
+        return None
     years = [y for y in map(_year, values) if y is not None]
     if len(years) < CONTEXT_RATIO * len(values) or len(years) < 2:
         return None

@@ -39,7 +39,7 @@ class TableFindings:
 
     table: Table
     columns: list[ColumnFinding]
-    records: int
+    records: int | None
     #: columns holding data in the sample that no category claimed (所属, 受講日 ...)
     other_columns: int = 0
     #: the sampled values of the columns holding data, by index (for the rules asked only
@@ -47,6 +47,17 @@ class TableFindings:
     samples: dict[int, list] = field(default_factory=dict, repr=False)
     #: a table as tables are: a header row at the top and many rows below it (no form, no cards)
     regular: bool = False
+    #: the table's layout, for counting its people once it is known to hold some
+    layout: TableLayout | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.records is None and self.layout is None:
+            self.records = 0
+
+    def count_people(self) -> None:
+        """Work out ``records`` (rows about people): only for a table that holds personal data."""
+        if self.records is None:
+            self.records = people_rows(self.table, self.layout, self.columns)
 
     @property
     def key_columns(self) -> int:
@@ -123,6 +134,7 @@ def find_people(table: Table) -> TableFindings | None:
     found = find_columns(table)
     if found is not None and (is_personal_table(found.categories, found.name_columns)
                               or is_roster(found) or is_keyed_people(found)):
+        found.count_people()
         return found
     if found is not None and found.regular:
         return None
@@ -242,8 +254,8 @@ def find_columns(table: Table) -> TableFindings | None:
     regular = layout.header_row is not None and layout.header_row <= REGULAR_HEADER_ROWS \
         and len(layout.data_rows) >= REGULAR_MIN_ROWS \
         and sum(h is not None for h in layout.headers) >= REGULAR_HEADER_CELLS
-    return TableFindings(table, columns, people_rows(table, layout, columns), len(others),
-                         {index: values for index, values in enumerate(samples) if values}, regular)
+    return TableFindings(table, columns, None, len(others),
+                         {index: values for index, values in enumerate(samples) if values}, regular, layout)
 
 
 #: a header row this near the top, naming this many columns, with this many rows under it,

@@ -480,7 +480,8 @@ class LexiconFullName(Validator):
     min_values = 3
 
     def match(self, value):
-        return isinstance(value, str) and not _KANA_ONLY.match(value) \
+        # a family and a given name take three characters or more (a two-character cell is a word)
+        return isinstance(value, str) and len(value) >= 3 and not _KANA_ONLY.match(value) \
             and name_shape(value) == FULL and not looks_like_organisation(value)
 
 
