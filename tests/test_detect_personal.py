@@ -476,3 +476,12 @@ def test_an_address_book_of_another_country():
     rows += [["Doe", "Jane", f"{i} Main Street", f"0220{i}", f"31329252{i:02d}"] for i in range(6)]
     result = detect_personal(doc(Table("Address", rows)))
     assert {"postal_code", "phone"} <= set(result.categories)
+
+
+@pytest.mark.parametrize("local_parts, present", [
+    (["hanako.yamada", "t-sato", "kenta1987", "m_suzuki", "yuki.t"], True),   # people's addresses
+    (["info", "contact", "support", "soumu", "office"], False),                 # offices' addresses
+])
+def test_a_headerless_list_of_addresses(local_parts, present):
+    rows = [[f"{p}@example.jp"] for p in local_parts]
+    assert detect_personal(doc(Table("宛先", rows))).present is present

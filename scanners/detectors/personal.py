@@ -9,6 +9,7 @@ When nothing is personal the result keeps nothing at all.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import zip_longest
 
@@ -133,7 +134,7 @@ def find_people(table: Table) -> TableFindings | None:
     card grid (scanners/detectors/loose.py); None when it holds no personal data."""
     found = find_columns(table)
     if found is not None and (is_personal_table(found.categories, found.name_columns)
-                              or is_roster(found) or is_keyed_people(found)):
+                              or is_roster(found) or is_keyed_people(found) or is_mailing_list(found)):
         found.count_people()
         return found
     if found is not None and found.regular:
@@ -195,6 +196,26 @@ def _family_names(found: TableFindings, column: ColumnFinding) -> float:
 
 #: categories of contact data (a table holding them in columns is no grid of cards)
 CONTACT_CATEGORIES = frozenset({"address", "postal_code", "phone", "email"})
+#: local parts of addresses that reach an office, not a person (info@, support@ ...)
+ROLE_MAILBOXES = re.compile(r"^(info|information|contact|support|help|admin|office|sales|webmaster|"
+                            r"postmaster|noreply|no-reply|service|inquiry|soumu|jimu|kikaku|koho|"
+                            r"general|team|staff|hr|recruit|press|mail)\b", re.IGNORECASE)
+#: different personal addresses that make a list of people on their own
+MAILING_LIST_MIN = 3
+
+
+def is_mailing_list(found: TableFindings) -> bool:
+    """A column of different people's e-mail addresses: a list of people even with nothing
+    beside it (a header-less export of a mailing list); offices' addresses (info@) are not."""
+    for column in found.columns:
+        if column.category == "email":
+            values = [v for v in found.samples.get(column.index, []) if isinstance(v, str)]
+            personal = {v for v in values if "@" in v and not ROLE_MAILBOXES.match(v)}
+            if len(personal) >= MAILING_LIST_MIN and len(personal) * 2 >= len(values):
+                return True
+    return False
+
+
 #: attributes that only a person has, one value per row (not a count of people)
 DEMOGRAPHIC_CATEGORIES = frozenset({"gender", "birth_date", "age"})
 
