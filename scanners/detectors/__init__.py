@@ -51,6 +51,14 @@ class PersonalResult:
     records: int = 0
     columns: list[ColumnFinding] = field(default_factory=list)
 
+    @classmethod
+    def found(cls, columns: list[ColumnFinding], records: int) -> PersonalResult:
+        """The result of a file holding personal data: categories, 要配慮 and 個人番号 from its findings."""
+        categories = {c.category for c in columns}
+        return cls(present=True, categories=[c for c in CATEGORIES if c in categories],
+                   sensitive=bool(categories & SENSITIVE_CATEGORIES), my_number="my_number" in categories,
+                   records=records, columns=columns)
+
     def to_record(self) -> dict:
         return {
             "present": self.present,

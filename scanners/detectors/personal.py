@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from ..document import Document, Table
-from . import CATEGORIES, SENSITIVE_CATEGORIES, ColumnFinding, PersonalResult
+from . import SENSITIVE_CATEGORIES, ColumnFinding, PersonalResult
 from .columns import (MAX_VALUES, MIN_VALUES_NO_HEADER, MIN_VALUES_UNKNOWN_HEADER, classify_column,
                       family_name_ratio)
 from .layout import TableLayout, column_letter, find_layout, is_blank
@@ -96,16 +96,7 @@ def detect_personal(document: Document) -> PersonalResult:
     if is_case_file(personal):
         extra = (sensitive_sheet(table) for table, found in found_tables if found is None)
         personal += [found for found in extra if found is not None]
-    found_categories = set().union(*(t.categories for t in personal))
-    columns = [c for t in personal for c in t.columns]
-    return PersonalResult(
-        present=True,
-        categories=[c for c in CATEGORIES if c in found_categories],
-        sensitive=bool(found_categories & SENSITIVE_CATEGORIES),
-        my_number="my_number" in found_categories,
-        records=count_records(personal),
-        columns=columns,
-    )
+    return PersonalResult.found([c for t in personal for c in t.columns], count_records(personal))
 
 
 #: most people a workbook about one person (a case file: the person's form, their family)

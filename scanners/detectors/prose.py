@@ -26,7 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from . import CATEGORIES, SENSITIVE_CATEGORIES, ColumnFinding, PersonalResult
+from . import CATEGORIES, ColumnFinding, PersonalResult
 from .columns import classify_by_header
 from .conditions import CONDITIONS
 from .headers import MAX_HEADER_LENGTH, match_header
@@ -99,16 +99,7 @@ def detect_prose(text: str, name: str = "text") -> PersonalResult:
     people = identified_people(mentions)
     if not people:
         return PersonalResult()
-    found = {m.category for m in mentions}
-    columns = _findings(name, mentions)
-    return PersonalResult(
-        present=True,
-        categories=[c for c in CATEGORIES if c in found],
-        sensitive=bool(found & SENSITIVE_CATEGORIES),
-        my_number="my_number" in found,
-        records=len(people),
-        columns=columns,
-    )
+    return PersonalResult.found(_findings(name, mentions), len(people))
 
 
 #: what a text about a person holds at least once: a filled name field, or a fact that

@@ -100,18 +100,18 @@ def detect_encoding(raw: bytes, complete: bool = True) -> tuple[str, bytes]:
     for bom, name in _BOMS:
         if raw.startswith(bom):
             return name, bom
-    if b"\x00" in raw and (utf16 := _utf16_without_bom(raw)):
+    if b"\x00" in raw and (utf16 := utf16_without_bom(raw)):
         return utf16, b""
     if raw.isascii():
         if any(esc in raw for esc in _ISO2022_ESCAPES):
             return "iso2022_jp_ext", b""
         return "utf-8", b""
-    if _decodes(raw, "utf-8", complete):
+    if decodes(raw, "utf-8", complete):
         return "utf-8", b""
-    japanese = [name for name in ("cp932", "euc_jp") if _decodes(raw, name, complete)]
+    japanese = [name for name in ("cp932", "euc_jp") if decodes(raw, name, complete)]
     if len(japanese) == 1:
         return japanese[0], b""
-    if not japanese and _decodes(raw, "cp1252", complete):
+    if not japanese and decodes(raw, "cp1252", complete):
         return "cp1252", b""  # Western 8-bit exports; too short for a statistical guess
     return _guess_with_charset_normalizer(raw, japanese), b""
 
@@ -235,7 +235,7 @@ def _probe_records(text: str, delimiter: str) -> list[list[str]]:
     return records
 
 
-def _decodes(raw: bytes, encoding: str, complete: bool) -> bool:
+def decodes(raw: bytes, encoding: str, complete: bool) -> bool:
     """Strict decode; unless the sample is the whole file, its last character may be cut."""
     try:
         codecs.getincrementaldecoder(encoding)().decode(raw, final=complete)
@@ -244,7 +244,7 @@ def _decodes(raw: bytes, encoding: str, complete: bool) -> bool:
     return True
 
 
-def _utf16_without_bom(raw: bytes) -> str | None:
+def utf16_without_bom(raw: bytes) -> str | None:
     """UTF-16 guessed from where the NUL bytes sit; None when neither byte order fits."""
     even, odd = raw[0::2].count(0), raw[1::2].count(0)
     half = len(raw) // 2 or 1

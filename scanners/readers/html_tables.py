@@ -16,12 +16,11 @@ A page with no table gives its visible text (``Document.text``) instead.
 """
 from __future__ import annotations
 
-import os
 import re
 from html.parser import HTMLParser
 
 from ..document import SAMPLE_ROWS, Cell, Document, ReadError, Table
-from .text_codec import ENCODING_SAMPLE_BYTES, choose_encoding, decoded_chunks
+from .text_codec import decoded_chunks, open_encoding
 
 #: bytes of a page parsed as HTML; rows past them are counted by their <tr tags
 PARSE_BYTES = 1 << 20
@@ -40,13 +39,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.I)
 
 def read_html_tables(path: str, kind: str) -> Document:
     """Every table of an HTML page as a Table (or the page's text when it has none)."""
-    try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as fh:
-            head = fh.read(ENCODING_SAMPLE_BYTES)
-    except OSError:
-        raise ReadError("cannot open file") from None
-    encoding, skip = choose_encoding(head, complete=size <= len(head))
+    head, size, encoding, skip = open_encoding(path)
     collector = TableCollector()
     for text in decoded_chunks(path, encoding, skip, PARSE_BYTES):
         collector.feed(text)

@@ -14,6 +14,7 @@ import re
 import struct
 
 from ..document import ReadError
+from .delimited import utf16_without_bom
 
 #: bytes read from the top of a file to name its content
 SNIFF_BYTES = 8 * 1024
@@ -192,15 +193,7 @@ def _ascii_view(head: bytes) -> str | None:
 
 
 def _utf16_byte_order(head: bytes) -> str | None:
-    if b"\x00" not in head:
-        return None
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    half = len(head) // 2 or 1
-    if odd > 0.3 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.3 * half and odd < 0.05 * half:
-        return "utf-16-be"
-    return None
+    return utf16_without_bom(head) if b"\x00" in head else None
 
 
 def _text_format(text: str) -> str:

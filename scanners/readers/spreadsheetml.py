@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 from xml.parsers import expat
 
 from ..document import SAMPLE_ROWS, Cell, Document, ReadError, Table
 from .safezip import XmlRefused, attr, local
-from .text_codec import ENCODING_SAMPLE_BYTES, choose_encoding, decoded_chunks
+from .text_codec import decoded_chunks, open_encoding
 
 #: bytes of a workbook parsed (about 1 s); a larger one is read that far, with a note, and
 #: its sheet's total comes from ss:ExpandedRowCount, which Excel always writes
@@ -37,13 +36,7 @@ VISIBILITY = {"sheethidden": "hidden", "sheetveryhidden": "veryHidden"}
 
 def read_spreadsheetml(path: str, kind: str) -> Document:
     """Every worksheet of a SpreadsheetML 2003 workbook as a Table."""
-    try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as fh:
-            head = fh.read(ENCODING_SAMPLE_BYTES)
-    except OSError:
-        raise ReadError("cannot open file") from None
-    encoding, skip = choose_encoding(head, complete=size <= len(head))
+    head, size, encoding, skip = open_encoding(path)
     parser = expat.ParserCreate(encoding="UTF-8")   # overrides the declaration: fed as UTF-8
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _refuse

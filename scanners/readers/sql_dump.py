@@ -14,12 +14,11 @@ from the statements and row separators they hold, counted for the last table.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 
-from ..document import SAMPLE_ROWS, Cell, Document, ReadError, Table
-from .text_codec import ENCODING_SAMPLE_BYTES, choose_encoding, decoded_chunks
+from ..document import SAMPLE_ROWS, Cell, Document, Table
+from .text_codec import decoded_chunks, open_encoding
 
 #: bytes of a dump tokenized and parsed; the rest is only counted
 PARSE_BYTES = 1 << 20
@@ -60,13 +59,7 @@ class _Target:
 
 def read_sql_dump(path: str, kind: str) -> Document:
     """One Table per table the dump inserts into (header from the column list)."""
-    try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as fh:
-            head = fh.read(ENCODING_SAMPLE_BYTES)
-    except OSError:
-        raise ReadError("cannot open file") from None
-    encoding, skip = choose_encoding(head, complete=size <= len(head))
+    head, size, encoding, skip = open_encoding(path)
     text = "".join(decoded_chunks(path, encoding, skip, PARSE_BYTES))
     targets: dict[str, _Target] = {}
     last = _read_copy_blocks(text, targets)

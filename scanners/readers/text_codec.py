@@ -9,11 +9,12 @@ UTF-8, cp932 / EUC-JP, charset-normalizer as tie-breaker).
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from collections.abc import Iterator
 
 from ..document import ReadError
-from .delimited import detect_encoding
+from .delimited import decodes, detect_encoding
 
 CHUNK = 64 * 1024
 #: bytes from the top a reader decides the encoding on (as the delimited reader does: an
@@ -56,10 +57,23 @@ def choose_encoding(head: bytes, complete: bool) -> tuple[str, int]:
             return codec, len(bom)
     ascii_head = head if b"\x00" not in head[:200] else head.decode("utf-16", "replace").encode("ascii", "replace")
     declared = declared_charset(ascii_head)
-    if declared and not declared.startswith("utf-16") and _decodes(head, declared, complete):
+    if declared and not declared.startswith("utf-16") and decodes(head, declared, complete):
         return declared, 0
     encoding, bom = detect_encoding(head, complete)
     return encoding, len(bom)
+
+
+def open_encoding(path: str) -> tuple[bytes, int, str, int]:
+    """(head, size, codec, BOM length) of a markup or dump file: its first bytes read once,
+    its encoding chosen on them (:func:`choose_encoding`)."""
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            head = fh.read(ENCODING_SAMPLE_BYTES)
+    except OSError:
+        raise ReadError("cannot open file") from None
+    encoding, skip = choose_encoding(head, complete=size <= len(head))
+    return head, size, encoding, skip
 
 
 def decoded_chunks(path: str, encoding: str, skip: int, max_bytes: int) -> Iterator[str]:
@@ -76,11 +90,3 @@ def decoded_chunks(path: str, encoding: str, skip: int, max_bytes: int) -> Itera
                 yield decoder.decode(b"", final=True)
     except OSError:
         raise ReadError("cannot read file") from None
-
-
-def _decodes(raw: bytes, encoding: str, complete: bool) -> bool:
-    try:
-        codecs.getincrementaldecoder(encoding)().decode(raw, final=complete)
-    except UnicodeDecodeError:
-        return False
-    return True
