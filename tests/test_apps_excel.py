@@ -639,3 +639,21 @@ def test_app_facts_pickle_and_serialise(tmp_path):
                                           {"customUI/customUI14.xml": RIBBON_XML})), "xlsx")
     assert pickle.loads(pickle.dumps(facts)) == facts
     json.dumps(facts.to_record())
+
+
+def test_a_time_out_swallowed_by_a_library_is_raised_again():
+    """A bare ``except:`` in a library eats the first time-out; the work must still stop soon
+    after the limit, not run to its end (the recovery search came after such a swallow)."""
+    from scanners.apps.vba import summarise_limited
+
+    def stubborn(summary):
+        try:
+            time.sleep(5)
+        except BaseException:       # what a hostile file's parser library may do
+            pass
+        time.sleep(5)               # work that would go on after the swallowed time-out
+
+    started = time.monotonic()
+    summary = summarise_limited(stubborn, seconds=0.2)
+    assert summary.status == "unparsable: time limit exceeded"
+    assert time.monotonic() - started < 1

@@ -83,6 +83,10 @@ class Deadline:
     expired: bool = False
 
 
+#: seconds between the alarms after the first, while the work has not stopped
+REPEAT_ALARM = 0.05
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float):
     """Raise VbaTimeout after ``seconds`` (SIGALRM); no limit off the main thread or on Windows.
@@ -99,6 +103,9 @@ def time_limit(seconds: float):
 
     def _expired(_signum, _frame):
         deadline.expired = True
+        # a library's bare ``except:`` may swallow this one: ask again soon, until the
+        # work stops (the recovery search after a swallowed time-out must not run on)
+        signal.setitimer(signal.ITIMER_REAL, REPEAT_ALARM)
         raise VbaTimeout()
 
     previous = signal.signal(signal.SIGALRM, _expired)
