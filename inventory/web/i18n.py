@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import has_request_context, request, session
+from flask import has_request_context, request, session, url_for
 from flask_babel import Babel, format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
@@ -68,6 +68,17 @@ def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
+def language_url(language: str) -> str:
+    """This page in ``language``: built by ``url_for`` from the matched route and its query,
+    never from ``request.path`` (a path like ``/\\evil.example`` would make a link off
+    the site); a request that matched no route links to the start page.  Query keys
+    starting ``_`` are dropped: ``url_for`` reads ``_external``, ``_scheme`` ... as options."""
+    if request.url_rule is None or request.endpoint is None:
+        return url_for("dashboard.index", lang=language)
+    query = {key: values for key, values in request.args.lists() if key != "lang" and not key.startswith("_")}
+    return url_for(request.endpoint, **{**query, **(request.view_args or {})}, lang=language)
+
+
 def init_app(app) -> Babel:
     """Install Babel with the registry's translations and the language selection on ``app``."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
@@ -76,7 +87,8 @@ def init_app(app) -> Babel:
     babel = Babel(app, locale_selector=select_locale)
     _install_request_memo(app)
     app.before_request(remember_requested_language)
-    app.context_processor(lambda: {"current_language": current_language(), "languages": LANGUAGES})
+    app.context_processor(lambda: {"current_language": current_language(), "languages": LANGUAGES,
+                                   "language_url": language_url})
     return babel
 
 
