@@ -30,7 +30,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from ..db import database_url, make_engine, session_factory
-from . import i18n
+from . import i18n, security_headers
 from .labels import ROLE_LABELS, label
 from .permissions import may_use
 
@@ -82,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_areas(app)
     _register_error_pages(app)
     app.context_processor(_layout_context)
+    security_headers.init_app(app)
     return app
 
 
