@@ -58,6 +58,7 @@ from .models import (
     ItemChange,
 )
 from .report import CATEGORY_LABELS as REPORT_CATEGORY_LABELS
+from .xlsx_limits import WorkbookTooLarge, check_workbook
 
 #: 記録項目: category code -> its short Japanese label, in the scan record spec's order
 CATEGORY_LABELS: dict[str, str] = dict(REPORT_CATEGORY_LABELS["ja"])
@@ -81,6 +82,11 @@ VALIDATION_SPARE_ROWS = 500
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED = 100 * 1024 * 1024
 MAX_ROWS = 5000
+#: counted in the file before parsing (inventory.xlsx_limits): rows of a sheet, blank ones
+#: included; shared strings; columns read per row
+MAX_SHEET_ROWS = 10_000
+MAX_SHARED_STRINGS = 200_000
+MAX_COLUMNS = 100
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 #: characters that Mac/Unicode input and Windows spell differently for the same Shift_JIS code
@@ -352,6 +358,8 @@ FILE_MESSAGES = {
     "not_template": "届出の様式ではありません。この届出の画面から書き出した Excel ファイルを使ってください。",
     "other_declaration": "別の届出（別の年度または所属）から書き出したファイルです。この届出の画面から書き出したファイルを使ってください。",
     "too_many_rows": "行が多すぎます（5,000 行まで）。",
+    "too_many_sheet_rows": "行が多すぎます（空の行も含めて 10,000 行まで）。",
+    "too_many_strings": "セルの文字列の種類が多すぎます（200,000 種類まで）。",
 }
 
 
@@ -430,34 +438,50 @@ def read_template(data: bytes, declaration_id: int) -> list[tuple[int, dict[str,
         raise TemplateError("too_large")
     book = _open_workbook(data)
     try:
-        if SHEET_META not in book.sheetnames or SHEET_ITEMS not in book.sheetnames:
-            raise TemplateError("not_template")
-        meta = {str(k): v for k, v, *_ in book[SHEET_META].iter_rows(max_col=2, values_only=True) if k}
-        if meta.get("marker") != TEMPLATE_MARKER or meta.get("format") != TEMPLATE_FORMAT:
-            raise TemplateError("not_template")
-        if meta.get("declaration_id") != declaration_id:
-            raise TemplateError("other_declaration")
-        return _item_rows(book[SHEET_ITEMS])
+        return _read_book(book, declaration_id)
+    except TemplateError:
+        raise
+    except Exception:        # openpyxl parses lazily: damaged XML shows up while reading rows
+        raise TemplateError("unreadable") from None
     finally:
         book.close()
 
 
+def _read_book(book, declaration_id: int) -> list[tuple[int, dict[str, object]]]:
+    if SHEET_META not in book.sheetnames or SHEET_ITEMS not in book.sheetnames:
+        raise TemplateError("not_template")
+    meta = {str(k): v for k, v, *_ in book[SHEET_META].iter_rows(max_col=2, values_only=True) if k}
+    if meta.get("marker") != TEMPLATE_MARKER or meta.get("format") != TEMPLATE_FORMAT:
+        raise TemplateError("not_template")
+    if meta.get("declaration_id") != declaration_id:
+        raise TemplateError("other_declaration")
+    return _item_rows(book[SHEET_ITEMS])
+
+
+#: what inventory.xlsx_limits found too many -> the file problem
+TOO_MANY = {"rows": "too_many_sheet_rows", "shared_strings": "too_many_strings"}
+
+
 def _open_workbook(data: bytes):
+    """The workbook, opened once its declared size, rows and shared strings are counted."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise TemplateError("not_xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
                 raise TemplateError("too_large")
+        check_workbook(data, MAX_SHEET_ROWS, MAX_SHARED_STRINGS)
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except TemplateError:
         raise
+    except WorkbookTooLarge as exc:
+        raise TemplateError(TOO_MANY[exc.what]) from None
     except Exception:        # openpyxl raises many kinds on a damaged or foreign zip
         raise TemplateError("unreadable") from None
 
 
 def _item_rows(sheet) -> list[tuple[int, dict[str, object]]]:
-    rows = sheet.iter_rows(values_only=True)
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     header = [_header_key(h) for h in next(rows, ())]
     wanted = {_header_key(h): h for h in TEMPLATE_HEADERS}
     if not set(wanted) <= set(header):

@@ -18,9 +18,20 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from ..xlsx_limits import WorkbookTooLarge, check_workbook
+
 MAX_ROWS = 20_000
 MAX_COLUMNS = 50
 MAX_UNZIPPED = 100 * 1024 * 1024
+#: counted in the file before parsing (inventory.xlsx_limits): rows of a sheet, blank ones
+#: included, and shared strings
+MAX_SHEET_ROWS = 40_000
+MAX_SHARED_STRINGS = 200_000
+#: what inventory.xlsx_limits found too many -> the message
+TOO_MANY = {
+    "rows": _l("The workbook has too many rows (at most 40,000 per sheet, blank rows included)."),
+    "shared_strings": _l("The workbook holds too many different texts (at most 200,000)."),
+}
 #: canonical column -> headers accepted for it (compared after NFKC and lower-casing)
 DEPARTMENT_COLUMNS = {
     "code": ("組織コード", "code"), "name": ("組織名", "name"),
@@ -101,6 +112,9 @@ def _workbook_tables(data: bytes) -> list[Table]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
                 raise ImportFileError(_l("The workbook is too large once unpacked."))
+        check_workbook(data, MAX_SHEET_ROWS, MAX_SHARED_STRINGS)
+    except WorkbookTooLarge as exc:
+        raise ImportFileError(TOO_MANY[exc.what]) from None
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise ImportFileError(_l("The file is not an Excel workbook (or it is encrypted).")) from None
     try:

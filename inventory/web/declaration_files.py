@@ -57,6 +57,8 @@ FILE_TEXTS = {
     "other_declaration": _l("This file was exported from another declaration (another fiscal year or "
                             "department). Use the file exported from this declaration’s page."),
     "too_many_rows": _l("The file has too many rows (5,000 at most)."),
+    "too_many_sheet_rows": _l("The file has too many rows (10,000 at most, blank rows included)."),
+    "too_many_strings": _l("The file holds too many different texts (200,000 at most)."),
 }
 #: the template's own columns, in English
 COLUMN_TEXTS = {dx.ID_HEADER: _l("Item ID"), dx.CHANGE_HEADER: _l("Change against last year"),
