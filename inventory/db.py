@@ -17,6 +17,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, create_engine
 
+from scanners.private_files import private_file, private_folder
+
 ENV_URL = "INVENTORY_DATABASE_URL"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -28,7 +30,7 @@ def database_url(instance_path: str | os.PathLike | None = None) -> str:
     if url:
         return normalise_url(url)
     folder = Path(instance_path) if instance_path is not None else Path.cwd() / "instance"
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder, tighten=True)
     return f"sqlite:///{(folder / 'inventory.db').resolve()}"
 
 
@@ -48,6 +50,9 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     kwargs.setdefault("hide_parameters", True)
     if make_url(url).get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {"timeout": 30})
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            private_file(database)             # 0600, and so its -wal/-shm/-journal
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from scanners.private_files import open_private, private_folder
+
 SPOOL_ENV = "INVENTORY_SPOOL_DIR"
 TOKEN_ENV = "INVENTORY_API_TOKEN"
 KEEP_ENV = "INVENTORY_SPOOL_KEEP"
@@ -131,7 +133,7 @@ def _fsync_dir(path: Path) -> None:
 def write_json_atomic(path: Path, data: dict) -> None:
     """Replace a small JSON file so that a crash leaves the old or the new one, never half."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with open_private(tmp, "w", encoding="utf-8") as fh:
         json.dump(data, fh, ensure_ascii=False)
         fh.flush()
         os.fsync(fh.fileno())
@@ -163,10 +165,11 @@ class Spool:
                finish: bool = True) -> Spool:
         """A new, empty spool under ``home`` (locked by this process)."""
         home = Path(home)
-        home.mkdir(parents=True, exist_ok=True)
+        private_folder(home)
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S.%f")
         path = home / f"{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        path.mkdir()
+        path.mkdir(mode=0o700)
+        os.chmod(path, 0o700)
         write_json_atomic(path / META, {
             "version": 1, "url": url, "roots": list(roots), "run": run, "scan": "running",
             "finish": finish, "partial": False, "delivered": False,
@@ -251,7 +254,7 @@ class Spool:
             self._segment.flush()
             os.fsync(self._segment.fileno())
             self._segment.close()
-        self._segment = open(self._segment_path(self.written // SEGMENT_RECORDS), "ab")
+        self._segment = open_private(self._segment_path(self.written // SEGMENT_RECORDS), "ab")
         _fsync_dir(self.path)
 
     def _segment_path(self, index: int) -> Path:

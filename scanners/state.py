@@ -51,6 +51,7 @@ from json.encoder import encode_basestring as _json_str     # what json.dumps(st
 from pathlib import Path
 
 from .inspect import iso_mtime, sha256_of
+from .private_files import private_file
 from .walk import KIND_BY_EXTENSION, Candidate, escaped
 
 #: the cache's layout: a cache of another schema is dropped and made anew (1: a ``seen`` column and
@@ -351,7 +352,7 @@ class ScanState:
     def __init__(self, path: str | os.PathLike, key: str | None = None,
                  commit_every: int = COMMIT_EVERY, commit_seconds: float = COMMIT_SECONDS):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)                 # 0600: it lists paths of personal data
         self.commit_every, self.commit_seconds = commit_every, commit_seconds
         self.counts = Counts()
         self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)

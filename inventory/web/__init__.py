@@ -29,6 +29,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from scanners.private_files import private_folder
+
 from ..db import database_url, make_engine, session_factory
 from . import i18n, security_headers
 from .labels import ROLE_LABELS, label
@@ -128,7 +130,7 @@ def _instance_secret(folder: str) -> str:
     """
     path = Path(folder) / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")   # mode 0600
         try:
             with os.fdopen(fd, "w") as out:
