@@ -62,7 +62,7 @@ def masked_path(text: str) -> str:
         return UNKNOWN
     name = masked_file_name(parts[-1])
     if text.startswith(("\\\\", "//")) and len(parts) > 1:
-        return f"\\\\{parts[0][:40]}\\{ELIDED}\\{name}"
+        return f"\\\\{_server(parts[0])}\\{ELIDED}\\{name}"
     drive = _DRIVE.match(text)
     if drive:
         return f"{drive.group(1).upper()}:\\{ELIDED}\\{name}" if len(parts) > 1 else f"{drive.group(1).upper()}:\\"
@@ -81,6 +81,11 @@ def masked_file_name(name: str) -> str:
     """A file name as its type only: ``名簿.xlsx -> *.xlsx``; no extension: ``*``."""
     ext = _EXTENSION.search(name.strip())
     return f"*.{ext.group(1).lower()}" if ext and ext.start() > 0 else "*"
+
+
+def _server(name: str) -> str:
+    """A UNC server kept when it is a host name; a PC named after its user (``\\\\杨继明``) is masked."""
+    return _bare_name(name) if _HOST_NAME.match(name) else "*"
 
 
 def _bare_name(name: str) -> str:

@@ -531,6 +531,7 @@ def test_built_connections_and_links(tmp_path):
     ("https://example.com", "https://example.com"),
     ("SQLSRV01.city.local", "SQLSRV01.city.local"),
     ("Tanaka", "*"),
+    ("\\\\杨继明\\共有\\a.xls", "\\\\*\\…\\*.xls"),
     ("", "(target unknown)"),
     ("javascript:alert(1)", "javascript:"),
 ])
