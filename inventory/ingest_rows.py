@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from .models import Finding
+from .record_guard import guard_record
 
 #: sha256 of zero bytes: empty files are neither moves nor copies of each other
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -71,9 +72,13 @@ def check_record(record) -> None:
 def clean_record(record: dict) -> tuple[dict, str]:
     """(the record fit for any database, its facts digest).
 
+    Free text that is not a masked shape or one of the scanner's phrases is
+    masked first (:mod:`.record_guard`): the registry does not take a scanner's
+    word that it sent no values, and nothing after this point sees the original.
     NUL characters and lone surrogates (undecodable file names) are refused by
     PostgreSQL: such text is cleaned; other records are returned as they are.
     """
+    record, _ = guard_record(record)
     digest, dirty = _digest_text(record)
     location = record["root"] + record["path"]
     if not dirty and "\0" not in location and _encodes(location):

@@ -133,6 +133,7 @@ def inspect_file(cand: Candidate, apps: bool = True) -> dict:
         guarded(rec, "app detector", add_app_facts, cand, content, document, rec)
     if document is not None:
         guarded(rec, "detector", analyse, document, rec)
+        guarded(rec, "sheet-name check", mask_sheet_names, document, rec)
         forget_values()
     return rec
 
@@ -141,6 +142,19 @@ def forget_values() -> None:
     """Drop what the detectors remembered of the file's values (scanners.detectors.memory)."""
     from .detectors.memory import forget
     forget()
+
+
+_FAILED_SHEET_NOTE = re.compile(r"^sheet (.+?): ")
+
+
+def mask_sheet_names(document: Document, rec: dict) -> None:
+    """Label the sheets named like a person, a phone or a 12-digit number (detectors.sheet_names),
+    wherever the record names them; sheets only a note names count after the read ones."""
+    from .detectors.sheet_names import mask_record_sheets, sheet_masks
+
+    names = [table.name for table in document.tables]
+    names += [m.group(1) for n in rec.get("notes") or [] if (m := _FAILED_SHEET_NOTE.match(n))]
+    mask_record_sheets(rec, sheet_masks(names))
 
 
 def add_shadow_risks(cand: Candidate, rec: dict) -> None:

@@ -331,8 +331,8 @@ def test_only_broken_containers_raise(corpus_facts):
 @pytest.mark.corpus
 @pytest.mark.parametrize("path, expected", [
     ("solondon+MSAccess2010InsideOutSampleCode/Chapter13_DatabaseFiles/ExcelReporting.xlsx",
-     [("external-data-connection", "connections.xml: Access database connection to ExcelAnalysis.accdb (2x)"),
-      ("external-data-connection", "connections.xml: ODBC connection to ExcelAnalysis.accdb (2x)"),
+     [("external-data-connection", "connections.xml: Access database connection to C:\\…\\*.accdb (2x)"),
+      ("external-data-connection", "connections.xml: ODBC connection to C:\\…\\*.accdb (2x)"),
       ("external-data-connection", "2 query table(s) refresh from an external source")]),
     ("apache+poi/test-data/spreadsheet/dataValidationTableRange.xlsx",
      [("external-data-connection", "connections.xml: ODBC connection to RDS (10x)"),
@@ -340,8 +340,8 @@ def test_only_broken_containers_raise(corpus_facts):
     ("tafia+calamine/tests/pivots.xlsx", [("external-data-connection", "connections.xml: Power Query connection")]),
     ("decalage2+oletools/tests/test-data/msodde/dde-test.xlsx", [("external-link", "DDE/OLE link to cmd")]),
     ("apache+poi/test-data/spreadsheet/60460.xls",
-     [("external-link", "formulas link to workbook \\\\HEPPC3\\…\\physyn.xls"),
-      ("external-link", "formulas link to workbook stphys.xls")]),
+     [("external-link", "formulas link to workbook \\\\HEPPC3\\…\\*.xls"),
+      ("external-link", "formulas link to workbook …\\*.xls")]),
     ("skyran1278+VbaProject/20180427_CenterColumnDepth/CenterColumnDepth.xlsm",
      [("autoexec-macro", "VBA runs Workbook_Open when the workbook opens"),
       ("macro-network-access", "VBA calls MSXML2.ServerXMLHTTP (HTTP) (2 places)")]),
@@ -507,25 +507,31 @@ def test_built_connections_and_links(tmp_path):
         ("credentials-in-file", "connections.xml: ODBC connection with saved password"),
         ("credentials-in-file", "connections.xml: ODBC connection string holds a password"),
         ("external-data-connection", "connections.xml: ODBC connection to JUMIN"),
-        ("external-data-connection", "connections.xml: web query connection to https://stat.example.lg.jp"),
-        ("external-data-connection", "connections.xml: text import connection to kokuho.csv"),
+        ("external-data-connection", "connections.xml: web query connection to https://stat.example.lg.jp/…"),
+        ("external-data-connection", "connections.xml: text import connection to C:\\…\\*.csv"),
         ("external-data-connection", "1 query table(s) refresh from an external source"),
         ("external-data-connection", "Power Query (DataMashup) queries"),
-        ("external-link", "formulas link to workbook \\\\fs01\\…\\住民名簿.xlsx"),
+        ("external-link", "formulas link to workbook \\\\fs01\\…\\*.xlsx"),
         ("external-link", "1 hyperlink(s) to web addresses (https://www.example.lg.jp)"),
     ]
     text = repr(facts.risks) + repr(facts.to_record())
-    for secret in ("Tanaka1960", "clerk", "yamada", "4711", "kurashi"):
+    for secret in ("Tanaka1960", "clerk", "yamada", "4711", "kurashi", "住民名簿", "kokuho"):
         assert secret not in text
 
 
 @pytest.mark.parametrize("target, expected", [
-    ("https://user:pw@www.example.lg.jp/a/b?id=1", "https://www.example.lg.jp"),
+    ("https://user:pw@www.example.lg.jp/a/b?id=1", "https://www.example.lg.jp/…"),
     ("mailto:taro@example.jp", "mailto: (an e-mail address)"),
-    ("file:///C:/Users/taro/Documents/%E5%90%8D%E7%B0%BF.xlsx", "名簿.xlsx"),
-    ("\\\\fs01\\share\\kojin\\taro\\book.xls", "\\\\fs01\\…\\book.xls"),
-    ("../other/Book2.xlsx", "Book2.xlsx"),
-    ("C:\\data\\x.xlsx", "x.xlsx"),
+    ("file:///C:/Users/taro/Documents/%E5%90%8D%E7%B0%BF.xlsx", "C:\\…\\*.xlsx"),
+    ("\\\\fs01\\share\\kojin\\taro\\book.xls", "\\\\fs01\\…\\*.xls"),
+    ("../other/Book2.xlsx", "…/*.xlsx"),
+    ("C:\\data\\x.xlsx", "C:\\…\\*.xlsx"),
+    ("file://fs01/share/山田太郎_090-1234-5678.pdf", "\\\\fs01\\…\\*.pdf"),
+    ("/home/yamada/山田太郎_090-1234-5678.pdf", "…/*.pdf"),
+    ("https://example.com", "https://example.com"),
+    ("SQLSRV01.city.local", "SQLSRV01.city.local"),
+    ("Tanaka", "*"),
+    ("\\\\杨继明\\共有\\a.xls", "\\\\*\\…\\*.xls"),
     ("", "(target unknown)"),
     ("javascript:alert(1)", "javascript:"),
 ])

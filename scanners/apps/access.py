@@ -31,6 +31,7 @@ import re
 from collections import Counter
 
 from ..document import Document
+from ..link_targets import masked_path
 from ..readers.access_catalog import AUTOEXEC_KEY, has_code_objects
 from . import AppFacts
 from .code_risks import code_risks
@@ -189,9 +190,9 @@ def redacted_connect(connect: str) -> str:
 
 
 def file_name(path: str) -> str:
-    """The last part of a Windows or POSIX path (no folders: they can name people or shares)."""
-    parts = [p for p in re.split(r"[\\/]", path or "") if p.strip()]
-    return parts[-1].strip() if parts else ""
+    """A linked database or folder as its server or drive and file type (``\\\\fs01\\…\\*.mdb``):
+    folder and file names can name people (scanners.link_targets)."""
+    return masked_path(path) if (path or "").strip(" \\/") else ""
 
 
 def link_risks(links: list[dict]) -> list[dict]:

@@ -14,10 +14,10 @@ import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
 from ..document import ReadError
+from ..link_targets import masked_target
 
 #: a small part (rels, connections.xml, workbook.xml) may not inflate past this
 SMALL_PART = 16 << 20
@@ -35,7 +35,6 @@ REL_UI = "/ui/extensibility"
 
 _FORMULA = re.compile(rb"<(?:[A-Za-z][\w.-]*:)?f[\s>/]")
 _HYPERLINK_FN = re.compile(rb"HYPERLINK\(", re.IGNORECASE)
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 
 
 class XmlRefused(ReadError):
@@ -146,30 +145,15 @@ def relationships(zf: zipfile.ZipFile, name: str) -> list[tuple[str, str, str]]:
 
 
 def short_target(target: str) -> str:
-    """A link target kept short: scheme and host of a URL, server and file name of a path.
+    """A link target as the registry may show it: scheme and host of a URL, server or drive and
+    file type of a path (:func:`scanners.link_targets.masked_target`), never a folder or file name."""
+    return masked_target(target)
 
-    Folder paths are dropped (they name people: ``C:\\Users\\<name>\\...``),
-    and so are URL paths and queries (they can carry identifiers).
-    """
-    text = "".join(ch for ch in unquote(target) if ch.isprintable()).strip()
-    scheme = _SCHEME.match(text)
-    if scheme and len(scheme.group(1)) > 1:     # not a drive letter
-        if scheme.group(1).lower() == "mailto":
-            return "mailto: (an e-mail address)"
-        if scheme.group(1).lower() != "file":
-            try:
-                host = urlsplit(text).hostname or ""
-            except ValueError:
-                host = ""
-            return (f"{scheme.group(1).lower()}://{host}" if host else f"{scheme.group(1).lower()}:")[:80]
-        text = text[len("file:"):].lstrip("/")
-    parts = [p for p in re.split(r"[\\/]+", text) if p]
-    if not parts:
-        return "(target unknown)"
-    name = parts[-1]
-    if text.startswith(("\\\\", "//")) and len(parts) > 1:
-        return f"\\\\{parts[0]}\\…\\{name}"[:80]
-    return name[:80]
+
+def program_name(name: str) -> str:
+    """The application of a DDE or OLE link (``Excel``, ``Word.Document.12``); a path is masked."""
+    text = "".join(ch for ch in name if ch.isprintable()).strip()
+    return text[:40] if re.fullmatch(r"[A-Za-z][A-Za-z0-9._ ]{0,39}", text) else masked_target(text)[:40]
 
 
 class PartList:
@@ -243,9 +227,9 @@ def _dde_or_ole_target(zf: zipfile.ZipFile, link: str) -> str:
 
     def on_start(tag, attrs):
         if tag == "ddeLink" and not found:
-            found.append(f"DDE/OLE link to {short_target(attrs.get('ddeService', ''))[:40]}")
+            found.append(f"DDE/OLE link to {program_name(attrs.get('ddeService', ''))}")
         elif tag == "oleLink" and not found:
-            found.append(f"DDE/OLE link to {short_target(attrs.get('progId', ''))[:40]}")
+            found.append(f"DDE/OLE link to {program_name(attrs.get('progId', ''))}")
 
     parse_xml(read_part(zf, link), on_start)
     return found[0] if found else "(target unknown)"
@@ -344,7 +328,7 @@ def _read_hyperlinks(zf: zipfile.ZipFile, parts: PartList, facts: PackageFacts) 
             short = short_target(target)
             if short.startswith(("http://", "https://", "ftp://")):
                 facts.web_hyperlinks += 1
-                hosts[short] += 1
+                hosts[short.removesuffix("/…")] += 1        # listed by host
             elif short and not short.startswith("mailto:"):
                 facts.file_hyperlinks.append(short)
     facts.hyperlink_hosts = [h for h, _ in hosts.most_common(MAX_LISTED)]

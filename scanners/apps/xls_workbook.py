@@ -18,7 +18,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from .ooxml_parts import short_target
+from .ooxml_parts import program_name, short_target
 
 # record types (MS-XLS 2.3)
 BOF, EOF, FILEPASS = 0x0809, 0x000A, 0x002F
@@ -246,7 +246,7 @@ def supbook_target(payload: bytes) -> str | None:
     raw = payload[5:5 + cch * (2 if wide else 1)]
     path = raw.decode("utf-16-le" if wide else "latin-1", "replace")
     if not path.startswith("\x01") and "\x03" in path:     # DDE or OLE link: application\x03topic
-        return f"DDE/OLE link to {short_target(path.split(chr(3))[0])[:40]}"
+        return f"DDE/OLE link to {program_name(path.split(chr(3))[0])}"
     return short_target(decode_virtual_path(path))
 
 
