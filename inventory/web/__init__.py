@@ -6,7 +6,8 @@ Configuration (``test_config`` overrides all of it):
   - ``SECRET_KEY``: ``$INVENTORY_SECRET_KEY``, else ``secret_key`` in the instance
     folder, generated on first start (mode 0600);
   - the instance folder is ``$INVENTORY_INSTANCE_PATH``, else ``./instance`` (the
-    same folder the CLI's registry lives in).
+    same folder the CLI's registry lives in);
+  - sessions, cookies and sign-in limits: :mod:`inventory.web.settings`.
 
 The engine and session factory live in ``app.extensions["registry"]``;
 :func:`get_session` gives the request's session (one per request, on ``g``,
@@ -30,7 +31,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from ..db import database_url, make_engine, session_factory
-from . import i18n
+from . import i18n, settings
 from .labels import ROLE_LABELS, label
 from .permissions import may_use
 
@@ -64,9 +65,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the web app; ``test_config`` replaces settings (tests pass DATABASE_URL, SECRET_KEY ...)."""
     app = Flask(__name__, instance_path=instance_path(), template_folder=str(TEMPLATES))
     app.config.from_mapping(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                            WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=16 * 1024 * 1024)
+                            WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+                            **settings.from_environment())
     if test_config:
         app.config.update(test_config)
+    settings.settle(app.config)
+    settings.trust_proxies(app)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = database_url(app.instance_path)
     if not app.config.get("SECRET_KEY"):
