@@ -96,8 +96,9 @@ def get_session():
     return g.db_session
 
 
-#: per-request state kept on ``g``: ours, Flask-Login's user, Flask-Babel's locale
-REQUEST_STATE = ("db_session", "_login_user", "_flask_babel")
+#: per-request state kept on ``g``: ours, Flask-Login's user, Flask-Babel's locale, Flask-WTF's
+#: CSRF token (of one browser's session: never to be offered to the next request's)
+REQUEST_STATE = ("db_session", "_login_user", "_flask_babel", "csrf_token")
 
 
 def close_session(_exc=None) -> None:
