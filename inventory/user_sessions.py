@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from .models import UserSession, utcnow
+from .models import User, UserSession, utcnow
 
 #: last_seen_at is written at most this often, so browsing costs one write a minute, not one a page
 TOUCH_INTERVAL = dt.timedelta(minutes=1)
@@ -51,20 +51,20 @@ def start_session(session, user_id: int, address: str | None = None) -> str:
 
 
 def live_session(session, token: str, limits: SessionLimits,
-                 now: dt.datetime | None = None) -> UserSession | None:
-    """The live session this cookie id names, else None; notes that it was seen (at most once a
-    minute, committing)."""
+                 now: dt.datetime | None = None) -> tuple[UserSession, User] | None:
+    """The live session this cookie id names and its user (one query), else None; notes that it
+    was seen (at most once a minute, committing)."""
     if not token or len(token) > 100:
         return None
-    found = session.execute(select(UserSession).where(
-        UserSession.token_sha256 == token_hash(token))).scalars().first()
+    found = session.execute(select(UserSession, User).join(User, User.id == UserSession.user_id)
+                            .where(UserSession.token_sha256 == token_hash(token))).first()
     now = now or utcnow()
-    if found is None or not is_live(found, limits, now):
+    if found is None or not is_live(found[0], limits, now):
         return None
-    if now - aware(found.last_seen_at) >= TOUCH_INTERVAL:
-        found.last_seen_at = now
+    if now - aware(found[0].last_seen_at) >= TOUCH_INTERVAL:
+        found[0].last_seen_at = now
         session.commit()
-    return found
+    return found[0], found[1]
 
 
 def is_live(found: UserSession, limits: SessionLimits, now: dt.datetime) -> bool:

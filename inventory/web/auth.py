@@ -69,9 +69,8 @@ class SignedInUser:
 
 def load_user(session_id: str) -> SignedInUser | None:
     """Flask-Login's user loader: the active user of this live session, else None (signed out)."""
-    session = get_session()
-    found = live_session(session, session_id, session_limits(current_app.config))
-    user = session.get(User, found.user_id) if found is not None else None
+    found = live_session(get_session(), session_id, session_limits(current_app.config))
+    user = found[1] if found is not None else None
     if user is None or not user.active:
         return None
     return SignedInUser.of(user, session_id)
