@@ -70,6 +70,8 @@ def seed_demo(session, share_root: str | None = None) -> list[tuple[str, str, st
     """
     from werkzeug.security import generate_password_hash
 
+    from .user_sessions import revoke_user_sessions
+
     by_code: dict[str, Department] = {}
     for code, name, parent, _folder in DEMO_DEPARTMENTS:
         dept = current_department(session, code) or Department(code=code, name=name)
@@ -89,6 +91,7 @@ def seed_demo(session, share_root: str | None = None) -> list[tuple[str, str, st
         user.password_hash = generate_password_hash(password)
         session.add(user)
         session.flush()
+        revoke_user_sessions(session, user.id)           # a new password ends the old sessions
         if role == Role.dept_head:
             by_code[code].head_id = user.id
         accounts.append((username, str(role), password))
@@ -296,6 +299,8 @@ def users_create(username, role, code, password, display_name):
 
     if code is None and role in (Role.clerk, Role.dept_head):
         raise click.UsageError(f"--department is required for the role {role}")
+    if password is not None:
+        refuse_weak_password(password, username)
     factory = open_registry()
     with factory() as session:
         if session.execute(select(User.id).where(User.username == username)).first():
@@ -311,3 +316,37 @@ def users_create(username, role, code, password, display_name):
         session.commit()
     factory.kw["bind"].dispose()
     click.echo(f"created {username} ({role})" + (f"; password: {password}" if generated else ""))
+
+
+def refuse_weak_password(password: str, username: str) -> None:
+    """Stop with the policy's messages (inventory.passwords) unless ``password`` passes it."""
+    from .passwords import password_problems, problem_messages_ja
+
+    problems = password_problems(password, username)
+    if problems:
+        raise click.BadParameter(" ".join(problem_messages_ja(problems)), param_hint="--password")
+
+
+@users.command("unlock")
+@click.argument("username", required=False)
+@click.option("--address", default=None, help="Unlock a client address instead of an account.")
+def users_unlock(username, address):
+    """Lift the sign-in lock that failed attempts put on an account or a client address.
+
+    \b
+    Example:
+      inventory users unlock sato
+      inventory users unlock --address 192.0.2.10
+    """
+    from .cli_registry import open_registry
+    from .login_throttle import unlock
+
+    if bool(username) == bool(address):
+        raise click.UsageError("ユーザー名か --address のどちらか一方を指定してください")
+    factory = open_registry()
+    with factory() as session:
+        lifted = unlock(session, None, username=username, address=address)
+        session.commit()
+    factory.kw["bind"].dispose()
+    click.echo(f"ロックを解除しました: {username or address}" if lifted
+               else f"ロックされていません: {username or address}")

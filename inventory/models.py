@@ -2,7 +2,8 @@
 
 Who is who:
   :class:`Department` (組織, dated for annual reorganisations), :class:`User`
-  (a role and a department), :class:`ApiToken` (remote scanners).
+  (a role and a department), :class:`UserSession` (a signed-in browser),
+  :class:`LoginThrottle` (failed sign-ins), :class:`ApiToken` (remote scanners).
 What was scanned:
   :class:`Share` (a scan root; :class:`ShareMapping` maps path prefixes to
   departments), :class:`ScanRun`, :class:`Asset` (one file),
@@ -144,6 +145,36 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = True
     created_at: dt.datetime | None = _when(nullable=False, now=True)
+
+
+class UserSession(SQLModel, table=True):
+    """One signed-in browser: its id lives in the signed session cookie, only its sha256 here,
+    so that signing out, a password or role change or an idle or absolute time-out ends it on
+    the server (a copied cookie is worth nothing afterwards)."""
+    __tablename__ = "user_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_sha256: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE", index=True)
+    created_at: dt.datetime | None = _when(nullable=False, now=True)
+    last_seen_at: dt.datetime | None = _when(nullable=False, now=True)
+    revoked_at: dt.datetime | None = _when()
+    client_address: str | None = Field(default=None, max_length=100)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins of one account (``kind`` "account", ``key`` the sha256 of the user name
+    typed, so mistyped passwords in the name field are not kept) or one client address
+    (``kind`` "address", ``key`` the address), counted in a window; ``retry_after`` refuses
+    attempts until then, ``locked_at`` until an administrator unlocks."""
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10)
+    key: str = Field(max_length=100)
+    failures: int = 0
+    window_started_at: dt.datetime | None = _when(nullable=False, now=True)
+    retry_after: dt.datetime | None = _when()
+    locked_at: dt.datetime | None = _when()
 
 
 class ApiToken(SQLModel, table=True):

@@ -207,7 +207,9 @@ def test_created_password_is_shown_once_and_never_its_hash(client, db):
     ({"username": "admin"}, "このユーザー名は使われています。"),
     ({"username": "bad name!"}, "英数字と . _ @ - だけ"),
     ({"email": "not-an-email"}, "メールアドレスではありません。"),
-    ({"password": "short"}, "10"),
+    ({"password": "short"}, "12 文字以上"),
+    ({"password": "Password2024!"}, "よく使われているパスワード"),
+    ({"password": "tanaka-is-my-name"}, "ユーザー名を含める"),
     ({"role": "superuser"}, "選択肢が正しくありません。"),
 ])
 def test_bad_user_input_is_refused(client, db, data, field_message):

@@ -8,8 +8,8 @@ from web_fixtures import PASSWORD, csrf_token, login, login_with_form
 from inventory.models import User
 from inventory.web.auth import is_local_path
 
-BAD_LOGIN_JA = "ユーザー名またはパスワードが正しくありません。"
-DISABLED_JA = "このアカウントは無効になっています。"
+#: the one answer to every refused sign-in (wrong password, unknown or disabled account, limits)
+BAD_LOGIN_JA = "ユーザー名またはパスワードが正しくないか、一時的にログインできなくなっています。"
 
 
 def test_login_page_is_japanese_with_a_csrf_token(client):
@@ -33,7 +33,7 @@ def test_login_succeeds_and_opens_the_dashboard(client):
 @pytest.mark.parametrize("username, password, message", [
     ("clerk_a", "wrong password", BAD_LOGIN_JA),
     ("nobody", PASSWORD, BAD_LOGIN_JA),
-    ("retired", PASSWORD, DISABLED_JA),          # inactive: refused even with the right password
+    ("retired", PASSWORD, BAD_LOGIN_JA),         # inactive: refused even with the right password
 ])
 def test_bad_login_is_refused_in_japanese_keeping_the_user_name(client, username, password, message):
     response = login_with_form(client, username, password)

@@ -79,7 +79,13 @@ def test_every_demo_share_folder_maps_to_its_department(sessions, tmp_path):
 
 
 @pytest.mark.parametrize("args, exit_code, message", [
-    (["sato", "--role", "clerk", "--department", "301", "--password", "pw"], 0, "created sato (clerk)"),
+    (["sato", "--role", "clerk", "--department", "301", "--password", "seven lanterns in fog"], 0,
+     "created sato (clerk)"),
+    (["sato", "--role", "clerk", "--department", "301", "--password", "pw"], 2, "12 文字以上"),
+    (["sato", "--role", "clerk", "--department", "301", "--password", "qwerty123456"], 2,
+     "よく使われているパスワード"),
+    (["sato", "--role", "clerk", "--department", "301", "--password", "sato-sato-2026"], 2,
+     "ユーザー名を含める"),
     (["sato", "--role", "clerk"], 2, "--department is required"),
     (["sato", "--role", "clerk", "--department", "999"], 1, "no current department"),
     (["sato", "--role", "wizard"], 2, "Invalid value"),

@@ -10,7 +10,8 @@ PostgreSQL (127.0.0.1:5432, through tests/registry_db.py), holding:
 - assets ingested through the real ingest code from scanner-like records
   (:data:`RECORDS`), in two runs so that one file is removed.
 
-``login(client, username)`` signs a test client in without the form (fast);
+``login(client, username)`` signs a test client in without the form (fast, but through a
+real server-side session);
 tests of the form itself post it.
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ from werkzeug.security import generate_password_hash
 from inventory.db import make_engine, upgrade
 from inventory.ingest import begin_run, finish_run, ingest_records
 from inventory.models import Asset, Department, Share, ShareMapping, User
+from inventory.user_sessions import start_session
 from inventory.web import create_app
 
 PASSWORD = "correct horse battery"
@@ -167,12 +169,17 @@ def asset_id(app, path: str) -> int:
         return session.execute(select(Asset.id).where(Asset.path == path)).scalar_one()
 
 
-def login(client, username: str) -> None:
-    """Sign ``client`` in as ``username`` directly through the session cookie (no form, no hash)."""
-    uid = user_id(client.application, username)
+def login(client, username: str) -> str:
+    """Sign ``client`` in as ``username`` directly (no form, no hash): a new server-side session,
+    its id in the session cookie.  Returns that id."""
+    with client.application.extensions["registry"].sessions() as session:
+        uid = session.execute(select(User.id).where(User.username == username)).scalar_one()
+        token = start_session(session, uid, "127.0.0.1")
+        session.commit()
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(uid)
+        sess["_user_id"] = token
         sess["_fresh"] = True
+    return token
 
 
 def csrf_token(html: str) -> str:

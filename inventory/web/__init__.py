@@ -6,7 +6,8 @@ Configuration (``test_config`` overrides all of it):
   - ``SECRET_KEY``: ``$INVENTORY_SECRET_KEY``, else ``secret_key`` in the instance
     folder, generated on first start (mode 0600);
   - the instance folder is ``$INVENTORY_INSTANCE_PATH``, else ``./instance`` (the
-    same folder the CLI's registry lives in).
+    same folder the CLI's registry lives in);
+  - sessions, cookies and sign-in limits: :mod:`inventory.web.settings`.
 
 The engine and session factory live in ``app.extensions["registry"]``;
 :func:`get_session` gives the request's session (one per request, on ``g``,
@@ -32,7 +33,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from scanners.private_files import private_folder
 
 from ..db import database_url, make_engine, session_factory
-from . import i18n, security_headers
+from . import i18n, security_headers, settings
 from .labels import ROLE_LABELS, label
 from .permissions import may_use
 
@@ -66,9 +67,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the web app; ``test_config`` replaces settings (tests pass DATABASE_URL, SECRET_KEY ...)."""
     app = Flask(__name__, instance_path=instance_path(), template_folder=str(TEMPLATES))
     app.config.from_mapping(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                            WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=16 * 1024 * 1024)
+                            WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+                            **settings.from_environment())
     if test_config:
         app.config.update(test_config)
+    settings.settle(app.config)
+    settings.trust_proxies(app)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = database_url(app.instance_path)
     if not app.config.get("SECRET_KEY"):
@@ -95,8 +99,9 @@ def get_session():
     return g.db_session
 
 
-#: per-request state kept on ``g``: ours, Flask-Login's user, Flask-Babel's locale
-REQUEST_STATE = ("db_session", "_login_user", "_flask_babel")
+#: per-request state kept on ``g``: ours, Flask-Login's user, Flask-Babel's locale, Flask-WTF's
+#: CSRF token (of one browser's session: never to be offered to the next request's)
+REQUEST_STATE = ("db_session", "_login_user", "_flask_babel", "csrf_token")
 
 
 def close_session(_exc=None) -> None:

@@ -26,6 +26,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from werkzeug.security import generate_password_hash
 
+from ..login_throttle import is_locked, unlock
 from ..models import (
     ApiToken,
     AuditEvent,
@@ -37,7 +38,8 @@ from ..models import (
     utcnow,
 )
 from . import get_session
-from .admin_forms import DepartmentForm, PasswordResetForm, UserEditForm, UserForm
+from ..user_sessions import revoke_user_sessions
+from .admin_forms import ConfirmForm, DepartmentForm, PasswordResetForm, UserEditForm, UserForm
 from .labels import ROLE_LABELS, label
 from .permissions import AREA_ROLES, require_roles, with_sub_departments
 
@@ -47,6 +49,8 @@ bp.before_request(require_roles(*AREA_ROLES["admin"])(lambda: None))
 
 DEPARTMENT_FIELDS = ("code", "name", "parent_id", "head_id", "valid_from", "valid_to", "successor_id")
 USER_FIELDS = ("display_name", "email", "role", "department_id", "active")
+#: a change of any of these ends the user's sessions (what they may see changed)
+SESSION_FIELDS = ("role", "department_id", "active")
 USERS_PER_PAGE = 50
 #: object types whose changes the start page lists
 ADMIN_OBJECTS = ("department", "app_user", "share", "share_mapping", "api_token")
@@ -241,14 +245,27 @@ def user_edit(user_id: int):
         if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
             form.role.errors.append(_("You cannot remove your own administrator rights."))
         else:
-            for field in USER_FIELDS:
-                set_field(session, current_user, user, field, getattr(form, field).data)
+            changed = {field for field in USER_FIELDS
+                       if set_field(session, current_user, user, field, getattr(form, field).data)}
+            if changed & set(SESSION_FIELDS):
+                end_sessions_of(session, user)
             session.commit()
             flash(_("User %(name)s saved.", name=user.username), "info")
             return redirect(url_for(".users"))
     status = 400 if form.errors else 200
-    return render_template("admin/user_form.html", form=form, user=user,
-                           reset_form=PasswordResetForm()), status
+    return render_user_form(session, user, form, PasswordResetForm(), status)
+
+
+def render_user_form(session, user, form, reset_form, status: int):
+    """The user's page: settings, password reset, and the sign-in lock with its unlock button."""
+    return render_template("admin/user_form.html", form=form, user=user, reset_form=reset_form,
+                           locked=is_locked(session, user.username), unlock_form=ConfirmForm()), status
+
+
+def end_sessions_of(session, user) -> None:
+    """End every session of ``user`` (an admin editing themself keeps the one in use)."""
+    keep = current_user.session_id if user.id == current_user.id else None
+    revoke_user_sessions(session, user.id, keep_token=keep)
 
 
 @bp.route("/users/<int:user_id>/password", methods=("POST",))
@@ -257,20 +274,33 @@ def user_password(user_id: int):
     session = get_session()
     user = session.get(User, user_id) or abort(404)
     form = PasswordResetForm()
+    form.policy_username = user.username
     if not form.validate_on_submit():
         edit = UserEditForm(obj=user)
         edit.department_id.choices = department_choices(session, keep={user.department_id})
-        return render_template("admin/user_form.html", form=edit, user=user, reset_form=form), 400
+        return render_user_form(session, user, edit, form, 400)
     password = form.new_password.data or secrets.token_urlsafe(12)
     user.password_hash = generate_password_hash(password)
     session.add(user)
     record_change(session, current_user, user, "password", None, "reset")
+    end_sessions_of(session, user)
     session.commit()
     if form.new_password.data:
         flash(_("The password of %(name)s was changed.", name=user.username), "info")
         return redirect(url_for(".user_edit", user_id=user.id))
     return show_once(_("New password of %(name)s:", name=user.username), password,
                      url_for(".user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=("POST",))
+def user_unlock(user_id: int):
+    """Lift the sign-in lock (and delay) that failed attempts put on the account."""
+    session = get_session()
+    user = session.get(User, user_id) or abort(404)
+    if ConfirmForm().validate_on_submit() and unlock(session, current_user.id, username=user.username):
+        session.commit()
+        flash(_("Signing in as %(name)s is possible again.", name=user.username), "info")
+    return redirect(url_for(".user_edit", user_id=user.id))
 
 
 from . import admin_import_views, admin_shares  # noqa: F401  (their views are on ``bp``)

@@ -28,10 +28,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .forms_account import MAX_PASSWORD, PasswordPolicy
 from .labels import ROLE_LABELS
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-MIN_PASSWORD = 10
 
 
 def optional_id(value) -> int | None:
@@ -82,7 +82,7 @@ class UserForm(FlaskForm):
     department_id = SelectField(_l("Department"), coerce=optional_id)
     active = BooleanField(_l("Active (may sign in)"), default=True)
     password = PasswordField(_l("Password (leave empty to generate one)"), validators=[
-        Optional(), Length(min=MIN_PASSWORD, max=200)])
+        Optional(), Length(max=MAX_PASSWORD), PasswordPolicy()])
     submit = SubmitField(_l("Save"))
 
 
@@ -93,8 +93,9 @@ class UserEditForm(UserForm):
 
 
 class PasswordResetForm(FlaskForm):
+    """An admin's reset; the view sets ``policy_username`` (the policy refuses the user's name)."""
     new_password = PasswordField(_l("New password (leave empty to generate one)"), validators=[
-        Optional(), Length(min=MIN_PASSWORD, max=200)])
+        Optional(), Length(max=MAX_PASSWORD), PasswordPolicy()])
     submit = SubmitField(_l("Reset password"))
 
 
