@@ -22,7 +22,8 @@ Posting a scan in batches (``POST /api/scan-records``)
   Answer: ``{"run": id, "status", "received", "ingested", "rejected":
   [{"index", "reason"}], "totals": {...}}``; reasons are ours, never a record's
   content.  A token bound to a share begins runs on that share and may not
-  post records under another share's root.
+  name another share's root (``root=``: 403) nor post records under one
+  (rejected); its records are moves only of assets of its own share.
 """
 from __future__ import annotations
 
@@ -169,6 +170,8 @@ def _run_for(session, token: ApiToken) -> ScanRun:
     if wanted is None:
         share = session.get(Share, token.share_id) if token.share_id else None
         roots = [r for r in request.args.getlist("root") if r.strip()]
+        if share is not None:
+            _check_roots(session, roots, share.id)
         run = begin_run(session, roots, share=share, source="api")
         session.add(AuditEvent(object_type="scan_run", object_id=run.id, field=RUN_TOKEN_FIELD,
                                after=str(token.id)))
@@ -185,6 +188,16 @@ def _run_for(session, token: ApiToken) -> ScanRun:
     if run.status != "running":
         raise ApiError(409, "the run is already finished")
     return run
+
+
+def _check_roots(session, roots: list[str], share_id: int) -> None:
+    """403 unless every ``root=`` lies in the token's share (or in no share: the share's own
+    root as the scanner's machine mounts it).  A complete run marks removed what it did not
+    see under its roots, and moves assets unseen under them: another share's root is out."""
+    shares = ShareIndex.load(session)
+    for root in roots:
+        if shares.locate_root(normalise_root(root), share_id)[0] != share_id:
+            raise ApiError(403, "root belongs to another share than this token's")
 
 
 def _sort_records(session, records: list, token: ApiToken) -> tuple[list, list]:
