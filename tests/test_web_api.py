@@ -1,13 +1,14 @@
 """The JSON API: bearer tokens, scan records posted in batches to one run, reading assets within scope."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from sqlalchemy import func, select
 from web_fixtures import RECORDS, REMOVED, ROOT, asset_id, login, record
 
-from inventory.models import ApiToken, Asset, Finding, ScanRun, Share, utcnow
+from inventory.models import ApiToken, Asset, Finding, ScanRun, Share, as_utc, utcnow
 from inventory.web import api
 from inventory.web.admin_shares import new_token, token_digest
 
@@ -70,6 +71,33 @@ def test_a_valid_token_is_accepted_and_its_use_recorded(client, db):
     assert response.status_code == 200
     db.expire_all()
     assert db.execute(select(ApiToken.last_used_at)).scalar_one() is not None
+
+
+def test_an_expired_token_is_401_with_a_clear_reason(client, db):
+    token = make_token(db)
+    row = db.execute(select(ApiToken)).scalar_one()
+    row.expires_at = utcnow() - dt.timedelta(seconds=1)
+    db.commit()
+    response = post(client, token, [record("x/期限切れ.xlsx")])
+    assert response.status_code == 401
+    assert response.json["error"].startswith("token expired on ")
+    assert "rotate" in response.json["error"]
+    assert client.get("/api/assets", headers=bearer(token)).status_code == 401
+    assert db.scalar(select(Asset.id).where(Asset.path == "x/期限切れ.xlsx")) is None
+
+
+@pytest.mark.parametrize("ago, written", [(dt.timedelta(seconds=30), False),
+                                          (dt.timedelta(minutes=2), True)])
+def test_last_use_is_written_at_most_once_a_minute(client, db, ago, written):
+    token = make_token(db)
+    row = db.execute(select(ApiToken)).scalar_one()
+    before = utcnow() - ago
+    row.last_used_at = before
+    db.commit()
+    assert client.get("/api/assets", headers=bearer(token)).status_code == 200
+    db.expire_all()
+    after = as_utc(db.get(ApiToken, row.id).last_used_at)
+    assert (after > before + dt.timedelta(seconds=1)) is written
 
 
 # ----- posting a scan in batches -----

@@ -3,7 +3,8 @@
 Authentication
   ``POST /api/scan-records`` takes ``Authorization: Bearer <token>`` only (an
   :class:`~inventory.models.ApiToken` made on the admin page; looked up by its
-  sha256; revoked tokens are refused).  The GET endpoints take either the
+  sha256; revoked and expired tokens are refused, the secret a token had before
+  its rotation matches nothing).  The GET endpoints take either the
   signed-in session cookie (the user's department scope, as in the web pages)
   or a bearer token bound to a share (that share's assets only; a token bound
   to no share may post but not read).  No session, no token: 401.  CSRF does
@@ -27,6 +28,7 @@ Posting a scan in batches (``POST /api/scan-records``)
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -45,6 +47,7 @@ from ..models import (
     Finding,
     ScanRun,
     Share,
+    as_utc,
     utcnow,
 )
 from . import csrf, get_session
@@ -58,6 +61,8 @@ MAX_BODY = 32 * 1024 * 1024
 MAX_RECORDS = 100_000
 PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
 RUN_TOTALS = ("records", "new", "changed", "moved", "removed", "unchanged", "errors", "rejected")
+#: ``api_token.last_used_at`` is written at most this often
+LAST_USED_EVERY = dt.timedelta(minutes=1)
 #: the audit event that ties a run to the token that began it
 RUN_TOKEN_FIELD = "api_token"
 
@@ -105,9 +110,21 @@ def bearer_token(session) -> ApiToken | None:
         ApiToken.token_sha256 == token_digest(value.strip()))).scalars().first()
     if token is None or token.revoked_at is not None:
         raise ApiError(401, "invalid or revoked token")
-    token.last_used_at = utcnow()
-    session.add(token)
+    now = utcnow()
+    if as_utc(token.expires_at) <= now:
+        raise ApiError(401, f"token expired on {as_utc(token.expires_at):%Y-%m-%d} (UTC); "
+                            "an administrator can rotate it on the API tokens page")
+    note_use(session, token, now)
     return token
+
+
+def note_use(session, token: ApiToken, now) -> None:
+    """Record when ``token`` was last used: at most once a minute (every batch of a scan
+    would otherwise write the token's row)."""
+    last = as_utc(token.last_used_at)
+    if last is None or now - last >= LAST_USED_EVERY:
+        token.last_used_at = now
+        session.add(token)
 
 
 @bp.route("/scan-records", methods=("POST",))
