@@ -261,13 +261,14 @@ def _change_kind(old, values: dict, moved: bool) -> str | None:
 
 def _hold_possible_moves(session, fresh: list[dict], run: ScanRun,
                          shares: ShareIndex) -> tuple[list, list]:
-    """Split records at new paths into (pending: an unseen or removed asset has their content, new)."""
-    from .ingest_finish import move_candidates
+    """Split records at new paths into (pending: an unseen or removed asset of their share has
+    their content, new)."""
+    from .ingest_finish import move_candidates, move_key
 
-    hashes = {r["values"]["sha256"] for r in fresh if r["values"]["sha256"]}
-    candidates = move_candidates(session, hashes, run, shares.scopes(run.roots, run.share_id))
-    pending = [r for r in fresh if r["values"]["sha256"] in candidates]
-    return pending, [r for r in fresh if r["values"]["sha256"] not in candidates]
+    keys = {move_key(r) for r in fresh if r["values"]["sha256"]}
+    candidates = move_candidates(session, keys, run, shares.scopes(run.roots, run.share_id))
+    pending = [r for r in fresh if move_key(r) in candidates]
+    return pending, [r for r in fresh if move_key(r) not in candidates]
 
 
 def _insert_new(session, rows: list[dict], run: ScanRun, now) -> None:

@@ -1,8 +1,10 @@
 """Finishing a scan run: moves, removals and copies, decided once every record is in.
 
 - A pending record (new path, content some asset has) is a *move* of an
-  asset with that content that the run did not see at its own path (under
-  the run's roots), or failing that of a *removed* asset: that asset takes
+  asset of the same share with that content that the run did not see at its
+  own path (under the run's roots), or failing that of a *removed* asset of
+  the same share (a scanner of one share never takes another's assets, nor
+  their departments and findings): that asset takes
   the new path and keeps its id, triage and dismissals.  Same-named
   candidates are preferred (a move keeps the name, a rename the folder).
   Otherwise the record is a new asset, a copy.
@@ -24,24 +26,34 @@ from .models import AssetChange, AssetStatus, AuditEvent, PendingRecord, ScanRun
 _CHUNK = 5000
 
 
-def move_candidates(session, hashes: set[str], run: ScanRun,
-                    scopes: list[tuple[str, str]]) -> dict[str, list]:
-    """Assets that a record with one of ``hashes`` at a new path may be a move of, by hash.
+def move_key(row: dict) -> tuple[int | None, str | None]:
+    """What a prepared row may be a move of: an asset of its share with its content."""
+    return row["values"]["share_id"], row["values"]["sha256"]
 
-    Each list holds live assets under ``scopes`` not seen in ``run`` first, then removed ones.
+
+def move_candidates(session, keys: set[tuple[int | None, str]], run: ScanRun,
+                    scopes: list[tuple[str, str]]) -> dict[tuple, list]:
+    """Assets that a record at a new path may be a move of, by (share id, hash) (:func:`move_key`).
+
+    Only assets of the record's own share: a token bound to one share must not
+    reach into another.  Each list holds live assets under ``scopes`` not seen
+    in ``run`` first, then removed ones.
     """
-    hashes = sorted(hashes - {EMPTY_SHA256})
-    found: dict[str, list] = {}
+    wanted = {key for key in keys if key[1] and key[1] != EMPTY_SHA256}
+    hashes = sorted({sha for _, sha in wanted})
+    found: dict[tuple, list] = {}
     for start in range(0, len(hashes), _CHUNK):
         stmt = select(ASSET.c.id, ASSET.c.root, ASSET.c.path, ASSET.c.name, ASSET.c.sha256,
-                      ASSET.c.status, ASSET.c.last_seen_run_id).where(
+                      ASSET.c.share_id, ASSET.c.status, ASSET.c.last_seen_run_id).where(
             one_of(session, ASSET.c.sha256, hashes[start:start + _CHUNK])).order_by(ASSET.c.id)
         for row in session.execute(stmt):
+            if (row.share_id, row.sha256) not in wanted:
+                continue
             removed = row.status == AssetStatus.removed
             unseen_here = (row.last_seen_run_id != run.id
                            and any(in_scope(r, p, row.root, row.path) for r, p in scopes))
             if removed or unseen_here:
-                found.setdefault(row.sha256, []).append(row)
+                found.setdefault((row.share_id, row.sha256), []).append(row)
     for rows in found.values():
         rows.sort(key=lambda r: (r.status == AssetStatus.removed, r.id))
     return found
@@ -90,10 +102,10 @@ def _settle_pending(session, run: ScanRun, shares: ShareIndex, scopes, now) -> N
                 rows.append(row)
         occupied = _assets_at_paths(session, rows)      # only with a path given twice in a run
         rows = [r for r in rows if (r["values"]["root"], r["values"]["path"]) not in occupied]
-        pool = move_candidates(session, {r["values"]["sha256"] for r in rows}, run, scopes)
+        pool = move_candidates(session, {move_key(r) for r in rows}, run, scopes)
         moves, moved_from, fresh = [], {}, []
         for row in rows:
-            old = _pick(pool.get(row["values"]["sha256"], []), row["values"]["name"])
+            old = _pick(pool.get(move_key(row), []), row["values"]["name"])
             if old is None:
                 fresh.append(row)
             else:

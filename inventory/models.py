@@ -177,8 +177,28 @@ class LoginThrottle(SQLModel, table=True):
     locked_at: dt.datetime | None = _when()
 
 
+#: how long an API token is valid unless its creator says otherwise
+TOKEN_VALID_DAYS = 365
+
+
+def token_expiry(days: int = TOKEN_VALID_DAYS) -> dt.datetime:
+    """The expiry of a token made (or rotated) now and valid for ``days``."""
+    return utcnow() + dt.timedelta(days=days)
+
+
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as an aware UTC time (SQLite gives them back naive)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
 class ApiToken(SQLModel, table=True):
-    """A bearer token for remote scanners posting records; only its sha256 is stored."""
+    """A bearer token for remote scanners posting records; only its sha256 is stored.
+
+    A token expires (``expires_at``: ``valid_days`` after it is made, a year by
+    default); rotating it replaces the secret (and so its sha256) and starts a
+    new period of ``valid_days``: the old secret is refused from then on.  ``last_used_at`` is written at most once a minute."""
     __tablename__ = "api_token"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100)
@@ -186,6 +206,11 @@ class ApiToken(SQLModel, table=True):
     share_id: int | None = _fk("share.id")
     created_by_id: int | None = _fk("app_user.id", index=False)
     created_at: dt.datetime | None = _when(nullable=False, now=True)
+    #: the length of a period: from creation, and from each rotation
+    valid_days: int = Field(default=TOKEN_VALID_DAYS, sa_column_kwargs={"server_default": text("365")})
+    expires_at: dt.datetime = Field(default_factory=token_expiry, sa_type=DateTime(timezone=True),
+                                    nullable=False)
+    rotated_at: dt.datetime | None = _when()
     last_used_at: dt.datetime | None = _when()
     revoked_at: dt.datetime | None = _when()
 

@@ -19,9 +19,12 @@ The run is begun by an *empty* batch whose answer (the run id) is stored in
 the spool's ``meta.json`` before any record is sent: a retried first request
 costs at most an empty orphan run, never records split over two runs.
 
-Connection errors, time-outs, 408, 429 and 5xx are retried with exponential
-back-off and jitter (0.5 s doubling to ``$INVENTORY_SEND_MAX_DELAY``, default
-60 s; a ``Retry-After`` is honoured up to that cap).  Any other 4xx stops the
+Every transport failure (connection refused or reset, a time-out, an answer
+cut off mid-body: :func:`transport_failure`), 408, 425, 429 and 5xx are retried
+with exponential back-off and jitter (0.5 s doubling to
+``$INVENTORY_SEND_MAX_DELAY``, default 60 s; a ``Retry-After`` is honoured up
+to that cap) until the registry answers or the sender is told to stop
+waiting (``$INVENTORY_SEND_WAIT`` after the scan).  Any other 4xx stops the
 sender with :class:`Refused` (a bad token, a run of another token): the spool
 is kept for ``inventory spool send --token ...``.  A 409 (the run was
 finished by someone else) begins a new run for the records still unsent,
@@ -346,11 +349,27 @@ def _retry_after(response) -> float | None:
         return None
 
 
+def transport_failure(exc: Exception) -> bool:
+    """Whether ``exc`` (raised by requests) may pass if the request is sent again: refused or
+    reset connections, time-outs, a body cut off mid-way (``ChunkedEncodingError``) and the like.
+    Not a malformed URL or header (requests raises those as ``ValueError``s): they never pass."""
+    import requests
+
+    return isinstance(exc, requests.RequestException) and not isinstance(exc, ValueError)
+
+
+class _CutOff(Exception):
+    """A 2xx answer that claims to be JSON but does not parse: cut off on its way."""
+
+
 def _answer(response) -> dict:
-    """The JSON of a 2xx answer; anything else (a proxy's login page) is a refusal."""
+    """The JSON of a 2xx answer.  JSON that does not parse was cut off (retried); anything that
+    is not JSON at all (a proxy's login page) is a refusal."""
     try:
         answer = response.json()
     except ValueError:
+        if "json" in response.headers.get("Content-Type", ""):
+            raise _CutOff() from None
         answer = None
     if not isinstance(answer, dict):
         raise Refused(response.status_code, "the answer is not the registry's JSON")
@@ -373,7 +392,8 @@ class RegistryClient:
     """
 
     def __init__(self, url: str, token: str, max_delay: float | None = None,
-                 stop: threading.Event | None = None, log: Callable[[str], None] | None = None):
+                 stop: threading.Event | None = None, log: Callable[[str], None] | None = None,
+                 timeout: tuple[float, float] = HTTP_TIMEOUT):
         import requests
 
         self.url = endpoint(url)
@@ -384,6 +404,7 @@ class RegistryClient:
         self.stop = stop or threading.Event()
         self.log = log or (lambda message: print(message, file=sys.stderr))
         self.retries = 0
+        self.timeout = timeout
 
     def post(self, body: bytes, **params) -> dict:
         """POST one batch (JSON lines, or ``[]``); the answer's JSON.  Retries; raises
@@ -396,12 +417,16 @@ class RegistryClient:
                 raise Unreachable("stopped waiting for the registry")
             retry_after = None
             try:
-                response = self.http.post(self.url, params=params, data=body, timeout=HTTP_TIMEOUT)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                problem = f"cannot reach the registry ({type(exc).__name__})"
-            else:
+                response = self.http.post(self.url, params=params, data=body, timeout=self.timeout)
                 if response.ok:
                     return _answer(response)
+            except _CutOff:
+                problem = "the registry's answer was cut off"
+            except requests.RequestException as exc:
+                if not transport_failure(exc):
+                    raise
+                problem = f"cannot reach the registry ({type(exc).__name__})"
+            else:
                 if response.status_code == 409:
                     raise RunClosed(_reason(response))
                 if response.status_code not in RETRY_STATUSES:

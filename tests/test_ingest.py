@@ -415,3 +415,31 @@ def test_a_failed_batch_is_raised_to_the_caller_and_the_run_left_partial(factory
     assert writer.run.status == "partial"
     assert sorted(assets(factory)) == ["f0", "f1"]          # the first batch, committed before
     assert sys.getswitchinterval() == pytest.approx(0.005)  # the GIL's default is back
+
+
+@pytest.mark.parametrize("bound", [True, False])
+def test_a_record_of_one_share_is_never_a_move_of_anothers_asset(factory, bound):
+    """The CLI writer (``inventory ingest``/``scan``), with or without ``--share``: a removed
+    asset of share A with the same content stays A's, with its department and findings."""
+    with factory() as s:
+        a, b = Share(name="A", root=ROOT), Share(name="B", root="/mnt/b")
+        dept = Department(code="301", name="介護保険課")
+        s.add_all([a, b, dept])
+        s.flush()
+        s.add(ShareMapping(share_id=a.id, prefix="", department_id=dept.id))
+        s.commit()
+        b_share = b if bound else None
+        s.expunge_all()
+    scan(factory, [rec("名簿.xlsx", "X"), rec("other.xlsx", "O")])
+    scan(factory, [rec("other.xlsx", "O")])                       # 名簿.xlsx removed from A
+    before = assets(factory)["名簿.xlsx"]
+    assert before.status == "removed" and before.department_id is not None
+    with RegistryWriter(factory, roots=["/mnt/b"], share=b_share, absolute_roots=False) as writer:
+        writer.add(rec("受領/名簿.xlsx", "X", root="/mnt/b"))
+    assert (writer.run.moved, writer.run.new) == (0, 1)
+    after = assets(factory)
+    assert (after["名簿.xlsx"].root, after["名簿.xlsx"].status, after["名簿.xlsx"].department_id) == (
+        ROOT, "removed", before.department_id)
+    assert after["受領/名簿.xlsx"].root == "/mnt/b" and after["受領/名簿.xlsx"].id != before.id
+    with factory() as s:
+        assert s.exec(select(Finding).where(Finding.asset_id == before.id)).all()

@@ -301,3 +301,53 @@ def test_normalise_root(root, expected):
 def test_check_record(record, reason):
     with pytest.raises(RecordError, match=reason):
         check_record(record)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def unmigrated_url(request, tmp_path):
+    """An empty database of each kind, with no tables yet (PostgreSQL: made and dropped here)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'r.db'}"
+        return
+    from registry_db import _pg_admin_url
+
+    admin_url = _pg_admin_url()
+    name = f"inventory_mig_{tmp_path.name[-20:].lower().replace('-', '_')}"
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_migration_0007_gives_existing_tokens_a_year_and_goes_back(unmigrated_url):
+    from alembic import command
+
+    from inventory.db import alembic_config, current_revision, upgrade
+
+    url = unmigrated_url
+    upgrade(url, "0005")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO api_token (name, token_sha256, created_at) "
+                          "VALUES ('old scanner', :digest, :made)"),
+                     {"digest": "a" * 64, "made": dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)})
+    upgrade(url, "0007")
+    with engine.connect() as conn:
+        days, expires, rotated = conn.execute(text(
+            "SELECT valid_days, expires_at, rotated_at FROM api_token")).one()
+    expires = dt.datetime.fromisoformat(str(expires))                  # SQLite gives text
+    expires = expires if expires.tzinfo else expires.replace(tzinfo=dt.timezone.utc)
+    expected = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=365)
+    assert days == 365 and rotated is None and abs(expires - expected) < dt.timedelta(minutes=5)
+    command.downgrade(alembic_config(url), "0005")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM api_token")).scalar_one() == "old scanner"
+        assert "expires_at" not in {c["name"] for c in inspect(conn).get_columns("api_token")}
+    engine.dispose()
+    assert current_revision(url) == "0005"

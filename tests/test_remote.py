@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -110,6 +113,112 @@ def test_post_needs_a_token(tmp_path):
     done = subprocess.run(scan_command(tmp_path, "http://127.0.0.1:9", tmp_path / "spool"),
                           env=env, capture_output=True, text=True)
     assert done.returncode == 2 and "--token" in done.stderr
+
+
+# ----- transport failures: a loopback HTTP server that fails one way per connection -----
+OK_BODY = b'{"run": 7, "status": "running"}'
+
+
+def _cut_chunked(conn):
+    """Headers and half a chunk of a chunked 200 answer, then the connection closes."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                 b"Transfer-Encoding: chunked\r\n\r\n40\r\n{\"run\": 7")
+
+
+def _cut_length(conn):
+    """A 200 answer shorter than its Content-Length (the registry killed while writing it)."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n"
+                 b"\r\n{\"run\"")
+
+
+def _reset(conn):
+    """The connection reset (RST) before any answer."""
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def _too_slow(conn):
+    """No answer within the client's read time-out."""
+    time.sleep(1.0)
+
+
+def _answer_with(status: str, body: bytes, content_type: str = "application/json"):
+    def answer(conn):
+        conn.sendall(f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n"
+                     f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+    return answer
+
+
+class FailingServer:
+    """Answers the n-th connection with ``script[n]`` (the last one for every later one)."""
+
+    def __init__(self, script):
+        self.script, self.served = list(script), 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            answer = self.script[min(self.served, len(self.script) - 1)]
+            self.served += 1
+            threading.Thread(target=self._answer, args=(conn, answer), daemon=True).start()
+
+    @staticmethod
+    def _answer(conn, answer):
+        with conn:
+            conn.recv(65536)                          # the request (small)
+            answer(conn)
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.mark.parametrize("failure", [_cut_chunked, _cut_length, _reset, _too_slow,
+                                     _answer_with("503 Service Unavailable", b"{}"),
+                                     _answer_with("502 Bad Gateway", b"<html>proxy</html>", "text/html")])
+def test_every_transport_failure_is_retried_until_the_registry_answers(failure):
+    server = FailingServer([failure, failure, _answer_with("200 OK", OK_BODY)])
+    logged = []
+    client = RegistryClient(server.url, TOKEN, max_delay=0.05, log=logged.append, timeout=(2, 0.3))
+    try:
+        assert client.post(b"[]", root=["/share"]) == {"run": 7, "status": "running"}
+    finally:
+        client.close()
+        server.close()
+    assert client.retries == 2 and server.served == 3
+    assert "retrying" in logged[0]
+
+
+def test_a_transport_failure_is_retried_only_until_told_to_stop():
+    server = FailingServer([_cut_chunked])
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    client = RegistryClient(server.url, TOKEN, max_delay=0.05, stop=stop, log=lambda m: None)
+    try:
+        with pytest.raises(remote.Unreachable, match="cut off|ChunkedEncodingError"):
+            client.post(b"[]")
+    finally:
+        client.close()
+        server.close()
+    assert client.retries >= 2
+
+
+@pytest.mark.parametrize("status", ["400 Bad Request", "401 Unauthorized", "413 Payload Too Large"])
+def test_a_4xx_stops_the_sender_at_once(status):
+    server = FailingServer([_answer_with(status, b'{"error": "records refused"}')])
+    client = RegistryClient(server.url, TOKEN, max_delay=0.05, log=lambda m: None)
+    try:
+        with pytest.raises(remote.Refused, match="records refused"):
+            client.post(b"[]")
+    finally:
+        client.close()
+        server.close()
+    assert server.served == 1 and client.retries == 0
 
 
 # ----- against a real registry -----

@@ -1,6 +1,7 @@
 """Administration: admins only; departments, users, shares, mappings and API tokens, each change audited."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import pytest
@@ -24,6 +25,8 @@ from inventory.models import (
     Share,
     ShareMapping,
     User,
+    as_utc,
+    utcnow,
 )
 
 ADMIN_PAGES = ["/admin/", "/admin/departments", "/admin/departments/new", "/admin/users",
@@ -377,6 +380,97 @@ def test_token_is_shown_once_stored_as_hash_and_revoked(app, client, db):
     db.expire_all()
     assert db.get(ApiToken, row.id).revoked_at is not None
     assert events(db, "api_token", row.id)["revoked_at"][0] is None
+
+
+def secret_of(response) -> str:
+    return response.get_data(as_text=True).split('<code class="secret">')[1].split("</code>")[0]
+
+
+def api_status(client, token: str) -> int:
+    return client.get("/api/assets", headers={"Authorization": f"Bearer {token}"}).status_code
+
+
+def test_token_expiry_is_chosen_at_creation_and_shown_with_the_last_use(app, client, db):
+    login(client, "admin")
+    token = secret_of(post_form(client, "/admin/tokens", {"name": "north", "share_id": str(share_id(db)),
+                                                          "valid_days": "30"}))
+    row = db.execute(select(ApiToken).where(ApiToken.name == "north")).scalar_one()
+    expires = as_utc(row.expires_at)
+    assert abs(expires - (utcnow() + dt.timedelta(days=30))) < dt.timedelta(minutes=5)
+    assert api_status(client, token) == 200
+    listing = client.get("/admin/tokens").get_data(as_text=True)
+    assert "有効期限（UTC）" in listing and expires.strftime("%Y-%m-%d %H:%M") in listing
+    db.expire_all()
+    used = db.get(ApiToken, row.id).last_used_at
+    assert used is not None and used.strftime("%Y-%m-%d %H:%M") in listing
+    assert "<strong>期限切れ</strong>" not in listing
+    row = db.get(ApiToken, row.id)
+    row.expires_at = utcnow() - dt.timedelta(days=1)
+    db.commit()
+    assert "<strong>期限切れ</strong>" in client.get("/admin/tokens").get_data(as_text=True)
+    assert api_status(client, token) == 401
+
+
+@pytest.mark.parametrize("days", ["0", "5000", "abc"])
+def test_token_validity_out_of_range_is_refused(client, db, days):
+    login(client, "admin")
+    response = post_form(client, "/admin/tokens", {"name": "x", "share_id": "", "valid_days": days})
+    assert response.status_code == 400
+    assert db.scalar(select(func.count()).select_from(ApiToken)) == 0
+
+
+def test_a_token_created_without_a_choice_is_valid_for_a_year(client, db):
+    login(client, "admin")
+    post_form(client, "/admin/tokens", {"name": "default", "share_id": ""})
+    row = db.execute(select(ApiToken)).scalar_one()
+    assert abs(as_utc(row.expires_at) - (utcnow() + dt.timedelta(days=365))) < dt.timedelta(minutes=5)
+
+
+def test_rotation_gives_a_new_secret_and_refuses_the_old_one(app, client, db):
+    login(client, "admin")
+    old = secret_of(post_form(client, "/admin/tokens", {"name": "south", "share_id": str(share_id(db)),
+                                                        "valid_days": "10"}))
+    row = db.execute(select(ApiToken).where(ApiToken.name == "south")).scalar_one()
+    row.expires_at = utcnow() - dt.timedelta(hours=1)              # expired: rotation revives it
+    db.commit()
+    rotated = post_form(client, "/admin/tokens", {}, url=f"/admin/tokens/{row.id}/rotate")
+    assert rotated.status_code == 200 and rotated.headers["Cache-Control"] == "no-store"
+    assert "再発行しました" in rotated.get_data(as_text=True)
+    new = secret_of(rotated)
+    assert new != old
+    assert api_status(client, old) == 401 and api_status(client, new) == 200
+    db.expire_all()
+    row = db.get(ApiToken, row.id)
+    assert (row.name, row.share_id) == ("south", share_id(db))           # the same token
+    assert row.token_sha256 == hashlib.sha256(new.encode()).hexdigest()
+    period = as_utc(row.expires_at) - as_utc(row.rotated_at)
+    assert abs(period - dt.timedelta(days=10)) < dt.timedelta(minutes=5)
+    assert events(db, "api_token", row.id)["rotated_at"][0] is None
+    assert "再発行日時（UTC）" in client.get("/admin/tokens").get_data(as_text=True)
+
+
+def test_a_revoked_token_is_not_rotated(client, db):
+    login(client, "admin")
+    post_form(client, "/admin/tokens", {"name": "gone", "share_id": ""})
+    row = db.execute(select(ApiToken)).scalar_one()
+    post_form(client, "/admin/tokens", {}, url=f"/admin/tokens/{row.id}/revoke")
+    digest = db.scalar(select(ApiToken.token_sha256))
+    response = post_form(client, "/admin/tokens", {}, url=f"/admin/tokens/{row.id}/rotate")
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.scalar(select(ApiToken.token_sha256)) == digest
+    assert db.get(ApiToken, row.id).rotated_at is None
+
+
+def test_rotation_needs_a_csrf_token_and_an_admin(client, db):
+    login(client, "admin")
+    post_form(client, "/admin/tokens", {"name": "csrf", "share_id": ""})
+    row = db.execute(select(ApiToken)).scalar_one()
+    assert client.post(f"/admin/tokens/{row.id}/rotate").status_code == 400
+    login(client, "it")
+    assert client.post(f"/admin/tokens/{row.id}/rotate").status_code in (400, 403)
+    db.expire_all()
+    assert db.get(ApiToken, row.id).rotated_at is None
 
 
 def test_admin_forms_need_a_csrf_token(client, db):

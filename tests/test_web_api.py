@@ -1,13 +1,14 @@
 """The JSON API: bearer tokens, scan records posted in batches to one run, reading assets within scope."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from web_fixtures import RECORDS, REMOVED, ROOT, asset_id, login, record
 
-from inventory.models import ApiToken, Asset, ScanRun, Share, utcnow
+from inventory.models import ApiToken, Asset, Finding, ScanRun, Share, as_utc, utcnow
 from inventory.web import api
 from inventory.web.admin_shares import new_token, token_digest
 
@@ -70,6 +71,33 @@ def test_a_valid_token_is_accepted_and_its_use_recorded(client, db):
     assert response.status_code == 200
     db.expire_all()
     assert db.execute(select(ApiToken.last_used_at)).scalar_one() is not None
+
+
+def test_an_expired_token_is_401_with_a_clear_reason(client, db):
+    token = make_token(db)
+    row = db.execute(select(ApiToken)).scalar_one()
+    row.expires_at = utcnow() - dt.timedelta(seconds=1)
+    db.commit()
+    response = post(client, token, [record("x/期限切れ.xlsx")])
+    assert response.status_code == 401
+    assert response.json["error"].startswith("token expired on ")
+    assert "rotate" in response.json["error"]
+    assert client.get("/api/assets", headers=bearer(token)).status_code == 401
+    assert db.scalar(select(Asset.id).where(Asset.path == "x/期限切れ.xlsx")) is None
+
+
+@pytest.mark.parametrize("ago, written", [(dt.timedelta(seconds=30), False),
+                                          (dt.timedelta(minutes=2), True)])
+def test_last_use_is_written_at_most_once_a_minute(client, db, ago, written):
+    token = make_token(db)
+    row = db.execute(select(ApiToken)).scalar_one()
+    before = utcnow() - ago
+    row.last_used_at = before
+    db.commit()
+    assert client.get("/api/assets", headers=bearer(token)).status_code == 200
+    db.expire_all()
+    after = as_utc(db.get(ApiToken, row.id).last_used_at)
+    assert (after > before + dt.timedelta(seconds=1)) is written
 
 
 # ----- posting a scan in batches -----
@@ -168,6 +196,69 @@ def test_a_share_token_cannot_post_under_another_share(client, db):
     response = post(client, token, [elsewhere, remote_mount])
     assert response.json["rejected"] == [{"index": 0, "reason": "root belongs to another share"}]
     assert db.scalar(select(Asset.root).where(Asset.path == "遠隔/ファイル.xlsx")) == ROOT
+
+
+# ----- a share-bound token stays in its share (two shares: ROOT is A, /mnt/second is B) -----
+SECOND = "/mnt/second"
+LIVE_IN_A = "健康福祉部/介護保険課/認定者一覧.xlsx"
+
+
+def second_share_token(db) -> str:
+    """A token bound to share B (a second share beside the seeded one)."""
+    share = Share(name="別庁舎", root=SECOND)
+    db.add(share)
+    db.commit()
+    token = new_token()
+    db.add(ApiToken(name="B scanner", token_sha256=token_digest(token), share_id=share.id))
+    db.commit()
+    return token
+
+
+def snapshot(db, path: str) -> tuple:
+    """Where an asset of share A is and what it carries: share, root, department, findings."""
+    db.expire_all()
+    asset = db.execute(select(Asset).where(Asset.path == path)).scalar_one()
+    findings = db.scalar(select(func.count()).select_from(Finding).where(Finding.asset_id == asset.id))
+    return asset.id, asset.share_id, asset.root, asset.status, asset.department_id, findings
+
+
+def test_a_share_token_cannot_name_another_shares_root(client, db):
+    token = second_share_token(db)
+    before = snapshot(db, LIVE_IN_A)
+    runs = db.scalar(select(func.count()).select_from(ScanRun))
+    same_content = dict(record("受け取り/コピー.xlsx"), root=SECOND,
+                        sha256=record(LIVE_IN_A)["sha256"])
+    response = post(client, token, [same_content], root=ROOT, finish="partial")
+    assert response.status_code == 403
+    assert response.json == {"error": "root belongs to another share than this token's"}
+    assert snapshot(db, LIVE_IN_A) == before                     # share A's asset not taken
+    assert db.scalar(select(func.count()).select_from(ScanRun)) == runs
+    assert post(client, token, [], root=SECOND).status_code == 200         # its own root: fine
+    assert post(client, token, [], root="/media/scanner/b").status_code == 200   # its own mount
+
+
+@pytest.mark.parametrize("path", [REMOVED, LIVE_IN_A])
+def test_a_share_tokens_records_are_never_moves_of_another_shares_assets(client, db, path):
+    token = second_share_token(db)
+    before = snapshot(db, path)
+    assert before[4] is not None and before[5] > 0               # a department and findings
+    same_content = dict(record("受け取り/同じ中身.xlsx"), root=SECOND, sha256=record(path)["sha256"])
+    response = post(client, token, [same_content], finish="complete")
+    assert response.status_code == 200
+    assert (response.json["totals"]["moved"], response.json["totals"]["new"]) == (0, 1)
+    assert snapshot(db, path) == before                          # still A's, as it was
+    added = db.execute(select(Asset).where(Asset.path == "受け取り/同じ中身.xlsx")).scalar_one()
+    assert (added.root, added.id) != (ROOT, before[0])
+
+
+def test_a_move_within_the_tokens_own_share_is_still_a_move(client, db):
+    token = make_token(db)                                       # bound to share A
+    before = snapshot(db, REMOVED)
+    moved = dict(record("総務部/職員課/移動先/古い名簿.xlsx"), sha256=record(REMOVED)["sha256"])
+    response = post(client, token, [moved], finish="partial")
+    assert response.json["totals"]["moved"] == 1
+    db.expire_all()
+    assert db.get(Asset, before[0]).path == "総務部/職員課/移動先/古い名簿.xlsx"
 
 
 def test_bodies_over_the_limit_are_refused(client, db, monkeypatch):

@@ -10,9 +10,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+
+from ..models import TOKEN_VALID_DAYS
 from wtforms import (
     BooleanField,
     DateField,
+    IntegerField,
     PasswordField,
     SelectField,
     StringField,
@@ -23,6 +26,7 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -139,10 +143,16 @@ class MappingForm(FlaskForm):
     submit = SubmitField(_l("Add mapping"))
 
 
+#: the longest a token may be valid (three years): a forgotten scanner's secret dies with it
+MAX_TOKEN_DAYS = 3 * 365
+
+
 class TokenForm(FlaskForm):
     name = StringField(_l("Token name (e.g. the scanner's host)"), filters=[_stripped],
                        validators=[DataRequired(), Length(max=100)])
     share_id = SelectField(_l("Share"), coerce=optional_id)
+    valid_days = IntegerField(_l("Valid for (days)"), default=TOKEN_VALID_DAYS,
+                              validators=[NumberRange(min=1, max=MAX_TOKEN_DAYS)])
     submit = SubmitField(_l("Create token"))
 
 

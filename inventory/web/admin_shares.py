@@ -5,10 +5,14 @@ they are next scanned.  "Re-apply" brings existing assets in line at once,
 in one UPDATE (the longest matching prefix wins, as in
 :mod:`inventory.ingest_shares`); assets whose department a person set by hand
 are left alone.  An API token is shown once when created; only its sha256 is
-kept (:class:`~inventory.models.ApiToken`), and revoking it is final.
+kept (:class:`~inventory.models.ApiToken`), and revoking it is final.  A
+token expires after the days chosen when it is made (a year by default);
+rotating it makes a new secret for the same token (name, share, runs) and
+a new period of the same length: the old secret is refused at once.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import unicodedata
@@ -26,8 +30,10 @@ from ..models import (
     Share,
     ShareMapping,
     User,
+    as_utc,
     record_change,
     set_field,
+    token_expiry,
     utcnow,
 )
 from . import get_session
@@ -192,10 +198,11 @@ def tokens():
     if form.validate_on_submit():
         token = new_token()
         row = ApiToken(name=form.name.data, share_id=form.share_id.data,
-                       token_sha256=token_digest(token), created_by_id=current_user.id)
+                       token_sha256=token_digest(token), created_by_id=current_user.id,
+                       valid_days=form.valid_days.data, expires_at=token_expiry(form.valid_days.data))
         session.add(row)
         session.flush()
-        audit_created(session, row, ("name", "share_id"))
+        audit_created(session, row, ("name", "share_id", "valid_days", "expires_at"))
         session.commit()
         return show_once(_("API token %(name)s created. Copy it now: it is not shown again.",
                            name=row.name), token, url_for(".tokens"))
@@ -203,7 +210,8 @@ def tokens():
         select(ApiToken, Share.name, User.username).outerjoin(Share, Share.id == ApiToken.share_id)
         .outerjoin(User, User.id == ApiToken.created_by_id).order_by(ApiToken.id.desc())).all()
     status = 400 if form.errors else 200
-    return render_template("admin/tokens.html", tokens=rows, form=form, confirm=ConfirmForm()), status
+    return render_template("admin/tokens.html", tokens=rows, form=form, confirm=ConfirmForm(),
+                           now=utcnow(), as_utc=as_utc), status
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=("POST",))
@@ -218,3 +226,24 @@ def token_revoke(token_id: int):
         session.commit()
         flash(_("API token %(name)s revoked.", name=token.name), "info")
     return redirect(url_for(".tokens"))
+
+
+@bp.route("/tokens/<int:token_id>/rotate", methods=("POST",))
+def token_rotate(token_id: int):
+    """Give a token a new secret (shown once) and a new period of the same length; the old
+    secret is refused from now on.  A revoked token stays revoked."""
+    session = get_session()
+    token = session.get(ApiToken, token_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if token.revoked_at is not None:
+        flash(_("API token %(name)s is revoked; create a new one instead.", name=token.name), "error")
+        return redirect(url_for(".tokens"))
+    secret, now = new_token(), utcnow()
+    token.token_sha256 = token_digest(secret)
+    set_field(session, current_user, token, "rotated_at", now)
+    set_field(session, current_user, token, "expires_at", now + dt.timedelta(days=token.valid_days))
+    session.commit()
+    return show_once(_("API token %(name)s rotated. Copy the new token now: it is not shown "
+                       "again, and the old one no longer works.", name=token.name),
+                     secret, url_for(".tokens"))

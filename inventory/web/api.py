@@ -3,7 +3,8 @@
 Authentication
   ``POST /api/scan-records`` takes ``Authorization: Bearer <token>`` only (an
   :class:`~inventory.models.ApiToken` made on the admin page; looked up by its
-  sha256; revoked tokens are refused).  The GET endpoints take either the
+  sha256; revoked and expired tokens are refused, the secret a token had before
+  its rotation matches nothing).  The GET endpoints take either the
   signed-in session cookie (the user's department scope, as in the web pages)
   or a bearer token bound to a share (that share's assets only; a token bound
   to no share may post but not read).  No session, no token: 401.  CSRF does
@@ -22,10 +23,12 @@ Posting a scan in batches (``POST /api/scan-records``)
   Answer: ``{"run": id, "status", "received", "ingested", "rejected":
   [{"index", "reason"}], "totals": {...}}``; reasons are ours, never a record's
   content.  A token bound to a share begins runs on that share and may not
-  post records under another share's root.
+  name another share's root (``root=``: 403) nor post records under one
+  (rejected); its records are moves only of assets of its own share.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -44,6 +47,7 @@ from ..models import (
     Finding,
     ScanRun,
     Share,
+    as_utc,
     utcnow,
 )
 from . import csrf, get_session
@@ -57,6 +61,8 @@ MAX_BODY = 32 * 1024 * 1024
 MAX_RECORDS = 100_000
 PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
 RUN_TOTALS = ("records", "new", "changed", "moved", "removed", "unchanged", "errors", "rejected")
+#: ``api_token.last_used_at`` is written at most this often
+LAST_USED_EVERY = dt.timedelta(minutes=1)
 #: the audit event that ties a run to the token that began it
 RUN_TOKEN_FIELD = "api_token"
 
@@ -104,9 +110,21 @@ def bearer_token(session) -> ApiToken | None:
         ApiToken.token_sha256 == token_digest(value.strip()))).scalars().first()
     if token is None or token.revoked_at is not None:
         raise ApiError(401, "invalid or revoked token")
-    token.last_used_at = utcnow()
-    session.add(token)
+    now = utcnow()
+    if as_utc(token.expires_at) <= now:
+        raise ApiError(401, f"token expired on {as_utc(token.expires_at):%Y-%m-%d} (UTC); "
+                            "an administrator can rotate it on the API tokens page")
+    note_use(session, token, now)
     return token
+
+
+def note_use(session, token: ApiToken, now) -> None:
+    """Record when ``token`` was last used: at most once a minute (every batch of a scan
+    would otherwise write the token's row)."""
+    last = as_utc(token.last_used_at)
+    if last is None or now - last >= LAST_USED_EVERY:
+        token.last_used_at = now
+        session.add(token)
 
 
 @bp.route("/scan-records", methods=("POST",))
@@ -169,6 +187,8 @@ def _run_for(session, token: ApiToken) -> ScanRun:
     if wanted is None:
         share = session.get(Share, token.share_id) if token.share_id else None
         roots = [r for r in request.args.getlist("root") if r.strip()]
+        if share is not None:
+            _check_roots(session, roots, share.id)
         run = begin_run(session, roots, share=share, source="api")
         session.add(AuditEvent(object_type="scan_run", object_id=run.id, field=RUN_TOKEN_FIELD,
                                after=str(token.id)))
@@ -185,6 +205,16 @@ def _run_for(session, token: ApiToken) -> ScanRun:
     if run.status != "running":
         raise ApiError(409, "the run is already finished")
     return run
+
+
+def _check_roots(session, roots: list[str], share_id: int) -> None:
+    """403 unless every ``root=`` lies in the token's share (or in no share: the share's own
+    root as the scanner's machine mounts it).  A complete run marks removed what it did not
+    see under its roots, and moves assets unseen under them: another share's root is out."""
+    shares = ShareIndex.load(session)
+    for root in roots:
+        if shares.locate_root(normalise_root(root), share_id)[0] != share_id:
+            raise ApiError(403, "root belongs to another share than this token's")
 
 
 def _sort_records(session, records: list, token: ApiToken) -> tuple[list, list]:
