@@ -16,7 +16,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from .models import User, UserSession, utcnow
 
@@ -42,8 +42,16 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-def start_session(session, user_id: int, address: str | None = None) -> str:
-    """A new session of ``user_id``; returns the id the cookie carries (the caller commits)."""
+#: ended sessions are kept this long (who was signed in from where, for an inquiry), then deleted
+KEEP_ENDED = dt.timedelta(days=7)
+
+
+def start_session(session, user_id: int, address: str | None = None,
+                  limits: SessionLimits = SessionLimits()) -> str:
+    """A new session of ``user_id``; returns the id the cookie carries (the caller commits).
+    The user's sessions that ended more than :data:`KEEP_ENDED` ago are deleted on the way, so
+    the table holds about a week of sign-ins per user, not every sign-in since installation."""
+    forget_ended_sessions(session, user_id, limits)
     token = secrets.token_urlsafe(32)
     session.add(UserSession(token_sha256=token_hash(token), user_id=user_id,
                             client_address=(address or "")[:100] or None))
@@ -71,6 +79,15 @@ def is_live(found: UserSession, limits: SessionLimits, now: dt.datetime) -> bool
     """Not revoked, seen within the idle time-out, begun within the absolute one."""
     return (found.revoked_at is None and now - aware(found.last_seen_at) <= limits.idle
             and now - aware(found.created_at) <= limits.longest)
+
+
+def forget_ended_sessions(session, user_id: int, limits: SessionLimits,
+                          now: dt.datetime | None = None) -> int:
+    """Delete ``user_id``'s sessions begun before any of them could still be live, plus
+    :data:`KEEP_ENDED`; returns how many."""
+    cutoff = (now or utcnow()) - limits.longest - KEEP_ENDED
+    return session.execute(delete(UserSession).where(
+        UserSession.user_id == user_id, UserSession.created_at < cutoff)).rowcount
 
 
 def end_session(session, token: str) -> None:

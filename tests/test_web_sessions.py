@@ -260,3 +260,23 @@ def test_own_password_change_needs_the_csrf_token(app, client, db):
                                                    "confirm": new})
     assert response.status_code == 400
     assert check_password_hash(db.get(User, user_id(app, "clerk_a")).password_hash, PASSWORD)
+
+
+def test_sign_in_deletes_the_users_sessions_that_ended_long_ago(app, client, db):
+    """A week after a session could last be live it is deleted at the user's next sign-in; a
+    recent ended session (who was signed in from where) and other users' sessions stay."""
+    login_with_form(client, "clerk_a")
+    with client.session_transaction() as sess:
+        old = sess["_user_id"]
+    other = app.test_client()
+    login_with_form(other, "clerk_b")
+    with other.session_transaction() as sess:
+        others = sess["_user_id"]
+    backdate(db, old, created_at=dt.timedelta(hours=10, days=8))
+    backdate(db, others, created_at=dt.timedelta(hours=10, days=8))
+    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
+    client.post("/auth/logout", data={"csrf_token": token})
+    login_with_form(client, "clerk_a")
+    stored = set(db.scalars(select(UserSession.token_sha256)).all())
+    assert token_hash(old) not in stored and token_hash(others) in stored
+    assert len(stored) == 2

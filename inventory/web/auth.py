@@ -118,7 +118,7 @@ def attempt_sign_in(session, username: str, password: str, address: str | None) 
 def begin_session(session, user: User) -> None:
     """Sign ``user`` in with a new server-side session and a fresh cookie (nothing kept from
     before sign-in but the language: no session fixation, a new CSRF token)."""
-    token = start_session(session, user.id, request.remote_addr)
+    token = start_session(session, user.id, request.remote_addr, session_limits(current_app.config))
     session.commit()
     language = cookie_session.get(LANGUAGE_KEY)
     cookie_session.clear()
