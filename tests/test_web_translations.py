@@ -15,7 +15,7 @@ KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None}
 
 def extracted_msgids() -> set[str]:
     """Every msgid pybabel would extract with babel.cfg."""
-    methods = [("inventory/web/**.py", "python"), ("templates/**.html", "jinja2")]
+    methods = [("inventory/web/**.py", "python"), ("inventory/web/templates/**.html", "jinja2")]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
             str(REPO), method_map=methods, keywords=KEYWORDS):

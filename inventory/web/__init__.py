@@ -37,7 +37,6 @@ from . import i18n, security_headers, settings
 from .labels import ROLE_LABELS, label
 from .permissions import may_use
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 #: area blueprints, in navigation order: (area, module, start view, navigation label)
 AREAS = (
     ("dashboard", "dashboard", "dashboard.index", _l("Dashboard")),
@@ -65,7 +64,7 @@ class Registry:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the web app; ``test_config`` replaces settings (tests pass DATABASE_URL, SECRET_KEY ...)."""
-    app = Flask(__name__, instance_path=instance_path(), template_folder=str(TEMPLATES))
+    app = Flask(__name__, instance_path=instance_path(), template_folder="templates")
     app.config.from_mapping(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                             WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=16 * 1024 * 1024,
                             **settings.from_environment())
