@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import zipfile
 from dataclasses import dataclass, field
 
 
@@ -79,6 +80,23 @@ def count_reads(monkeypatch, module) -> ReadTally:
         return CountingFile(builtins.open(file, *args, **kwargs), opened)
 
     monkeypatch.setattr(module, "open", counting_open, raising=False)
+    return tally
+
+
+def count_part_reads(monkeypatch) -> ReadTally:
+    """Count the parts any zip package opens and the bytes inflated from each."""
+    tally = ReadTally()
+    real_open = zipfile.ZipFile.open
+
+    def counting_open(self, name, mode="r", *args, **kwargs):
+        stream = real_open(self, name, mode, *args, **kwargs)
+        if mode != "r":
+            return stream
+        opened = OpenedFile(name if isinstance(name, str) else name.filename)
+        tally.files.append(opened)
+        return CountingFile(stream, opened)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", counting_open)
     return tally
 
 
