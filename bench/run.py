@@ -3,6 +3,7 @@
     python -m bench.run            # full: 680,000-row voter workbook, 10,000-file share
     python -m bench.run --quick    # 68,000 rows, 1,000 files, one timed run each
     python -m bench.run --skip-registry   # no registry figures (bench/registry_report.py)
+    python -m bench.guards         # only the readers' bounded-work timings (bench/guards.py)
 
 Every timed command is run once untimed first (warms the page cache and
 gives the output we check), then ``--runs`` times; the best wall time is
@@ -166,6 +167,7 @@ def figures_table(results: dict) -> list[tuple[str, str, str, str]]:
     rows += rescan_figures(results)
     rows += distributed_rows(results.get("distributed"))
     rows += registry_rows(results)
+    rows += guard_rows(results.get("guards"))
     return rows
 
 
@@ -186,6 +188,13 @@ def distributed_figures(files: int, runs: int) -> dict:
 
 def distributed_rows(results: dict | None) -> list[tuple[str, str, str, str]]:
     from .distributed import table_rows
+
+    return table_rows(results)
+
+
+def guard_rows(results: dict | None) -> list[tuple[str, str, str, str]]:
+    """The bounded-work figures (bench/guards.py): timings the unit tests keep as counts."""
+    from .guards import table_rows
 
     return table_rows(results)
 
@@ -247,6 +256,11 @@ def run(args: argparse.Namespace) -> dict:
         results["rescan"] = measure_rescan(inventory, files, runs)
     if not args.skip_distributed and have_cli:
         results["distributed"] = distributed_figures(files, runs)
+    if not args.skip_guards:
+        from .guards import measure as measure_guards
+
+        print("guards: timing the bounded readers ...", file=sys.stderr)
+        results["guards"] = measure_guards(runs=5 if args.quick else 10)
     if not args.skip_registry:
         results["registry"] = measure_registry(args.quick, args.registry_assets, args.registry_records,
                                                args.registry_seconds)
@@ -266,6 +280,8 @@ def main() -> None:
     parser.add_argument("--skip-rescan", action="store_true", help="skip the incremental re-scan figures")
     parser.add_argument("--skip-distributed", action="store_true",
                         help="skip the Celery worker figures (bench/distributed.py)")
+    parser.add_argument("--skip-guards", action="store_true",
+                        help="skip the bounded-work figures of the readers (bench/guards.py)")
     parser.add_argument("--skip-registry", action="store_true",
                         help="skip the registry figures (ingest, pages under load; need PostgreSQL)")
     parser.add_argument("--registry-assets", type=int, help="assets seeded (default 1,000,000; quick 50,000)")

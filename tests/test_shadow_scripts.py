@@ -1,12 +1,13 @@
 """Scripts that upload files off the network or carry a password: rules, encodings, no leaks."""
 import codecs
-import time
 
 import pytest
+from work_counters import CountingPattern, count_calls, count_reads
 
 from scanners.document import ReadError
-from scanners.shadow import script_risks
-from scanners.shadow.scripts import decode_script, is_literal, logical_lines
+from scanners.shadow import script_risks, scripts
+from scanners.shadow.catalogue import default_catalogue
+from scanners.shadow.scripts import MAX_LINE_CHARS, MAX_SCRIPT_BYTES, decode_script, is_literal, logical_lines
 
 #: values planted in the scripts below; no detail may ever contain one
 SECRETS = ("S3cretPw", "hunter2", "Pa55word", "tiger123", "pw123", "Passw0rd", "zipPass9", "ora_pw",
@@ -142,22 +143,45 @@ def test_is_literal(value, expected):
     assert is_literal(value) is expected
 
 
-def test_read_is_bounded_and_fast(tmp_path):
-    """An upload command after the first MiB is not read; a huge one-line blob stays fast."""
+def searched_lengths(monkeypatch) -> dict[str, list[int]]:
+    """Length of every text each kind of rule pattern searches (line rules, whole-text rules)."""
+    lengths: dict[str, list[int]] = {"line": [], "whole": []}
+    cat = default_catalogue()
+    for rule in cat.upload_rules + cat.credential_rules:
+        counting = CountingPattern(rule.pattern, lengths["whole" if rule.whole_text else "line"])
+        monkeypatch.setitem(rule.__dict__, "pattern", counting)       # the cached compiled pattern
+    return lengths
+
+
+def test_read_is_bounded_and_lines_are_cut(tmp_path, monkeypatch):
+    """An upload command after the first MiB is not read; a huge one-line blob is cut before
+    any line rule searches it (keeps every regex linear; the time is a ``make bench`` figure)."""
     path = tmp_path / "huge.ps1"
-    blob = "$b64 = '" + "QUJD" * 400_000 + "'\n"
+    blob = "$upload = '" + "QUJD" * 400_000 + "'\n"            # a keyword: the line rules search it
     path.write_text(blob + "curl -T meibo.csv https://files.example.net/in\n", encoding="utf-8")
-    start = time.perf_counter()
+    tally = count_reads(monkeypatch, scripts)
+    lengths = searched_lengths(monkeypatch)
     assert script_risks(str(path)) == []
-    assert time.perf_counter() - start < 1.0
+    assert tally.bytes == MAX_SCRIPT_BYTES
+    assert lengths["line"] and max(lengths["line"]) <= MAX_LINE_CHARS
+    assert max(lengths["whole"], default=0) <= MAX_SCRIPT_BYTES
 
 
-def test_many_lines_stay_fast(tmp_path):
+def test_many_lines_cost_linear_work(tmp_path, monkeypatch):
+    """20,000 lines: each line searched once per rule at most, the host search never run over
+    the whole script once per line."""
     path = tmp_path / "long.bat"
-    path.write_text("copy D:\\a.xlsx \\\\fileserver\\share\\ /Y\r\n" * 20_000, encoding="cp932")
-    start = time.perf_counter()
+    line = "copy D:\\a.xlsx \\\\fileserver\\share\\ /Y\r\n"
+    path.write_text(line * 20_000, encoding="cp932")
+    lengths = searched_lengths(monkeypatch)
+    host_searches = count_calls(monkeypatch, scripts, "hosts_in")
     assert script_risks(str(path)) == []
-    assert time.perf_counter() - start < 2.0
+    cat = default_catalogue()
+    rules = len(cat.upload_rules) + len(cat.credential_rules)
+    size = path.stat().st_size
+    assert len(lengths["line"]) <= rules * 20_000
+    assert sum(lengths["line"]) + sum(lengths["whole"]) <= rules * size
+    assert sum(len(args[0]) for args in host_searches) <= 2 * size
 
 
 def test_unreadable_script_is_a_read_error(tmp_path):
