@@ -154,11 +154,50 @@ def measure(runs: int) -> dict:
                                       best_ms(lambda: zip_listing(bomb), runs)),
             "vba_limit_swallowed": (best_ms(lambda: summarise_limited(stubborn_work, VBA_LIMIT_S), 1),
                                     VBA_LIMIT_S * 1000),
+            **detector_figures(runs),
         }
     return {name: {"ms": ms, "floor_ms": floor} for name, (ms, floor) in figures.items()}
 
 
-FLOORS = {"executable_300mb": "head + tail read", "script_1mib_line": "1 MiB read",
+def detector_figures(runs: int) -> dict:
+    """Detectors on one column or table, against a plain pass over the same cells."""
+    from scanners.detectors import memory
+    from scanners.detectors.conditions import condition_column
+    from scanners.detectors.personal import detect_personal
+    from scanners.detectors.values import prepare
+    from scanners.document import Document, Table
+    from scanners.shadow import shadow_kind, sync_client_of_folder
+
+    remark = "本人は自宅で生活しており家族の支援を受けながら週に二回デイサービスを利用している。"
+    remarks = [prepare(f"{remark}{i}") for i in range(100)]
+    family, given = ("山田", "佐藤", "鈴木", "高橋", "田中"), ("太郎", "花子", "一郎", "明美")
+    rows = [[i, f"{family[i % 5]} {given[i % 4]}", "ヤマダ タロウ", f"19{60 + i % 40}-01-0{1 + i % 9}", "男",
+             f"760-{i:04d}", f"見本県見本市見本町{i % 9 + 1}丁目", f"090-0000-{i:04d}", f"user{i}@example.jp", ""]
+            for i in range(200)]
+    names = ["名簿データ_2024年度.xlsx", "setup.exe", "movie.torrent", "readme.txt"] * 2500
+    entries = {f"file{i}.xlsx" for i in range(50)}
+
+    def personal() -> None:
+        memory.forget()
+        detect_personal(Document("xlsx", [Table("t", rows)]))
+
+    def name_checks() -> None:
+        for name in names:
+            shadow_kind(name)
+            sync_client_of_folder(name, entries)
+
+    return {
+        "personal_200x10_no_header": (best_ms(personal, runs),
+                                      best_ms(lambda: [str(c).strip() for r in rows for c in r], runs)),
+        "conditions_100_remarks": (best_ms(lambda: condition_column(remarks), runs),
+                                   best_ms(lambda: [v.casefold() for v in remarks], runs)),
+        "name_checks_10000": (best_ms(name_checks, runs), best_ms(lambda: [n.lower() for n in names], runs)),
+    }
+
+
+FLOORS = {"personal_200x10_no_header": "str() of each cell", "conditions_100_remarks": "casefold of each cell",
+          "name_checks_10000": "lower() of each name",
+"executable_300mb": "head + tail read", "script_1mib_line": "1 MiB read",
           "script_20000_lines": "1 MiB read", "csv_60000_lines": "whole-file read", "xlsx_plain_app_facts": "zip listing",
           "xlsx_sheet_bomb_200mb": "zip listing", "vba_limit_swallowed": "the 0.2 s limit"}
 

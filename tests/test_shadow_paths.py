@@ -1,6 +1,4 @@
 """Names alone: record kinds, cloud-sync roots, P2P artefacts; and the catalogue itself."""
-import time
-
 import pytest
 
 from scanners.shadow import (
@@ -163,15 +161,22 @@ def test_shadow_risks_dispatch(kind, name, expected):
     assert [r["code"] for r in shadow_risks("/nonexistent", name, kind)] == expected
 
 
-def test_name_checks_take_microseconds():
+def test_name_checks_never_touch_the_file_system(monkeypatch):
+    """Names are judged from the name and the folder listing the walk already has: no call
+    reaches the disk, so a share of a million names costs no I/O here (the time per name is a
+    figure of ``make bench``)."""
+    import builtins
+    import os
+
+    def no_io(*_args, **_kwargs):
+        raise AssertionError("a name check touched the file system")
+
+    for module, name in ((os, "stat"), (os, "lstat"), (os, "scandir"), (os, "listdir"), (builtins, "open")):
+        monkeypatch.setattr(module, name, no_io)
     entries = {f"file{i}.xlsx" for i in range(50)}
-    names = ["名簿データ_2024年度.xlsx", "setup.exe", "movie.torrent", "readme.txt"] * 2500
-    start = time.perf_counter()
-    for name in names:
+    for name in ["名簿データ_2024年度.xlsx", "setup.exe", "movie.torrent", "readme.txt", ".dropbox", "desktop.ini"]:
         shadow_kind(name)
         sync_client_of_folder(name, entries)
-    per_call = (time.perf_counter() - start) / len(names)
-    assert per_call < 100e-6
 
 
 def test_a_matcher_of_literal_patterns_tells_the_walk_which_extensions_it_can_match():
