@@ -22,6 +22,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+#: seconds per file: far above any file's time, so that a loaded machine changes no record
+TIMEOUT = 900
 #: the console script ``inventory``, run by this interpreter
 COMMAND = "import sys; from inventory.cli import run; sys.argv[0] = 'inventory'; run()"
 
@@ -43,10 +45,20 @@ def scan(roots: list[Path], workers: int) -> list[str]:
         env = dict(os.environ, INVENTORY_INSTANCE_PATH=tmp)
         subprocess.run([sys.executable, "-c", COMMAND, "scan", *map(str, roots), "--format", "jsonl",
                         "--output", str(out), "--no-state", "--no-registry", "--no-progress",
-                        "--workers", str(workers)], check=True, env=env, cwd=tmp,
+                        "--workers", str(workers), "--timeout", str(TIMEOUT)], check=True, env=env, cwd=tmp,
                        stdout=subprocess.DEVNULL)
         lines = out.read_text(encoding="utf-8").splitlines()
-    return sorted(lines, key=lambda line: _where(json.loads(line)))
+    return sorted((_relative(line, roots) for line in lines), key=lambda line: _where(json.loads(line)))
+
+
+def _relative(line: str, roots: list[Path]) -> str:
+    """The record with its root named by the folder's name only, so that the same share made
+    at another place (a worktree's ``bench/out``) compares equal."""
+    for root in roots:
+        text = json.dumps(str(root), ensure_ascii=False)
+        if f'"root": {text}' in line:
+            return line.replace(f'"root": {text}', f'"root": {json.dumps(root.name, ensure_ascii=False)}', 1)
+    return line
 
 
 def _where(record: dict) -> tuple[str, str]:
