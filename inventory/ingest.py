@@ -30,8 +30,9 @@ from itertools import islice
 from sqlalchemy import (ARRAY, JSON, any_, bindparam, case, delete, func, insert, literal, select, text,
                         update)
 
-from .ingest_rows import (RecordError, asset_values, check_record, clean_record, finding_rows,
-                          normalise_path, normalise_root, path_key)
+from scanners.record import RecordError, check_record
+
+from .ingest_rows import asset_values, clean_record, finding_rows, normalise_path, normalise_root, path_key
 from .ingest_shares import ShareIndex
 from .models import (Asset, AssetCategory, AssetChange, AssetStatus, Finding, PendingRecord,
                      ScanRun, Share, User, utcnow)

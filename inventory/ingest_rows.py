@@ -14,21 +14,17 @@ import json
 import re
 import unicodedata
 
+from scanners.record import RecordError, check_record  # noqa: F401 (the contract, for ingest's callers)
+
 from .models import Finding
 from .record_guard import guard_record
 
 #: sha256 of zero bytes: empty files are neither moves nor copies of each other
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-REQUIRED_KEYS = ("root", "path", "kind", "status")
-STATUSES = frozenset({"ok", "encrypted", "error", "skipped"})
 APP_COUNTS = ("modules", "forms", "reports", "queries", "macros", "procedures", "code_lines",
               "formulas", "external_links", "connections")
 _MAX = {col.name: col.type.length for col in Finding.__table__.columns
         if getattr(col.type, "length", None)}
-
-
-class RecordError(ValueError):
-    """Not a scan record; ``str(exc)`` is a short reason that holds no value of the record."""
 
 
 def normalise_root(root: str) -> str:
@@ -48,25 +44,6 @@ def in_scope(scope_root: str, scope_prefix: str, root: str, path: str) -> bool:
     if root != scope_root:
         return False
     return not scope_prefix or path == scope_prefix or path.startswith(scope_prefix + "/")
-
-
-def check_record(record) -> None:
-    """Raise :class:`RecordError` unless ``record`` has the shape of a scan record."""
-    if not isinstance(record, dict):
-        raise RecordError("record is not an object")
-    for key in REQUIRED_KEYS:
-        if not isinstance(record.get(key), str) or not record[key]:
-            raise RecordError(f"missing or empty {key}")
-    if record["status"] not in STATUSES:
-        raise RecordError("unknown status")
-    for key in ("personal", "app"):
-        if record.get(key) is not None and not isinstance(record[key], dict):
-            raise RecordError(f"{key} is not an object")
-    if record.get("risks") is not None and not isinstance(record["risks"], list):
-        raise RecordError("risks is not a list")
-    sha = record.get("sha256")
-    if sha is not None and not (isinstance(sha, str) and re.fullmatch(r"[0-9a-fA-F]{64}", sha)):
-        raise RecordError("sha256 is not a hex digest")
 
 
 def clean_record(record: dict) -> tuple[dict, str]:

@@ -19,7 +19,7 @@ record may carry is held to what our scanner writes:
 Masking rather than refusing: the record still says where personal data lives
 (path, categories, counts), which is what the registry is for; refusing it would
 hide the file from the inventory because of one bad string.  Records are only
-refused for their shape (ingest_rows.check_record).
+refused for their shape (scanners.record.check_record).
 """
 from __future__ import annotations
 
@@ -309,7 +309,7 @@ NOTES = _compile(
 
 @lru_cache(maxsize=1)
 def _fixed_phrases() -> frozenset[str]:
-    from scanners.inspect import NAME_NOTES
+    from scanners.record import NAME_NOTES
     return frozenset({"password-protected or encrypted: contents could not be inspected",
                       "Power Query (DataMashup) queries", "macro AutoExec runs when the database opens",
                       *NAME_NOTES.values()})

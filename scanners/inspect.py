@@ -6,13 +6,14 @@ with a short reason that holds no value read from the file.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 
 from .document import Document, EncryptedError, ReadError
 from .readers import choose_reader
 from .readers.sniff import ACCESS, BINARY, OLE, OOXML, XLSB, ZIP, content_note, foreign_label, read_head, sniff
+# failed_record and iso_mtime stay importable from here for the callers of this module
+from .record import base_record, failed_record, iso_mtime, risk  # noqa: F401
 from .shadow import cloud_sync_risk, p2p_artefact_risks, shadow_risks
 from .walk import Candidate
 
@@ -26,56 +27,6 @@ def sha256_of(path: str) -> str:
         while chunk := fh.read(HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def iso_mtime(mtime: float) -> str:
-    """A file time as ISO 8601 with the machine's UTC offset, to the second."""
-    return dt.datetime.fromtimestamp(mtime).astimezone().isoformat(timespec="seconds")
-
-
-def empty_app() -> dict:
-    return {"is_app": False, "kind": None, "modules": 0, "forms": 0, "queries": 0,
-            "macros": 0, "code_lines": 0, "auto_exec": False}
-
-
-def empty_personal() -> dict:
-    return {"present": False, "categories": [], "sensitive": False, "my_number": False,
-            "records": 0, "columns": []}
-
-
-#: notes of a record whose path is not UTF-8 on the file system (Candidate.name_encoding)
-NAME_NOTES = {
-    "cp932": "file name is not UTF-8 on the file system: shown decoded as cp932",
-    "escaped": "file name is not UTF-8 on the file system: undecodable bytes shown as \\xNN",
-}
-
-
-def base_record(cand: Candidate) -> dict:
-    """The record of a file before anything is read from it."""
-    rec = {
-        "root": cand.root,
-        "path": cand.path,
-        "kind": cand.kind,
-        "size": cand.size,
-        "mtime": iso_mtime(cand.mtime),
-        "sha256": None,
-        "status": "ok",
-        "error": None,
-        "personal": empty_personal(),
-        "app": empty_app(),
-        "risks": [],
-    }
-    if cand.name_encoding:
-        rec["notes"] = [NAME_NOTES[cand.name_encoding]]
-    return rec
-
-
-def failed_record(cand: Candidate, reason: str, status: str = "error") -> dict:
-    """The record of a file that could not be inspected (time-out, crashed reader ...)."""
-    rec = base_record(cand)
-    rec["status"] = status
-    rec["error"] = reason
-    return rec
 
 
 _QUOTED = re.compile(r"""(['"`]).*?\1|b'.*?'""")
@@ -187,8 +138,7 @@ def read_document(cand: Candidate, rec: dict, content: str, head: bytes) -> Docu
         return document
     except EncryptedError as exc:
         rec["status"], rec["error"] = "encrypted", str(exc) or "encrypted"
-        rec["risks"].append({"code": "encrypted",
-                             "detail": "password-protected or encrypted: contents could not be inspected"})
+        rec["risks"].append(risk("encrypted", "password-protected or encrypted: contents could not be inspected"))
     except ReadError as exc:
         rec["status"], rec["error"] = "error", str(exc) or "unreadable"
     except MemoryError:

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .inspect import failed_record, inspect_file
+from .inspect import inspect_file
+from .record import failed_record
 from .walk import Candidate
 
 if TYPE_CHECKING:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .detectors import PersonalResult
 from .document import Document
+from .record import risk
 
 
 def hidden_data_risks(document: Document, personal: PersonalResult) -> list[dict]:
@@ -24,5 +25,5 @@ def hidden_data_risks(document: Document, personal: PersonalResult) -> list[dict
             key, detail = (col.table, "rows"), f"rows of sheet {col.table} holding personal data are hidden"
         if key not in seen:
             seen.add(key)
-            risks.append({"code": "hidden-personal-data", "detail": detail})
+            risks.append(risk("hidden-personal-data", detail))
     return risks

@@ -21,6 +21,7 @@ from itertools import islice
 
 from .inspect import inspect_file
 from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, Ready, default_workers, inspect_in_pool
+from .record import risk
 from .state import Carried, Contents, Plan, ScanState, known_record
 from .walk import Candidate, is_smb_root, walk_roots
 
@@ -160,8 +161,7 @@ def mark_duplicates(records: Iterable[dict | Carried]) -> Iterator[dict | Carrie
                     record = record.record()
                 root, path = first_seen[digest]
                 where = path if root == place[0] else f"{root}/{path}"
-                record["risks"].append({"code": "duplicate-personal-data",
-                                        "detail": f"byte-identical copy of {where}"})
+                record["risks"].append(risk("duplicate-personal-data", f"byte-identical copy of {where}"))
         yield record
 
 

@@ -41,7 +41,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
-from .inspect import base_record
+from .record import base_record
 from .shadow import cloud_sync_risk, sync_client_of_folder
 from .walk import SMB_SCHEME, Candidate, data_kind_of, is_excluded, is_office_lock_file, is_smb_root  # noqa: F401
 from .walk import is_snapshot_dir, kind_of

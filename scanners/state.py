@@ -50,17 +50,15 @@ from typing import NamedTuple
 from json.encoder import encode_basestring as _json_str     # what json.dumps(str, ensure_ascii=False) writes
 from pathlib import Path
 
-from .inspect import iso_mtime, sha256_of
+from .inspect import sha256_of
 from .private_files import private_file
+from .record import HEAD_KEYS, iso_mtime
 from .walk import KIND_BY_EXTENSION, Candidate, escaped
 
 #: the cache's layout: a cache of another schema is dropped and made anew (1: a ``seen`` column and
 #: records without root and path; 2: records without the five head keys, a ``personal`` column;
 #: 3: an index of records by content, the name's encoding in the profile)
 SCHEMA = 3
-#: the keys every record begins with, in this order (scanners.inspect.base_record); the cache keeps
-#: the rest of the record, and a carried record takes these from the current walk
-HEAD_KEYS = ("root", "path", "kind", "size", "mtime")
 COMMIT_EVERY = 500
 COMMIT_SECONDS = 1.0
 #: errors that tell of the moment rather than of the file: such records are read again next time

@@ -7,7 +7,8 @@ import psycopg
 import pytest
 
 from bench import registry_ingest, registry_load, registry_report, registry_seed
-from inventory.ingest_rows import check_record, path_key
+from inventory.ingest_rows import path_key
+from scanners.record import check_record
 
 
 def test_synthetic_records_are_scan_records_with_masked_values_only():

@@ -8,10 +8,10 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel, select
 
 from inventory.db import database_url, make_engine, normalise_url
-from inventory.ingest_rows import (RecordError, blank_counts, check_record, finding_rows,
-                                   normalise_root, parse_mtime)
+from inventory.ingest_rows import blank_counts, finding_rows, normalise_root, parse_mtime
 from inventory.models import (Asset, AuditEvent, Department, Finding, User, record_change,
                               set_field)
+from scanners.record import RecordError, check_record
 
 
 def test_migration_matches_models(db_url):

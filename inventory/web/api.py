@@ -36,8 +36,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from scanners.record import RecordError, check_record
+
 from ..ingest import begin_run, finish_run, ingest_records
-from ..ingest_rows import RecordError, check_record, normalise_root
+from ..ingest_rows import normalise_root
 from ..ingest_shares import ShareIndex
 from ..models import (
     ApiToken,

@@ -17,6 +17,8 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import Select
 
+from scanners.record import KINDS
+
 from .asset_queries import ALL_STATUSES, SORT_COLUMNS, UNSET, AssetFilters
 from .labels import (
     CATEGORY_LABELS,
@@ -30,9 +32,6 @@ from .labels import (
 )
 from .permissions import with_sub_departments
 
-#: file kinds of the scan-record spec, in its order
-KINDS = ("xlsx", "xlsm", "xltx", "xltm", "xlam", "xls", "xlsb", "ods", "csv", "tsv", "txt", "mdb",
-         "accdb", "executable", "script", "shortcut", "other")
 MAX_SEARCH = 200
 YES_NO = {"yes": True, "no": False}
 SORT_LABELS = {"path": _l("Path"), "size": _l("Size"), "mtime": _l("Modified"),

@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ..record import risk
+
 #: risks of one code at most (a 50,000-line add-in must not flood a record)
 MAX_PER_CODE = 6
 
@@ -172,6 +174,6 @@ def risks_from_counts(found: dict[Rule, int]) -> list[dict]:
         for rule in rules[:MAX_PER_CODE]:
             count = found[rule]
             detail = rule.detail if count == 1 else f"{rule.detail} ({count} places)"
-            risks.append({"code": code, "detail": detail})
+            risks.append(risk(code, detail))
     return risks
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# the contract's categories; detectors import them from here as well
+from ..record import CATEGORIES, MY_NUMBER_CATEGORY, SENSITIVE_CATEGORIES
+
 
 @dataclass(frozen=True)
 class ColumnFinding:
@@ -56,7 +59,7 @@ class PersonalResult:
         """The result of a file holding personal data: categories, 要配慮 and 個人番号 from its findings."""
         categories = {c.category for c in columns}
         return cls(present=True, categories=[c for c in CATEGORIES if c in categories],
-                   sensitive=bool(categories & SENSITIVE_CATEGORIES), my_number="my_number" in categories,
+                   sensitive=bool(categories & SENSITIVE_CATEGORIES), my_number=MY_NUMBER_CATEGORY in categories,
                    records=records, columns=columns)
 
     def to_record(self) -> dict:
@@ -68,15 +71,3 @@ class PersonalResult:
             "records": self.records,
             "columns": [c.to_record() for c in self.columns],
         }
-
-
-#: categories whose presence makes a file hold 要配慮個人情報
-SENSITIVE_CATEGORIES = frozenset({"health", "criminal_record", "creed_race"})
-
-#: every category code of the spec, in the spec's order
-CATEGORIES = (
-    "name", "name_kana", "address", "postal_code", "phone", "email",
-    "birth_date", "age", "gender", "my_number", "resident_id",
-    "insurance_number", "bank_account", "income", "school", "family",
-    "health", "criminal_record", "creed_race",
-)

@@ -14,6 +14,7 @@ import re
 import struct
 
 from ..document import ReadError
+from ..record import risk
 from .catalogue import Catalogue, default_catalogue
 
 HEADER_BYTES = 64 * 1024          # DOS + PE headers + section table
@@ -257,5 +258,5 @@ def _risks(cat: Catalogue, evidence: dict[int, set[str]]) -> list[dict]:
         if tool.name in cat.sanctioned_tools:
             continue
         how = "・".join(w for w in EVIDENCE_ORDER if w in evidence[index])
-        risks.append({"code": tool.risk, "detail": f"{RISK_WORDS[tool.risk]} {tool.name}（{how}で判定）"})
+        risks.append(risk(tool.risk, f"{RISK_WORDS[tool.risk]} {tool.name}（{how}で判定）"))
     return risks

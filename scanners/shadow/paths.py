@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 
+from ..record import risk
 from .catalogue import Catalogue, default_catalogue
 
 _PATH_SEPARATORS = re.compile(r"[\\/]+")
@@ -39,7 +40,7 @@ def p2p_artefact_risks(name: str) -> list[dict]:
     software, label = cat.p2p_artefacts[index]
     if software in cat.sanctioned_tools:
         return []
-    return [{"code": "p2p-file-sharing", "detail": f"P2P ファイル共有ソフト {software} の{label}"}]
+    return [risk("p2p-file-sharing", f"P2P ファイル共有ソフト {software} の{label}")]
 
 
 def sync_client_of_folder(folder_name: str, entry_names: AbstractSet[str],
@@ -96,4 +97,4 @@ def sync_client_in_path(path: str) -> str | None:
 
 def cloud_sync_risk(client: str) -> dict:
     """``cloud-sync-folder`` for a file inside a sync client's folder."""
-    return {"code": "cloud-sync-folder", "detail": f"クラウド同期フォルダ（{client}）内のファイル"}
+    return risk("cloud-sync-folder", f"クラウド同期フォルダ（{client}）内のファイル")

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from ..document import ReadError
+from ..record import risk
 from .catalogue import Catalogue, ScriptRule, default_catalogue
 
 MAX_SCRIPT_BYTES = 1024 * 1024      # read at most this much of a script
@@ -140,11 +141,10 @@ def risks_in_script(text: str, language: str = "bat") -> list[dict]:
     risks = []
     if uploads:
         to = f"（送信先 {'・'.join(sorted(services))}）" if services else ""
-        risks.append({"code": "external-upload-script",
-                      "detail": f"外部へのファイル送信{to}: {_summary(uploads)}"})
+        risks.append(risk("external-upload-script", f"外部へのファイル送信{to}: {_summary(uploads)}"))
     if credentials:
-        risks.append({"code": "credentials-in-file",
-                      "detail": f"スクリプトに平文のパスワード: {_summary(credentials)}（値は記録していません）"})
+        risks.append(risk("credentials-in-file",
+                          f"スクリプトに平文のパスワード: {_summary(credentials)}（値は記録していません）"))
     return risks
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 
 from ..document import ReadError
+from ..record import risk
 from .catalogue import default_catalogue
 from .paths import sync_client_in_path
 from .scripts import decode_script
@@ -80,8 +81,7 @@ def cloud_link_risks(targets: list[str]) -> list[dict]:
             service = f"{client} の同期フォルダへのショートカット"
         if service and service not in services:
             services.append(service)
-    return [{"code": "cloud-storage-link", "detail": f"クラウドストレージ {s}（リンク先の URL は記録していません）"}
-            for s in services]
+    return [risk("cloud-storage-link", f"クラウドストレージ {s}（リンク先の URL は記録していません）") for s in services]
 
 
 def _host_of(target: str) -> str | None:
