@@ -1,25 +1,22 @@
 """The ``inventory`` command line."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
-from contextlib import contextmanager, nullcontext
-from pathlib import Path
+from contextlib import contextmanager
 
 import click
 
 from scanners.pool import DEFAULT_TIMEOUT, default_workers
-from scanners.scan import scan_roots
 from scanners.walk import is_smb_root
 
-from .progress import Progress
-from .report import format_table
+from .scanning import ScanOptions, default_state_path, scan_into
 
 
-#: modules that add commands to ``main``; imported only when a command of theirs
-#: is asked for, so that ``inventory scan`` does not pay for Flask and SQLAlchemy
+#: modules whose ``COMMANDS`` are added to ``main``; imported only when a command of theirs
+#: is asked for, so that ``inventory scan`` does not pay for Flask and SQLAlchemy.  They do
+#: not import this module (no import cycle): the group takes their commands.
 COMMAND_MODULES = ("inventory.cli_registry", "inventory.cli_web", "inventory.cli_declarations",
                    "inventory.cli_runs", "inventory.cli_remote")
 
@@ -35,7 +32,8 @@ class LazyGroup(click.Group):
 
             self.loaded = True
             for name in COMMAND_MODULES:
-                importlib.import_module(name)
+                for command in importlib.import_module(name).COMMANDS:
+                    self.add_command(command)
 
     def get_command(self, ctx, cmd_name):
         if cmd_name not in self.commands:
@@ -50,125 +48,6 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Personal-data asset inventory and shadow-IT registry."""
-
-
-def run_scan(roots, fmt, output, workers, timeout, exclude, progress, lang, apps=True,
-             registry=False, share=None, state_path=None, full=False, throttle=0.0) -> int:
-    """Scan roots, write records or the summary (and into the registry as one run, linked to
-    ``share`` if given); with ``state_path`` the scan is incremental.  Return the record count."""
-    bar = Progress(enabled=progress)
-    records = []
-    state = _open_state(state_path)
-    factory = _registry() if registry else None
-    writer = _registry_writer(factory, roots, share) if registry else nullcontext()
-    # names are decoded by the walk (scanners.walk.shown_name); a ROOT given in bytes that are
-    # not UTF-8 would still hold lone surrogates: escaped, never a crash at the first record
-    out = open(output, "w", encoding="utf-8", errors="backslashreplace", newline="\n") if output \
-        else _lenient(sys.stdout)
-    unlisted: list[str] = []
-    try:
-        with writer:
-            for record in scan_roots(roots, workers=workers, timeout=timeout, exclude=exclude,
-                                     on_candidate=bar.candidate, on_done=bar.record, apps=apps,
-                                     state=state, full=full, throttle=throttle,
-                                     on_walk_error=lambda where, _exc: unlisted.append(where),
-                                     lines=fmt == "jsonl" and not registry):
-                if registry:
-                    writer.add(record)
-                if fmt == "jsonl":
-                    # an unchanged file's record is carried as its line (scanners.state.Carried)
-                    line = json.dumps(record, ensure_ascii=False) if isinstance(record, dict) \
-                        else record.line
-                    out.write(line + "\n")
-                else:
-                    records.append(record)
-            if registry and unlisted:
-                # files in a folder the scan could not list were not seen, not removed
-                click.echo(f"registry: {len(unlisted)} folder(s) could not be listed: the run is "
-                           "partial and marks nothing removed", err=True)
-                writer.close(complete=False)
-        bar.close()
-        if fmt == "table":
-            out.write(format_table(records, lang=lang) + "\n")
-    finally:
-        if output:
-            out.close()
-        if state is not None:
-            state.close()
-            click.echo(f"scan: {state.counts.summary()} (state {state.path})", err=True)
-        if registry:
-            _report_run(writer.run)
-    if registry:
-        _send_alerts(factory, writer.run)
-    return bar.done
-
-
-def _lenient(stream):
-    """``stream`` writing what it cannot encode as backslash escapes."""
-    try:
-        stream.reconfigure(errors="backslashreplace")
-    except (AttributeError, ValueError):     # not a text file of io's (a test's capture)
-        pass
-    return stream
-
-
-def _open_state(path):
-    """The state cache of an incremental scan (None: no cache)."""
-    if path is None:
-        return None
-    from scanners.state import ScanState
-
-    return ScanState(path)
-
-
-def default_state_path() -> Path:
-    """``$INVENTORY_SCAN_STATE``, else scan-state.db in the instance folder
-    (``$INVENTORY_INSTANCE_PATH``, else ./instance, beside the embedded registry)."""
-    named = os.environ.get("INVENTORY_SCAN_STATE")
-    if named:
-        return Path(named)
-    return Path(os.environ.get("INVENTORY_INSTANCE_PATH") or Path.cwd() / "instance") / "scan-state.db"
-
-
-def _registry():
-    """The registry's session factory (tables created on an empty database)."""
-    from .cli_registry import open_registry
-
-    return open_registry()
-
-
-def _registry_writer(factory, roots, share=None):
-    """A writer into the registry for one scan run.
-    An smb:// root is keyed as its records name it: the URL without a user name."""
-    from scanners.smb import parse_smb_root
-
-    from .ingest import RegistryWriter
-
-    roots = [parse_smb_root(r).url if is_smb_root(r) else r for r in roots]
-    return RegistryWriter(factory, roots, share=share, source="cli")
-
-
-def _report_run(run) -> None:
-    """One line on the registry's run, also when the scan was stopped (status partial)."""
-    from .ingest_finish import run_summary
-
-    click.echo(f"registry: scan run {run.id} {run.status}: {run_summary(run)}", err=True)
-
-
-def _send_alerts(factory, run) -> None:
-    """Send the run's alerts when alerts are immediate (a failure only warns; an interrupted
-    scan sends none here: the digest takes its run up)."""
-    from .alerts import AlertConfigError, after_run
-
-    try:
-        with factory() as session:
-            delivery = after_run(session, run.id)
-            session.commit()
-    except AlertConfigError as exc:
-        click.echo(f"warning: alerts not sent: {exc}", err=True)
-        return
-    if delivery is not None and (delivery.alerts or delivery.errors):
-        click.echo(f"alerts: {delivery.summary()}", err=True)
 
 
 def _share_to_scan(name: str):
@@ -302,19 +181,31 @@ def scan(roots, share_name, fmt, output, workers, timeout, exclude, progress, la
         raise click.UsageError("give ROOT arguments or --share NAME")
     if fmt is None:
         fmt = "table" if (output is None and sys.stdout.isatty()) else "jsonl"
-    state = None if no_state else (state_path or default_state_path())
+    options = ScanOptions(roots=tuple(roots), workers=default_workers() if workers is None else workers,
+                          timeout=timeout, exclude=tuple(exclude), apps=apps,
+                          state_path=None if no_state else (state_path or default_state_path()),
+                          full=not incremental, throttle=throttle, progress=progress, lang=lang)
     if post or distributed:
         from .cli_remote import remote_scan
 
         with _stop_on_sigterm():
-            sys.exit(remote_scan(roots, post, token, spool_dir, distributed, partitions, fmt, output,
-                                 default_workers() if workers is None else workers, timeout,
-                                 exclude, progress, lang, apps, state_path=state,
-                                 full=not incremental, throttle=throttle))
+            sys.exit(remote_scan(options, post, token, spool_dir, distributed, partitions, fmt, output))
     with _stop_on_sigterm():
-        run_scan(roots, fmt, output, default_workers() if workers is None else workers,
-                 timeout, exclude, progress, lang, apps, registry, share=share, state_path=state,
-                 full=not incremental, throttle=throttle)
+        scan_into(options, local_sinks(fmt, output, registry, share))
+
+
+def local_sinks(fmt: str, output: str | None, registry: bool, share=None) -> list:
+    """The sinks of a local scan: the state cache's line, the registry (a run linked to
+    ``share`` if given), the records or the table (written, then the run is finished)."""
+    from .scan_sinks import JsonlSink, RegistrySink, StateLine, TableSink
+
+    sinks = [StateLine()]
+    if registry:
+        from .cli_registry import open_registry
+
+        sinks.append(RegistrySink(open_registry(), share=share))
+    sinks.append(JsonlSink(output) if fmt == "jsonl" else TableSink(output))
+    return sinks
 
 
 @main.command()

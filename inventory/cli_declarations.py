@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import click
 
-from .cli import main
-
 STATUS_TEXT = {"sent": "sent", "already_today": "already reminded today", "no_recipients":
                "nobody to remind (no clerk or head with an email address)", "failed": "FAILED",
                "would_send": "would send (dry run)"}
 
 
-@main.group()
+@click.group()
 def declarations() -> None:
     """The annual personal-data holdings declarations (個人情報ファイル簿).
 
@@ -62,3 +60,7 @@ def remind(fiscal_year, force, dry_run):
         click.echo(f"campaign {campaign.fiscal_year}: no overdue department", err=True)
     if any(o.status == "failed" for o in outcomes):
         raise SystemExit(1)
+
+
+#: what this module adds to ``inventory`` (inventory.cli.LazyGroup)
+COMMANDS = (declarations,)

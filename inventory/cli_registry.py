@@ -5,10 +5,8 @@ import json
 
 import click
 
-from .cli import main
 
-
-@main.group()
+@click.group()
 def db() -> None:
     """The registry database ($INVENTORY_DATABASE_URL, else instance/inventory.db).
 
@@ -54,7 +52,7 @@ def open_registry(url: str | None = None):
     return session_factory(make_engine(url))
 
 
-@main.command()
+@click.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--share", "share_name", default=None, metavar="NAME",
               help="The records come from this share (roots that match no share are its root).")
@@ -97,3 +95,7 @@ def ingest(file, share_name, partial):
     if bad_lines:
         click.echo(f"{bad_lines} lines were not JSON", err=True)
     click.echo(f"scan run {run.id} {run.status}: {run_summary(run)}", err=True)
+
+
+#: what this module adds to ``inventory`` (inventory.cli.LazyGroup)
+COMMANDS = (db, ingest)

@@ -11,24 +11,20 @@ See docs/remote-scanners.md.
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
-import time
 
 import click
 
-from scanners.scan import scan_roots
-from scanners.smb import is_smb_root, parse_smb_root
+from scanners.walk import is_smb_root
 
-from .cli import main
-from .progress import Progress
-from .remote import (TOKEN_ENV, Delivery, RegistryClient, Refused, RemoteWriter, Spool, SpoolBusy,
-                     endpoint, env_float, send_spool, spool_home)
-from .report import format_table
+from .remote import (TOKEN_ENV, Delivery, Refused, Spool, SpoolBusy, endpoint, env_float, send_spool,
+                     spool_home)
+from .scan_sinks import JsonlSink, RemoteSink, TableSink
+from .scanning import ScanOptions, scan_into
 
 EXIT_DELIVERED, EXIT_SPOOLED, EXIT_REFUSED = 0, 3, 4
-SEND_WAIT_ENV = "INVENTORY_SEND_WAIT"
+SEND_WAIT_ENV = RemoteSink.SEND_WAIT_ENV
 #: test-only: seconds to sleep after each record, so a test can stop the registry mid-scan
 TEST_DELAY_ENV = "INVENTORY_TEST_SCAN_DELAY"
 
@@ -47,12 +43,6 @@ def check_url(url: str) -> str:
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--post") from None
     return url
-
-
-def registry_root(root: str) -> str:
-    """A root as the registry keys it (as a local scan writes it): an absolute path, or an
-    smb:// URL without a user name."""
-    return parse_smb_root(root).url if is_smb_root(root) else os.path.abspath(root)
 
 
 def exit_code(result: Delivery) -> int:
@@ -74,9 +64,8 @@ def report(result: Delivery, spool: Spool | None = None) -> int:
     return exit_code(result)
 
 
-def remote_scan(roots, url, token, spool_dir, distributed, partitions, fmt, output, workers,
-                timeout, exclude, progress, lang, apps, state_path=None, full=False,
-                throttle=0.0) -> int:
+def remote_scan(options: ScanOptions, url, token, spool_dir, distributed, partitions, fmt,
+                output) -> int:
     """``inventory scan --post`` / ``--distributed``: check the options, run; the exit code."""
     if not url:
         raise click.UsageError("--distributed needs --post URL: workers post to the registry's API")
@@ -85,63 +74,34 @@ def remote_scan(roots, url, token, spool_dir, distributed, partitions, fmt, outp
     if distributed:
         if output:
             raise click.UsageError("--distributed: the records go to the registry, not to --output")
-        if any(is_smb_root(r) for r in roots):
+        if any(is_smb_root(r) for r in options.roots):
             raise click.UsageError("--distributed scans mounted folders; scan smb:// roots with --post")
-        return run_distributed_scan(roots, url, token, partitions, timeout, exclude, apps)
-    return run_remote_scan(roots, url, token, spool_dir, fmt, output, workers, timeout, exclude,
-                           progress, lang, apps, state_path, full, throttle)
+        return run_distributed_scan(options, url, token, partitions)
+    return run_remote_scan(options, url, token, spool_dir, fmt, output)
 
 
-def run_remote_scan(roots, url, token, spool_dir, fmt, output, workers, timeout, exclude,
-                    progress, lang, apps=True, state_path=None, full=False, throttle=0.0) -> int:
-    """A scan whose records go to the registry's API through a local spool; the exit code."""
-    from .cli import _open_state
-
-    absolute = {r: registry_root(r) for r in roots}
-    spool = Spool.create(spool_home(spool_dir), url, list(absolute.values()))
-    writer = RemoteWriter(spool, RegistryClient(url, token))
-    delay = env_float(TEST_DELAY_ENV, 0.0)
-    bar, records = Progress(enabled=progress), []
-    state = _open_state(state_path)
-    out = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
-    complete, wait = False, env_float(SEND_WAIT_ENV, 600)
+def run_remote_scan(options: ScanOptions, url: str, token: str, spool_dir, fmt: str, output) -> int:
+    """A scan whose records go to the registry's API through a local spool (and to the
+    output as a local scan writes them); the exit code."""
+    remote = RemoteSink(url, token, spool_dir, delay=env_float(TEST_DELAY_ENV, 0.0))
     try:
-        for record in scan_roots(roots, workers=workers, timeout=timeout, exclude=exclude,
-                                 on_candidate=bar.candidate, on_done=bar.record, apps=apps,
-                                 state=state, full=full, throttle=throttle):
-            writer.add(dict(record, root=absolute.get(record["root"], record["root"])))
-            if fmt == "jsonl":
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            else:
-                records.append(record)
-            if delay:
-                time.sleep(delay)
-        bar.close()
-        complete = True
-        if fmt == "table":
-            out.write(format_table(records, lang=lang) + "\n")
+        scan_into(options, [remote, JsonlSink(output) if fmt == "jsonl" else TableSink(output)])
     except Refused:
         pass                                    # reported below; the spool keeps the records
-    except BaseException:
-        wait = min(wait, 10.0)                  # Ctrl-C, SIGTERM: a short try, then the spool
-        raise
     finally:
-        if output:
-            out.close()
-        if state is not None:
-            state.close()
-        result = writer.close(complete, wait=wait)
-        code = report(result, spool)
+        if remote.result is not None:
+            code = report(remote.result, remote.spool)
     return code
 
 
-def run_distributed_scan(roots, url, token, partitions, timeout, exclude, apps) -> int:
+def run_distributed_scan(options: ScanOptions, url: str, token: str, partitions: int) -> int:
     """Coordinate a distributed scan (:mod:`inventory.distributed`); the exit code."""
     from .distributed import run_distributed
 
     try:
-        outcome = run_distributed(roots, url, token, partitions,
-                                  {"timeout": timeout, "exclude": list(exclude), "apps": apps},
+        outcome = run_distributed(options.roots, url, token, partitions,
+                                  {"timeout": options.timeout, "exclude": list(options.exclude),
+                                   "apps": options.apps},
                                   log=lambda message: click.echo(message, err=True))
     except Refused as exc:
         click.echo(f"distributed: {exc}", err=True)
@@ -153,7 +113,7 @@ def run_distributed_scan(roots, url, token, partitions, timeout, exclude, apps) 
 
 
 # ----- inventory spool -----
-@main.group()
+@click.group()
 def spool() -> None:
     """The remote scanner's spool: records not yet acknowledged by the registry.
 
@@ -207,7 +167,7 @@ def spool_send(spool_dir, token, wait):
 
 
 # ----- inventory worker -----
-@main.command(context_settings={"ignore_unknown_options": True})
+@click.command(context_settings={"ignore_unknown_options": True})
 @click.option("--concurrency", "-c", type=click.IntRange(min=1), default=None,
               help="Partitions scanned at once (default: one per core).")
 @click.option("--queues", "-Q", default=None,
@@ -236,3 +196,7 @@ def worker(concurrency, queues, pool, loglevel, celery_args):
     if concurrency:
         argv.append(f"--concurrency={concurrency}")
     app.worker_main(argv + list(celery_args))
+
+
+#: what this module adds to ``inventory`` (inventory.cli.LazyGroup)
+COMMANDS = (spool, worker)

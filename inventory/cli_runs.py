@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import click
 
-from .cli import main
-
 LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True,
                     help="Language of the text.")
 
 
-@main.group()
+@click.group()
 def runs() -> None:
     """Scan runs in the registry and what each changed.
 
@@ -59,7 +57,7 @@ def runs_show(run_id, limit, lang):
         click.echo(format_diff(diff, lang))
 
 
-@main.group()
+@click.group()
 def alerts() -> None:
     """Alerts on new high-risk findings (email and webhook; see inventory/alerts.py).
 
@@ -141,3 +139,7 @@ def alerts_send(run_id, dry_run):
         delivery = after_run(session, run_id, config, force=True)
         session.commit()
     _finish(delivery)
+
+
+#: what this module adds to ``inventory`` (inventory.cli.LazyGroup)
+COMMANDS = (runs, alerts)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import click
 from sqlalchemy import select
 
-from .cli import main
 from .models import Department, Role, Share, ShareMapping, User
 
 DEMO_SHARE_NAME = "デモ共有フォルダ"
@@ -127,14 +127,11 @@ def run_demo(dest: str, lang: str = "ja", serve: bool = True, host: str = "127.0
     seed and print the demo accounts, then serve the web UI (unless ``serve`` is False)."""
     import shutil
 
-    from scanners.pool import DEFAULT_TIMEOUT, default_workers
-    from scanners.scan import scan_roots
-
     from .db import database_url, make_engine, session_factory, upgrade
     from .demo_share import generate_share
-    from .ingest import RegistryWriter
     from .ingest_finish import run_summary
-    from .report import format_table
+    from .scan_sinks import RegistrySink, TableSink
+    from .scanning import ScanOptions, scan_into
 
     url = database_url()
     upgrade(url)
@@ -151,14 +148,11 @@ def run_demo(dest: str, lang: str = "ja", serve: bool = True, host: str = "127.0
             accounts = seed_demo(session, share_root=str(dest_path))
             session.commit()
             share = session.execute(select(Share).where(Share.name == DEMO_SHARE_NAME)).scalars().one()
-        records = []
-        with RegistryWriter(factory, roots=[str(dest_path)], share=share) as writer:
-            for record in scan_roots([str(dest_path)], timeout=DEFAULT_TIMEOUT,
-                                     workers=default_workers() if workers is None else workers):
-                writer.add(record)
-                records.append(record)
-        click.echo(format_table(records, lang=lang))
-        click.echo(f"台帳に登録しました ({url.split('://')[0]}): {run_summary(writer.run)}", err=True)
+        registry = RegistrySink(factory, share=share, announce=False)
+        scan_into(ScanOptions(roots=(str(dest_path),), workers=workers, progress=False, lang=lang),
+                  [registry, TableSink()])
+        sys.stdout.flush()                      # the table before the lines on standard error
+        click.echo(f"台帳に登録しました ({url.split('://')[0]}): {run_summary(registry.run)}", err=True)
         with factory() as session:
             campaign = open_demo_campaign(session)
             session.commit()
@@ -242,7 +236,7 @@ def _prefork_server_class():
     return PreforkServer
 
 
-@main.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
@@ -269,7 +263,7 @@ def serve(host, port, threads, workers):
     serve_app(host, port, threads, workers)
 
 
-@main.group()
+@click.group()
 def users() -> None:
     """Accounts of the web UI (local accounts with hashed passwords).
 
@@ -350,3 +344,7 @@ def users_unlock(username, address):
     factory.kw["bind"].dispose()
     click.echo(f"ロックを解除しました: {username or address}" if lifted
                else f"ロックされていません: {username or address}")
+
+
+#: what this module adds to ``inventory`` (inventory.cli.LazyGroup)
+COMMANDS = (serve, users)

@@ -10,8 +10,9 @@ directly in the root together), begins one run in the registry, sends one
 The main path for records is the registry's HTTP API: a task walks its
 partition with the scanner's own functions (``walk_root`` limited to the
 partition's names, the time- and memory-limited ``inspect_in_pool``,
-``mark_duplicates``) and posts the records through a spool and the remote
-sender of :mod:`inventory.remote` into the coordinator's run, so a worker
+``mark_duplicates``) and hands the records, through the scan loop of
+:mod:`inventory.scanning`, to a :class:`PartitionSink`: a spool and the remote
+sender of :mod:`inventory.remote` posting into the coordinator's run, so a worker
 needs no database access, only the registry's URL and a token.  The token
 is the worker's own (``INVENTORY_API_TOKEN`` in its environment: secrets do
 not travel through the broker) and must be the coordinator's token, since a
@@ -61,8 +62,9 @@ from scanners.shadow import sync_client_of_folder
 from scanners.walk import (data_kind_of, is_excluded, is_office_lock_file, is_snapshot_dir, kind_of,
                            walk_root)
 
-from .remote import (TOKEN_ENV, DeliveryError, RegistryClient, RemoteWriter, Spool, env_float,
-                     spool_home)
+from .remote import TOKEN_ENV, DeliveryError, RegistryClient, env_float
+from .scan_sinks import RemoteSink
+from .scanning import ScanOptions, ScanSummary, scan_into
 
 BROKER_ENV, DEFAULT_BROKER = "INVENTORY_BROKER_URL", "redis://127.0.0.1:6379/0"
 BACKEND_ENV, QUEUE_ENV, DEFAULT_QUEUE = "INVENTORY_RESULT_BACKEND", "INVENTORY_QUEUE", "inventory"
@@ -240,44 +242,56 @@ def personal_digest(record: dict) -> list | None:
     return None
 
 
-def deliver(url: str, run: int, slices: list[dict], records: Iterable[dict],
-            on_record: Callable[[dict], None] | None = None) -> dict:
-    """Post ``records`` into ``run`` through a spool; raise :class:`DeliveryError` if they
-    could not all be delivered within ``INVENTORY_SEND_WAIT`` seconds of the scan's end."""
-    token = os.environ.get(TOKEN_ENV, "")
-    if not token:
-        raise DeliveryError(f"{TOKEN_ENV} is not set on this worker")
-    url = os.environ.get(API_URL_ENV) or url
-    spool = Spool.create(spool_home(), url, [s["root"] for s in slices], run=run, finish=False)
-    writer = RemoteWriter(spool, RegistryClient(url, token))
-    count, complete = 0, False
-    try:
-        for record in records:
-            writer.add(record)
-            count += 1
-            if on_record:
-                on_record(record)
-        complete = True
-    finally:
-        result = writer.close(complete, wait=env_float(SEND_WAIT_ENV, 600))
-    if not result.delivered:
-        raise result.error or DeliveryError("records not delivered")
-    return {"records": count, "rejected": result.rejected}
+class PartitionSink(RemoteSink):
+    """The records of one partition, posted through a spool into the coordinator's run
+    (which the coordinator finishes); the (root, path, sha256) of personal-data records
+    are noted for the check of copies across partitions.
+
+    The token is the worker's own (``INVENTORY_API_TOKEN``: secrets do not travel through
+    the broker), the URL ``INVENTORY_API_URL`` if set (the registry as this worker reaches it).
+    """
+
+    def __init__(self, url: str, run: int):
+        super().__init__(os.environ.get(API_URL_ENV) or url, os.environ.get(TOKEN_ENV, ""),
+                         run=run, finish=False)
+        self.digests: list[list] = []
+
+    def open(self, options: ScanOptions) -> None:
+        if not self.token:
+            raise DeliveryError(f"{TOKEN_ENV} is not set on this worker")
+        super().open(options)
+
+    def add(self, record: dict) -> None:
+        super().add(record)
+        digest = personal_digest(record)
+        if digest:
+            self.digests.append(digest)
+
+    def close(self, summary: ScanSummary) -> None:
+        self.result = self.writer.close(summary.finished, wait=self.wait)    # even when stopped
+
+    def delivered(self, summary: ScanSummary) -> dict:
+        """What a task returns; raise :class:`DeliveryError` if the records could not all be
+        delivered within ``INVENTORY_SEND_WAIT`` seconds of the scan's end."""
+        if not self.result.delivered:
+            raise self.result.error or DeliveryError("records not delivered")
+        return {"records": summary.records, "rejected": self.result.rejected}
+
+
+def deliver(url: str, run: int, slices: list[dict], records: Iterable[dict]) -> tuple[dict, PartitionSink]:
+    """Post a partition's ``records`` into ``run`` (the scan loop with a :class:`PartitionSink`);
+    (what the task returns, the sink)."""
+    sink = PartitionSink(url, run)
+    scan = ScanOptions(roots=tuple(s["root"] for s in slices), progress=False)
+    return sink.delivered(scan_into(scan, [sink], records=records)), sink
 
 
 @app.task(name="inventory.scan_partition")
 def scan_partition(url: str, run: int, slices: list[dict], options: dict) -> dict:
     """Scan one partition and post its records into the coordinator's run."""
-    digests: list[list] = []
-
-    def note(record: dict) -> None:
-        digest = personal_digest(record)
-        if digest:
-            digests.append(digest)
-
     unlisted: list[str] = []
-    summary = deliver(url, run, slices, partition_records(slices, options, unlisted), on_record=note)
-    return dict(summary, digests=digests, unlisted=len(unlisted))
+    summary, sink = deliver(url, run, slices, partition_records(slices, options, unlisted))
+    return dict(summary, digests=sink.digests, unlisted=len(unlisted))
 
 
 @app.task(name="inventory.fix_duplicates")
@@ -295,7 +309,7 @@ def fix_duplicates(url: str, run: int, slices: list[dict], fixes: list, options:
                 record["risks"].extend(risks)
             yield record
 
-    return deliver(url, run, slices, corrected(_inspected(found, options)))
+    return deliver(url, run, slices, corrected(_inspected(found, options)))[0]
 
 
 # ----- copies across partitions (coordinator) -----
