@@ -14,7 +14,7 @@ from .detectors.registry import DETECTORS, FileRead
 from .detectors.shadow_it import SHADOW_KINDS
 from .document import Document, EncryptedError, ReadError
 from .readers import choose_reader
-from .readers.sniff import BINARY, content_note, foreign_label, read_head, sniff
+from .readers.sniff import BINARY, SNIFF_BYTES, content_note, foreign_label, read_head, sniff
 from .shadow import cloud_sync_risk, p2p_artefact_risks
 from .walk import Candidate
 
@@ -23,11 +23,19 @@ HASH_CHUNK = 1 << 20
 
 def sha256_of(path: str) -> str:
     """sha256 of a whole file, read in 1 MiB chunks."""
+    return sha256_and_head(path)[0]
+
+
+def sha256_and_head(path: str) -> tuple[str, bytes]:
+    """sha256 of a whole file and its first SNIFF_BYTES, in one pass (the file is opened once
+    for both: the head tells the reader)."""
     digest = hashlib.sha256()
+    head = b""
     with open(path, "rb") as fh:
         while chunk := fh.read(HASH_CHUNK):
+            head = head or chunk[:SNIFF_BYTES]
             digest.update(chunk)
-    return digest.hexdigest()
+    return digest.hexdigest(), head
 
 
 def iso_mtime(mtime: float) -> str:
@@ -112,13 +120,17 @@ def inspect_file(cand: Candidate, apps: bool = True) -> dict:
         rec["status"], rec["error"] = "skipped", "not inspected: no reader for this kind"
         rec["risks"].extend(p2p_artefact_risks(cand.path.rpartition("/")[2]))
         return rec
+    head = None
     try:
-        rec["sha256"] = cand.sha256 or sha256_of(cand.abspath)
+        if cand.sha256:
+            rec["sha256"] = cand.sha256
+        else:
+            rec["sha256"], head = sha256_and_head(cand.abspath)
     except OSError as exc:
         rec["status"], rec["error"] = "error", f"cannot read file: {exc.strerror or type(exc).__name__}"
         return rec
     file = FileRead(cand, apps=apps)
-    if cand.kind not in SHADOW_KINDS and not read_file(file, rec):
+    if cand.kind not in SHADOW_KINDS and not read_file(file, rec, head):
         return rec
     for detector in DETECTORS:
         if detector.applies(file, rec):
@@ -128,11 +140,11 @@ def inspect_file(cand: Candidate, apps: bool = True) -> dict:
     return rec
 
 
-def read_file(file: FileRead, rec: dict) -> bool:
-    """Sniff the file's first bytes and read its document into ``file``; False when the first
-    bytes could not be read (the record says why)."""
+def read_file(file: FileRead, rec: dict, head: bytes | None = None) -> bool:
+    """Sniff the file's first bytes (``head``, when hashing read them) and read its document
+    into ``file``; False when the first bytes could not be read (the record says why)."""
     try:
-        head = read_head(file.candidate.abspath)
+        head = read_head(file.candidate.abspath) if head is None else head
     except ReadError as exc:
         rec["status"], rec["error"] = "error", str(exc)
         return False
