@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .apps.excel_package import ExcelPackage
 
 # A cell as readers hand it over: text, number, date, bool or empty.
 Cell = str | int | float | bool | _dt.date | _dt.datetime | _dt.time | None
@@ -84,6 +88,11 @@ class Document:
     #: {"name": object name, "connect": connect string, "database": path};
     #: in memory only: connect strings may hold passwords, redact before output
     links: list[dict] = field(default_factory=list)
+    #: OOXML and xlsb workbooks: what the zip holds for app detection (VBA project bytes,
+    #: part names, connections, links, defined names), read by the data reader while it
+    #: had the zip open (:class:`scanners.apps.excel_package.ExcelPackage`); in memory only,
+    #: None for other formats
+    package: ExcelPackage | None = None
     #: running text of a file that holds no table (a memo, a letter, a résumé): the
     #: decoded sample, in memory only, for the prose detector; None for tabular files
     text: str | None = None

@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import re
 
+from .detectors.registry import DETECTORS, FileRead
+from .detectors.shadow_it import SHADOW_KINDS
 from .document import Document, EncryptedError, ReadError
 from .readers import choose_reader
-from .readers.sniff import ACCESS, BINARY, OLE, OOXML, XLSB, ZIP, content_note, foreign_label, read_head, sniff
+from .readers.sniff import BINARY, SNIFF_BYTES, content_note, foreign_label, read_head, sniff
 # failed_record and iso_mtime stay importable from here for the callers of this module
 from .record import base_record, failed_record, iso_mtime, risk  # noqa: F401
-from .shadow import cloud_sync_risk, p2p_artefact_risks, shadow_risks
+from .shadow import cloud_sync_risk, p2p_artefact_risks
 from .walk import Candidate
 
 HASH_CHUNK = 1 << 20
@@ -22,11 +24,19 @@ HASH_CHUNK = 1 << 20
 
 def sha256_of(path: str) -> str:
     """sha256 of a whole file, read in 1 MiB chunks."""
+    return sha256_and_head(path)[0]
+
+
+def sha256_and_head(path: str) -> tuple[str, bytes]:
+    """sha256 of a whole file and its first SNIFF_BYTES, in one pass (the file is opened once
+    for both: the head tells the reader)."""
     digest = hashlib.sha256()
+    head = b""
     with open(path, "rb") as fh:
         while chunk := fh.read(HASH_CHUNK):
+            head = head or chunk[:SNIFF_BYTES]
             digest.update(chunk)
-    return digest.hexdigest()
+    return digest.hexdigest(), head
 
 
 _QUOTED = re.compile(r"""(['"`]).*?\1|b'.*?'""")
@@ -48,12 +58,8 @@ def safe_reason(exc: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
-EXCEL_KINDS = frozenset({"xlsx", "xlsm", "xltx", "xltm", "xlam", "xls", "xlsb"})
-#: contents that can hold VBA, macro sheets or connections (HTML, XML or text saved as .xls cannot)
-EXCEL_CONTAINERS = frozenset({OOXML, XLSB, ZIP, OLE})
 #: how an error names a content no reader fits
 LABELS_OF_UNREAD = {"xml": "XML that is neither SpreadsheetML nor XHTML", BINARY: "unknown binary data"}
-SHADOW_KINDS = frozenset({"executable", "script", "shortcut"})
 
 
 def inspect_file(cand: Candidate, apps: bool = True) -> dict:
@@ -65,59 +71,43 @@ def inspect_file(cand: Candidate, apps: bool = True) -> dict:
         rec["status"], rec["error"] = "skipped", "not inspected: no reader for this kind"
         rec["risks"].extend(p2p_artefact_risks(cand.path.rpartition("/")[2]))
         return rec
+    head = None
     try:
-        rec["sha256"] = cand.sha256 or sha256_of(cand.abspath)
+        if cand.sha256:
+            rec["sha256"] = cand.sha256
+        else:
+            rec["sha256"], head = sha256_and_head(cand.abspath)
     except OSError as exc:
         rec["status"], rec["error"] = "error", f"cannot read file: {exc.strerror or type(exc).__name__}"
         return rec
-    if cand.kind in SHADOW_KINDS:
-        guarded(rec, "shadow-IT check", add_shadow_risks, cand, rec)
+    file = FileRead(cand, apps=apps)
+    if cand.kind not in SHADOW_KINDS and not read_file(file, rec, head):
         return rec
-    try:
-        head = read_head(cand.abspath)
-    except ReadError as exc:
-        rec["status"], rec["error"] = "error", str(exc)
-        return rec
-    content = sniff(head)
-    document = read_document(cand, rec, content, head)
-    if apps and rec["status"] in ("ok", "encrypted"):
-        guarded(rec, "app detector", add_app_facts, cand, content, document, rec)
-    if document is not None:
-        guarded(rec, "detector", analyse, document, rec)
-        guarded(rec, "sheet-name check", mask_sheet_names, document, rec)
+    for detector in DETECTORS:
+        if detector.applies(file, rec):
+            guarded(rec, detector.what, detector.detect, file, rec)
+    if file.document is not None:
         forget_values()
     return rec
+
+
+def read_file(file: FileRead, rec: dict, head: bytes | None = None) -> bool:
+    """Sniff the file's first bytes (``head``, when hashing read them) and read its document
+    into ``file``; False when the first bytes could not be read (the record says why)."""
+    try:
+        head = read_head(file.candidate.abspath) if head is None else head
+    except ReadError as exc:
+        rec["status"], rec["error"] = "error", str(exc)
+        return False
+    file.content = sniff(head)
+    file.document = read_document(file.candidate, rec, file.content, head)
+    return True
 
 
 def forget_values() -> None:
     """Drop what the detectors remembered of the file's values (scanners.detectors.memory)."""
     from .detectors.memory import forget
     forget()
-
-
-_FAILED_SHEET_NOTE = re.compile(r"^sheet (.+?): ")
-
-
-def mask_sheet_names(document: Document, rec: dict) -> None:
-    """Label the sheets named like a person, a phone or a 12-digit number (detectors.sheet_names),
-    wherever the record names them; sheets only a note names count after the read ones."""
-    from .detectors.sheet_names import mask_record_sheets, sheet_masks
-
-    names = [table.name for table in document.tables]
-    names += [m.group(1) for n in rec.get("notes") or [] if (m := _FAILED_SHEET_NOTE.match(n))]
-    mask_record_sheets(rec, sheet_masks(names))
-
-
-def add_shadow_risks(cand: Candidate, rec: dict) -> None:
-    """Risks of an executable, script or shortcut (catalogue: scanners/data/shadow_it.toml)."""
-    name = cand.path.rpartition("/")[2]
-    try:
-        rec["risks"].extend(shadow_risks(cand.abspath, name, cand.kind))
-    except ReadError as exc:
-        rec["status"], rec["error"] = "error", str(exc) or "unreadable"
-        if cand.kind == "executable":
-            from .shadow.executables import executable_name_risks
-            rec["risks"].extend(executable_name_risks(name))
 
 
 def read_document(cand: Candidate, rec: dict, content: str, head: bytes) -> Document | None:
@@ -163,36 +153,3 @@ def guarded(rec: dict, what: str, step, *args) -> None:
         if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         rec["status"], rec["error"] = "error", f"{what} failed: {safe_reason(exc)}"
-
-
-def add_app_facts(cand: Candidate, content: str, document: Document | None, rec: dict) -> None:
-    """Fill the record's ``app`` block and app risks: Excel from a workbook container (a zip or
-    OLE file, whatever its name), Access from its document."""
-    if content in EXCEL_CONTAINERS and (cand.kind in EXCEL_KINDS or content != ZIP):
-        from .apps.excel import excel_app_facts
-        try:
-            facts = excel_app_facts(cand.abspath, cand.kind, container="ole" if content == OLE else "zip")
-        except ReadError:
-            return                   # the data reader already judged the container
-    elif content == ACCESS and document is not None:
-        from .apps.access import access_app_facts
-        facts = access_app_facts(document)
-    else:
-        return
-    rec["app"] = facts.to_record()
-    rec["risks"].extend(facts.risks)
-
-
-def analyse(document: Document, rec: dict) -> None:
-    """Run the personal-data detectors over a document and fill the record's findings."""
-    from .detectors.personal import detect_personal
-    from .risks import hidden_data_risks
-
-    personal = detect_personal(document)
-    if not personal.present and document.text:
-        from .detectors.prose import detect_prose
-        personal = detect_prose(document.text, rec["path"].rpartition("/")[2].rpartition(".")[0] or "text")
-    rec["personal"] = personal.to_record()
-    rec["risks"].extend(hidden_data_risks(document, personal))
-    if document.notes:
-        rec["notes"] = rec.get("notes", []) + list(document.notes)

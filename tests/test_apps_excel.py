@@ -10,6 +10,7 @@ from work_counters import count_calls, count_part_reads
 
 from scanners.apps import AppFacts
 from scanners.apps import excel as excel_module
+from scanners.apps import excel_package as excel_package_module
 from scanners.apps import vba as vba_module
 from scanners.apps.complexity import complexity_band
 from scanners.apps.excel import excel_app_facts
@@ -619,7 +620,7 @@ def test_plain_xlsx_costs_a_zip_listing(tmp_path, monkeypatch):
         raise AssertionError("a plain workbook must not be parsed for VBA or formulas")
 
     monkeypatch.setattr(excel_module, "summarise_vba", refuse)
-    monkeypatch.setattr(excel_module, "count_formulas", refuse)
+    monkeypatch.setattr(excel_package_module, "count_formulas", refuse)   # read with the package
     parts = count_part_reads(monkeypatch)
     facts = excel_app_facts(str(path), "xlsx")
     assert facts == AppFacts()

@@ -20,23 +20,15 @@ encryption with a real password gives facts with ``vba="unparsable: encrypted"``
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections import Counter
 
 from ..document import ReadError
 from . import AppFacts
 from .complexity import complexity_band
-from .ooxml_parts import (
-    MAX_LISTED,
-    VBA_PART,
-    PackageFacts,
-    PartList,
-    count_formulas,
-    open_package,
-    package_facts,
-    read_part,
-)
-from .ooxml_sheets import find_sheet_parts, read_workbook_sheets
+from .excel_package import ExcelPackage, read_excel_package
+from .ooxml_parts import MAX_LISTED, PackageFacts, open_package
 from .vba import VbaSummary, VbaTimeout, silence_oletools, summarise_vba, time_limit
 from .vba_loose import vba_entry_names
 from .xls_workbook import MAX_FULL_WALK, XlsFacts, is_bare_biff, read_workbook_stream
@@ -89,37 +81,40 @@ def excel_app_facts(path: str, kind: str, container: str | None = None) -> AppFa
 
 def _zip_facts(source) -> AppFacts:
     with open_package(source) as zf:
-        pkg = package_facts(zf)
-        sheets = find_sheet_parts(zf, PartList(zf))
-        pkg.macro_sheets, pkg.dialog_sheets = len(sheets.macro), len(sheets.dialog)
-        pkg.vba_part = pkg.vba_part or min(sheets.vba, default=None)     # a project under another name
-        vba = VbaSummary()
-        if pkg.vba_part is not None:
-            try:
-                vba = summarise_vba(read_part(zf, pkg.vba_part, VBA_PART))
-            except ReadError:
-                vba = VbaSummary(status="unparsable: vbaProject.bin unreadable")
-            if not vba.found:        # the part is there: VBA present, whatever its inside says
-                vba.status = "unparsable: vbaProject.bin holds no VBA project"
-        if vba.found or pkg.macro_sheets:
-            try:
-                book = read_workbook_sheets(zf, sheets)
-                pkg.auto_open_name, pkg.hidden_macro_sheets = book.auto_open_name, book.hidden_macro_sheets
-            except ReadError:
-                pass
-        facts = _combine(vba, macro_sheets=pkg.macro_sheets, dialog_sheets=pkg.dialog_sheets,
-                         custom_ui=pkg.custom_ui, auto_open_name=pkg.auto_open_name)
-        facts.hidden_macro_sheets = pkg.hidden_macro_sheets
-        if facts.is_app:
-            count_formulas(zf, pkg, also=tuple(sheets.macro))
-            facts.formulas = pkg.formulas
-        facts.external_links = len(pkg.external_links)
-        facts.connections = len(pkg.connections)
-        facts.risks = _order(vba.risks + _auto_open_risks(facts, pkg.auto_open_name)
-                             + package_risks(pkg))
-        if facts.is_app:
-            facts.complexity = complexity_band(facts)
-        return facts
+        return package_app_facts(read_excel_package(zf))
+
+
+def package_app_facts(package: ExcelPackage) -> AppFacts:
+    """App facts and risks of an OOXML workbook from what its reader kept of the zip
+    (:mod:`.excel_package`): nothing here opens the file."""
+    pkg = dataclasses.replace(package.facts)         # the document's own stays as read
+    vba = VbaSummary()
+    if pkg.vba_part is not None:
+        try:
+            if package.vba_project is None:
+                raise ReadError("vbaProject.bin unreadable")
+            vba = summarise_vba(package.vba_project)
+        except ReadError:
+            vba = VbaSummary(status="unparsable: vbaProject.bin unreadable")
+        if not vba.found:        # the part is there: VBA present, whatever its inside says
+            vba.status = "unparsable: vbaProject.bin holds no VBA project"
+    if (vba.found or pkg.macro_sheets) and package.workbook is not None:
+        book = package.workbook
+        pkg.auto_open_name, pkg.hidden_macro_sheets = book.auto_open_name, book.hidden_macro_sheets
+    facts = _combine(vba, macro_sheets=pkg.macro_sheets, dialog_sheets=pkg.dialog_sheets,
+                     custom_ui=pkg.custom_ui, auto_open_name=pkg.auto_open_name)
+    facts.hidden_macro_sheets = pkg.hidden_macro_sheets
+    if facts.is_app and package.formulas is not None:
+        pkg.formulas, pkg.formula_hyperlinks = package.formulas.formulas, package.formulas.formula_hyperlinks
+        pkg.formulas_counted = package.formulas.counted
+        facts.formulas = pkg.formulas
+    facts.external_links = len(pkg.external_links)
+    facts.connections = len(pkg.connections)
+    facts.risks = _order(vba.risks + _auto_open_risks(facts, pkg.auto_open_name)
+                         + package_risks(pkg))
+    if facts.is_app:
+        facts.complexity = complexity_band(facts)
+    return facts
 
 
 def package_risks(pkg: PackageFacts) -> list[dict]:

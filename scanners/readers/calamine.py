@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from ..apps.excel_package import ExcelPackage, package_or_failure
 from ..document import SAMPLE_ROWS, Cell, Document, EncryptedError, ReadError, Table
 from . import encryption
 from .cfb_check import check_cfb
@@ -30,12 +31,14 @@ def read_calamine(path: str, kind: str) -> Document:
         raise ReadError("empty file")
     notes: list[str] = []
     source: str | io.BytesIO = path
+    package: ExcelPackage | None = None
     if head == encryption.OLE_MAGIC:
         source = _ole_source(path, kind, notes)
     elif head[:2] == b"PK":
         redirected = _zip_checks(path, kind)
-        if redirected is not None:
+        if isinstance(redirected, Document):
             return redirected
+        package = redirected
         if kind == "xls":
             notes.append("zip content under an xls name")
         if not _path_fits(path, kind if kind in ("xlsb", "ods") else None):
@@ -43,6 +46,7 @@ def read_calamine(path: str, kind: str) -> Document:
     bases: dict[str, int] = {}
     document = _read_workbook(source, kind, bases)
     document.notes[:0] = notes
+    document.package = package
     plain_biff = head == encryption.OLE_MAGIC and not isinstance(source, _Decrypted)
     if plain_biff and document.tables:  # xlrd reads the file by its bytes, whatever its name
         from .xls_hidden import add_hidden_rows_columns
@@ -90,23 +94,28 @@ def _file_bytes(path: str) -> io.BytesIO:
         raise ReadError("cannot read file") from None
 
 
-def _zip_checks(path: str, kind: str) -> Document | None:
-    """Bomb and ODS-encryption checks on a zip; an xlsx named .xls is handed to read_ooxml."""
+def _zip_checks(path: str, kind: str) -> Document | ExcelPackage | None:
+    """Bomb and ODS-encryption checks on a zip; an xlsx named .xls is handed to read_ooxml.
+
+    An xlsb's package parts for app detection are read here, while the zip is open
+    (calamine reads the cells by the path): the :class:`ExcelPackage` is returned."""
     zf = open_zip(path)
     try:
         parts = PartIndex(zf)
         if parts.find("META-INF/manifest.xml") and encryption.ods_encrypted(zf):
             raise EncryptedError("encrypted ODS")
         is_xml_workbook = parts.find("xl/workbook.xml") is not None
+        redirect = kind == "xls" and is_xml_workbook
+        package = package_or_failure(zf) if kind != "ods" and not redirect else None
     finally:
         zf.close()
-    if kind == "xls" and is_xml_workbook:
+    if redirect:
         from .ooxml import read_ooxml
 
         document = read_ooxml(path, kind)
         document.notes.append("xlsx content under an xls name")
         return document
-    return None
+    return package
 
 
 def _open(source):

@@ -11,6 +11,7 @@ import posixpath
 import zipfile
 from dataclasses import dataclass
 
+from ..apps.excel_package import package_or_failure
 from ..document import Document, EncryptedError, ReadError, Table
 from . import encryption
 from .numfmt import kind_for
@@ -31,12 +32,28 @@ class SheetEntry:
 
 def read_ooxml(path: str, kind: str) -> Document:
     """Read an OOXML workbook into a Document; ReadError/EncryptedError when it cannot."""
-    head = encryption.magic(path)
-    if head == encryption.OLE_MAGIC:
-        return _read_ole_named_ooxml(path, kind)
-    zf = open_zip(path)
     try:
-        return _read_package(zf, kind)
+        fh = open(path, "rb")
+    except OSError:
+        raise ReadError("cannot open file") from None
+    with fh:                         # one open: the first bytes, then the zip on the same handle
+        try:
+            head = fh.read(8)
+        except OSError:
+            raise ReadError("cannot open file") from None
+        if head != encryption.OLE_MAGIC:
+            fh.seek(0)
+            return _read_zip(fh, kind)
+    return _read_ole_named_ooxml(path, kind)
+
+
+def _read_zip(fh, kind: str) -> Document:
+    """The workbook's data, and the package parts its app facts need (``Document.package``)."""
+    zf = open_zip(fh)
+    try:
+        document = _read_package(zf, kind)
+        document.package = package_or_failure(zf)
+        return document
     finally:
         zf.close()
 
