@@ -13,6 +13,7 @@ from scanners import inspect as pipeline
 from scanners.detectors.registry import DETECTORS, FileRead
 from scanners.inspect import inspect_file
 from scanners.walk import walk_root
+from scanners.record import empty_app
 
 XLSM = Path("skyran1278+VbaProject/20170524_RCScan/RCScan.xlsm")
 
@@ -110,5 +111,5 @@ def test_app_facts_from_the_document_match_a_fresh_read_of_the_file(corpus, apps
 
     cand = candidate(corpus / XLSM)
     rec = inspect_file(cand, apps=apps)
-    expected = excel_app_facts(cand.abspath, cand.kind).to_record() if apps else pipeline.empty_app()
+    expected = excel_app_facts(cand.abspath, cand.kind).to_record() if apps else empty_app()
     assert rec["app"] == expected
