@@ -45,6 +45,7 @@ from .models import (
     record_change,
     utcnow,
 )
+from .permissions import department_scope   # one rule for scopes, shared with assets
 
 S = DeclarationStatus
 #: statuses in which the department edits its items
@@ -254,8 +255,6 @@ def _link(session, item_id: int, asset_ids) -> None:
 def may_see(session, user: User, declaration: Declaration) -> bool:
     """Office roles and the IT division see every declaration; a department's clerks and head
     see their department's (and their sub-departments')."""
-    from .web.permissions import department_scope   # one rule for scopes, shared with assets
-
     scope = department_scope(session, user)
     return scope is None or declaration.department_id in scope
 
