@@ -14,7 +14,7 @@ from .document import Document, EncryptedError, ReadError
 from .readers import choose_reader
 from .readers.sniff import ACCESS, BINARY, OLE, OOXML, XLSB, ZIP, content_note, foreign_label, read_head, sniff
 from .shadow import cloud_sync_risk, p2p_artefact_risks, shadow_risks
-from .walk import Candidate
+from .candidates import Candidate
 
 HASH_CHUNK = 1 << 20
 
