@@ -260,14 +260,6 @@ def client_kwargs(target: SmbRoot) -> dict:
             "encrypt": encrypt, "connection_timeout": CONNECT_TIMEOUT, "connection_cache": cache}
 
 
-def close_connections() -> None:
-    """Log off and close this process's SMB connections (they reopen when next needed)."""
-    import smbclient
-
-    for key in [k for k in _CACHES if k[0] == os.getpid()]:
-        smbclient.reset_connection_cache(fail_on_error=False, connection_cache=_CACHES.pop(key))
-
-
 # ----- errors -----
 
 def status_name(exc: BaseException) -> str | None:
