@@ -1,4 +1,4 @@
-"""The org-chart import page and its template workbook (views on ``admin.bp``).
+"""The org-chart import page and its template workbook (views on ``admin_base.bp``).
 
 The upload is checked row by row first; with any problem nothing is written
 and every problem is listed (sheet, row, column, reason).  Otherwise the

@@ -1,4 +1,4 @@
-"""Administration of shares, their folder → department mappings, and API tokens (views on ``admin.bp``).
+"""Administration of shares, their folder → department mappings, and API tokens (views on ``admin_base.bp``).
 
 Mappings are read by every scan and ingest: a change applies to files as
 they are next scanned.  "Re-apply" brings existing assets in line at once,

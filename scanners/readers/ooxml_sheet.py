@@ -3,7 +3,8 @@
 Only the first SAMPLE_ROWS rows are parsed; the row count comes from
 ``<dimension>`` (or an estimate) so a 680,000-row sheet costs what 200 rows do.
 Parts written the way Excel writes them go through the regex fast path of
-:mod:`.ooxml_fast`; the expat callbacks here read everything else.
+:mod:`.ooxml_fast`; the expat callbacks here read everything else (the choice is
+:mod:`.ooxml_rows`'s).  The row rules (:class:`SheetHandler`) serve both paths.
 """
 from __future__ import annotations
 
