@@ -8,8 +8,7 @@ to the current directory, or to an app's instance path) unless
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import event
@@ -85,20 +84,6 @@ def _is_file_database(dbapi_connection) -> bool:
 def session_factory(engine: Engine) -> Callable[[], Session]:
     """A factory of SQLModel sessions on ``engine``; objects stay usable after commit."""
     return sessionmaker(bind=engine, class_=Session, expire_on_commit=False)
-
-
-@contextmanager
-def session_scope(factory: Callable[[], Session]) -> Iterator[Session]:
-    """A session that commits when the block ends normally and rolls back otherwise."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def alembic_config(url: str | None = None):

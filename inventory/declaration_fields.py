@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import FILE_TYPE_LABELS, FileType
+from .models import FileType
 
 
 @dataclass(frozen=True)
@@ -89,5 +89,3 @@ def published_flag(subject_count: int | None, exemption: str, threshold: int) ->
     return not exemption and subject_count is not None and subject_count >= threshold
 
 
-def file_type_label(code: str) -> str:
-    return FILE_TYPE_LABELS.get(code, code)

@@ -45,6 +45,7 @@ from .models import (
     record_change,
     utcnow,
 )
+from .permissions import department_scope   # one rule for scopes, shared with assets
 
 S = DeclarationStatus
 #: statuses in which the department edits its items
@@ -128,23 +129,6 @@ def open_campaign(session, user: User | None, fiscal_year: int, opens_on: dt.dat
         _event(session, user, declaration, "create", None, S.draft)
         prefill(session, campaign, declaration, department, previous)
     return campaign
-
-
-def ensure_declaration(session, campaign: DeclarationCampaign, department: Department,
-                       user: User | None = None) -> Declaration:
-    """The department's declaration in ``campaign``, created and prefilled if missing (a
-    department set up after the campaign opened)."""
-    found = session.execute(select(Declaration).where(
-        Declaration.campaign_id == campaign.id, Declaration.department_id == department.id)
-    ).scalars().first()
-    if found is not None:
-        return found
-    declaration = Declaration(campaign_id=campaign.id, department_id=department.id)
-    session.add(declaration)
-    session.flush()
-    _event(session, user, declaration, "create", None, S.draft)
-    prefill(session, campaign, declaration, department, previous_campaign(session, campaign))
-    return declaration
 
 
 # --- prefill ---------------------------------------------------------------------------------
@@ -254,8 +238,6 @@ def _link(session, item_id: int, asset_ids) -> None:
 def may_see(session, user: User, declaration: Declaration) -> bool:
     """Office roles and the IT division see every declaration; a department's clerks and head
     see their department's (and their sub-departments')."""
-    from .web.permissions import department_scope   # one rule for scopes, shared with assets
-
     scope = department_scope(session, user)
     return scope is None or declaration.department_id in scope
 
@@ -597,7 +579,3 @@ def campaign_progress(session, campaign: DeclarationCampaign, today: dt.date,
     if scope is not None:
         stmt = stmt.where(Declaration.department_id.in_(sorted(scope) or [-1]))
     return [(d, dept, progress_state(d, campaign, today)) for d, dept in session.execute(stmt)]
-
-
-def overdue_declarations(session, campaign: DeclarationCampaign, today: dt.date) -> list[Declaration]:
-    return [d for d, _dept, state in campaign_progress(session, campaign, today) if state == "overdue"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 
-from .ingest import ASSET, _assets_at_paths, _insert_new, _prepare, _refresh, one_of
+from .ingest_write import ASSET, assets_at_paths, insert_new_assets, one_of, prepare_row, refresh_assets
 from .ingest_rows import EMPTY_SHA256, in_scope
 from .ingest_shares import ShareIndex
 from .models import AssetChange, AssetStatus, AuditEvent, PendingRecord, ScanRun, utcnow
@@ -95,12 +95,12 @@ def _settle_pending(session, run: ScanRun, shares: ShareIndex, scopes, now) -> N
         last_id = batch[-1].id
         rows = []
         for pending in batch:
-            row = _prepare(pending.record, run.share_id, shares)
+            row = prepare_row(pending.record, run.share_id, shares)
             key = (row["values"]["root"], row["values"]["path"])
             if key not in taken:         # a path given twice in one run: the first record counts
                 taken.add(key)
                 rows.append(row)
-        occupied = _assets_at_paths(session, rows)      # only with a path given twice in a run
+        occupied = assets_at_paths(session, rows)      # only with a path given twice in a run
         rows = [r for r in rows if (r["values"]["root"], r["values"]["path"]) not in occupied]
         pool = move_candidates(session, {move_key(r) for r in rows}, run, scopes)
         moves, moved_from, fresh = [], {}, []
@@ -112,8 +112,8 @@ def _settle_pending(session, run: ScanRun, shares: ShareIndex, scopes, now) -> N
                 moves.append((old, row))
                 moved_from[old.id] = old.path
         # free the old paths first, so that a path pending in this batch can be taken
-        _refresh(session, moves, run, now, moved_from=moved_from)
-        _insert_new(session, fresh, run, now)
+        refresh_assets(session, moves, run, now, moved_from=moved_from)
+        insert_new_assets(session, fresh, run, now)
     session.execute(delete(table).where(table.c.run_id == run.id))
 
 

@@ -124,12 +124,6 @@ def is_locked(session, username: str) -> bool:
     return row is not None and row.locked_at is not None
 
 
-def locked_addresses(session) -> list[str]:
-    return list(session.scalars(select(LoginThrottle.key).where(
-        LoginThrottle.kind == ADDRESS, LoginThrottle.locked_at.is_not(None))
-        .order_by(LoginThrottle.key)))
-
-
 def _audit(session, object_id: int | None, object_type: str, after: str) -> None:
     """An event of no one (``user_id`` None): the account concerned is the object."""
     session.add(AuditEvent(user_id=None, object_type=object_type, object_id=object_id,

@@ -108,10 +108,6 @@ class ChangeKind(StrEnum):
 
 ROLE_LABELS = {"clerk": "担当者", "dept_head": "所属長", "it_division": "情報システム担当課",
                "privacy_office": "個人情報保護担当課", "admin": "管理者"}
-GUIDELINE_LABELS = {"central": "集中管理", "department": "所管課管理", "outsourced": "外部委託",
-                    "retire": "廃止予定", "out_of_scope": "対象外"}
-LIFECYCLE_LABELS = {"discovered": "発見", "reviewing": "確認中", "classified": "分類済",
-                    "migrating": "移行中", "retired": "廃止済"}
 
 
 class Department(SQLModel, table=True):

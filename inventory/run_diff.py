@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from .labels import CHANGE_LABELS, RISK_LABELS
 from .models import Asset, AssetChange, ChangeKind, Finding, ScanRun, Share
 
 CHANGE_ORDER = (ChangeKind.new, ChangeKind.changed, ChangeKind.moved, ChangeKind.returned,
@@ -37,7 +38,7 @@ def translator(lang: str) -> Callable[[str], str]:
 
 
 def label(labels: dict, code: str, _: Callable[[str], str]) -> str:
-    """A code's display label from :mod:`inventory.web.labels` in ``_``'s language."""
+    """A code's display label from :mod:`inventory.labels` in ``_``'s language."""
     text = labels.get(code)
     return _(str(text)) if text is not None else code
 
@@ -133,8 +134,6 @@ def run_heading(run: ScanRun, share_name: str | None, _: Callable[[str], str]) -
 
 def format_diff(diff: RunDiff, lang: str = "ja") -> str:
     """The diff as text: heading, counts, then each section's assets (paths and codes only)."""
-    from .web.labels import CHANGE_LABELS, RISK_LABELS
-
     _ = translator(lang)
     run = diff.run
     lines = [run_heading(run, diff.share_name, _),

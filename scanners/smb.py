@@ -5,9 +5,9 @@ scanning machine, a share per department, servers in another building), so
 the scanner speaks SMB 2/3 itself through smbprotocol's ``smbclient``:
 
 - the walk (:func:`walk_smb_root`) lists folders with ``smbclient.scandir``
-  and applies the same rules as the local walk (``scanners/walk.py``: kinds,
+  and applies the same rules as the local walk (``scanners/candidates.py``: kinds,
   Office lock files, snapshot folders, exclusions, cloud-sync folders),
-  yielding the same :class:`~scanners.walk.Candidate` objects: ``root`` is the
+  yielding the same :class:`~scanners.candidates.Candidate` objects: ``root`` is the
   share's URL without any user name, ``path`` is relative to it, ``abspath``
   is the file's own URL;
 - reading (:class:`SmbReads`) copies each candidate's bytes into a private
@@ -41,10 +41,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
+from .candidates import (SMB_SCHEME, Candidate, data_kind_of, is_excluded, is_office_lock_file,  # noqa: F401
+                         is_smb_root, is_snapshot_dir, kind_of)
 from .record import base_record
 from .shadow import cloud_sync_risk, sync_client_of_folder
-from .walk import SMB_SCHEME, Candidate, data_kind_of, is_excluded, is_office_lock_file, is_smb_root  # noqa: F401
-from .walk import is_snapshot_dir, kind_of
 
 SCHEME = SMB_SCHEME
 DEFAULT_PORT = 445
@@ -258,14 +258,6 @@ def client_kwargs(target: SmbRoot) -> dict:
     cache = _CACHES.setdefault((os.getpid(), creds.logon_name, creds.password, encrypt), {})
     return {"username": creds.logon_name, "password": creds.password, "port": target.port,
             "encrypt": encrypt, "connection_timeout": CONNECT_TIMEOUT, "connection_cache": cache}
-
-
-def close_connections() -> None:
-    """Log off and close this process's SMB connections (they reopen when next needed)."""
-    import smbclient
-
-    for key in [k for k in _CACHES if k[0] == os.getpid()]:
-        smbclient.reset_connection_cache(fail_on_error=False, connection_cache=_CACHES.pop(key))
 
 
 # ----- errors -----

@@ -1,6 +1,6 @@
 """The OOXML regex fast path gives the same Document as the expat path, or declines.
 
-Every workbook here is read twice, with ``ooxml_sheet.FAST_PATH`` on and off,
+Every workbook here is read twice, with ``ooxml_rows.FAST_PATH`` on and off,
 and the two outcomes (tables, rows, row counts, hidden parts, visibility,
 notes, or the error) must be identical.  Workbooks written the usual way
 must not make the fast path decline, so that it is really exercised.
@@ -17,7 +17,7 @@ import xlsxwriter
 from bench.xlsx_writer import Sheet, write_xlsx
 from inventory.demo_share import generate_share
 from scanners.document import SAMPLE_ROWS, ReadError
-from scanners.readers import ooxml_fast, ooxml_sheet
+from scanners.readers import ooxml_fast, ooxml_rows, ooxml_sheet
 from scanners.readers.ooxml import read_ooxml
 
 CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
@@ -28,7 +28,7 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 def outcome(path: Path, kind: str, fast: bool, monkeypatch) -> tuple:
     """What read_ooxml gives, in a form that compares exactly (NaN included)."""
-    monkeypatch.setattr(ooxml_sheet, "FAST_PATH", fast)
+    monkeypatch.setattr(ooxml_rows, "FAST_PATH", fast)
     try:
         doc = read_ooxml(str(path), kind)
     except ReadError as exc:

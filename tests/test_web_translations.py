@@ -10,12 +10,13 @@ from babel.messages.pofile import read_po
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOGUE = REPO / "inventory" / "translations" / "ja" / "LC_MESSAGES"
-KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None, "N_": None}
 
 
 def extracted_msgids() -> set[str]:
     """Every msgid pybabel would extract with babel.cfg."""
-    methods = [("inventory/web/**.py", "python"), ("inventory/web/templates/**.html", "jinja2")]
+    methods = [("inventory/web/**.py", "python"), ("inventory/labels.py", "python"),
+               ("inventory/web/templates/**.html", "jinja2")]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
             str(REPO), method_map=methods, keywords=KEYWORDS):

@@ -10,8 +10,8 @@ Configuration (``test_config`` overrides all of it):
   - sessions, cookies and sign-in limits: :mod:`inventory.web.settings`.
 
 The engine and session factory live in ``app.extensions["registry"]``;
-:func:`get_session` gives the request's session (one per request, on ``g``,
-closed when the request ends).  Areas are blueprints, one module each
+:func:`~inventory.web.extensions.get_session` gives the request's session (one per
+request, on ``g``, closed when the request ends).  Areas are blueprints, one module each
 (``inventory/web/<area>.py`` defining ``bp``; the area's start page is the
 view ``<area>.index``); every view needs a signed-in user unless marked
 :func:`~inventory.web.permissions.login_exempt`.
@@ -22,18 +22,20 @@ import importlib
 import os
 import secrets
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from scanners.private_files import private_folder
 
 from ..db import database_url, make_engine, session_factory
 from . import i18n, security_headers, settings
+from .auth import bp as auth_bp
+from .auth import load_user
+from .extensions import Registry, close_session, csrf, login_manager
 from .labels import ROLE_LABELS, label
 from .permissions import may_use
 
@@ -50,16 +52,6 @@ AREAS = (
     ("api", "api", None, None),
 )
 ERROR_CODES = (400, 403, 404, 500)
-
-csrf = CSRFProtect()
-login_manager = LoginManager()
-
-
-@dataclass
-class Registry:
-    """The app's database: its engine and a factory of sessions."""
-    engine: object
-    sessions: object
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -89,28 +81,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.context_processor(_layout_context)
     security_headers.init_app(app)
     return app
-
-
-def get_session():
-    """The current request's database session (opened on first use, closed at teardown)."""
-    if "db_session" not in g:
-        g.db_session = current_app.extensions["registry"].sessions()
-    return g.db_session
-
-
-#: per-request state kept on ``g``: ours, Flask-Login's user, Flask-Babel's locale, Flask-WTF's
-#: CSRF token (of one browser's session: never to be offered to the next request's)
-REQUEST_STATE = ("db_session", "_login_user", "_flask_babel", "csrf_token")
-
-
-def close_session(_exc=None) -> None:
-    """Close the request's session and forget its user and language, so that an app context
-    shared by several requests (tests, CLI) never carries one request's state into the next."""
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
-    for name in REQUEST_STATE[1:]:
-        g.pop(name, None)
 
 
 def instance_path() -> str:
@@ -148,8 +118,6 @@ def _instance_secret(folder: str) -> str:
 
 
 def _init_login(app: Flask) -> None:
-    from .auth import load_user
-
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
@@ -170,8 +138,6 @@ def _require_sign_in():
 
 def _register_areas(app: Flask) -> None:
     """Register ``bp`` of each area module that exists (areas are added one module at a time)."""
-    from .auth import bp as auth_bp
-
     app.register_blueprint(auth_bp)
     for _area, module, _start, _label in AREAS:
         name = f"{__name__}.{module}"

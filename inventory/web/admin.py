@@ -12,10 +12,8 @@ from __future__ import annotations
 import secrets
 
 from flask import (
-    Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -35,17 +33,14 @@ from ..models import (
     User,
     record_change,
     set_field,
-    utcnow,
 )
-from . import get_session
 from ..user_sessions import revoke_user_sessions
+from . import admin_import_views, admin_shares  # noqa: F401  (their views are on ``bp``)
+from .admin_base import audit_created, bp, department_choices, department_labels, is_current, show_once
 from .admin_forms import ConfirmForm, DepartmentForm, PasswordResetForm, UserEditForm, UserForm
+from .extensions import get_session
 from .labels import ROLE_LABELS, label
-from .permissions import AREA_ROLES, require_roles, with_sub_departments
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-#: every view of the area is for these roles only (checked before each request of the blueprint)
-bp.before_request(require_roles(*AREA_ROLES["admin"])(lambda: None))
+from .permissions import with_sub_departments
 
 DEPARTMENT_FIELDS = ("code", "name", "parent_id", "head_id", "valid_from", "valid_to", "successor_id")
 USER_FIELDS = ("display_name", "email", "role", "department_id", "active")
@@ -54,46 +49,6 @@ SESSION_FIELDS = ("role", "department_id", "active")
 USERS_PER_PAGE = 50
 #: object types whose changes the start page lists
 ADMIN_OBJECTS = ("department", "app_user", "share", "share_mapping", "api_token")
-
-
-def audit_created(session, obj, fields) -> None:
-    """Audit a new object (flushed, so it has an id): one event per field that has a value."""
-    for field in fields:
-        record_change(session, current_user, obj, field, None, getattr(obj, field))
-
-
-def is_current(dept, today=None) -> bool:
-    """Whether a department exists today (no last day, or one not yet passed)."""
-    today = today or utcnow().date()
-    return dept.valid_to is None or dept.valid_to >= today
-
-
-def department_labels(session) -> dict[int, str]:
-    """Department id -> "code name (closed)" for select boxes and tables."""
-    today = utcnow().date()
-    names = {}
-    for dept in session.execute(select(Department).order_by(Department.code, Department.valid_from)
-                                ).scalars():
-        closed = "" if is_current(dept, today) else _(" (closed %(day)s)", day=dept.valid_to)
-        names[dept.id] = f"{dept.code} {dept.name}{closed}"
-    return names
-
-
-def department_choices(session, keep: set = frozenset(), exclude: set = frozenset()) -> list:
-    """("", none) then the current departments, plus those in ``keep`` (an object's present value)."""
-    today = utcnow().date()
-    depts = session.execute(select(Department).order_by(Department.code)).scalars()
-    names = department_labels(session)
-    return [("", _("(none)"))] + [(d.id, names[d.id]) for d in depts
-                                  if (is_current(d, today) or d.id in keep) and d.id not in exclude]
-
-
-def show_once(title: str, secret: str, back: str):
-    """A page showing a generated password or token once; never cached."""
-    response = make_response(render_template("admin/secret_once.html", title=title, secret=secret,
-                                             back=back))
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("/")
@@ -301,6 +256,3 @@ def user_unlock(user_id: int):
         session.commit()
         flash(_("Signing in as %(name)s is possible again.", name=user.username), "info")
     return redirect(url_for(".user_edit", user_id=user.id))
-
-
-from . import admin_import_views, admin_shares  # noqa: F401  (their views are on ``bp``)

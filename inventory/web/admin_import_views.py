@@ -1,4 +1,4 @@
-"""The org-chart import page and its template workbook (views on ``admin.bp``).
+"""The org-chart import page and its template workbook (views on ``admin_base.bp``).
 
 The upload is checked row by row first; with any problem nothing is written
 and every problem is listed (sheet, row, column, reason).  Otherwise the
@@ -13,8 +13,7 @@ from flask import render_template, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import get_session
-from .admin import bp
+from .admin_base import bp
 from .admin_forms import ImportForm
 from .admin_import import import_tables
 from .admin_import_read import (
@@ -23,6 +22,7 @@ from .admin_import_read import (
     ImportFileError,
     read_tables,
 )
+from .extensions import get_session
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 TEMPLATE_NOTES = (

@@ -1,4 +1,4 @@
-"""Administration of shares, their folder → department mappings, and API tokens (views on ``admin.bp``).
+"""Administration of shares, their folder → department mappings, and API tokens (views on ``admin_base.bp``).
 
 Mappings are read by every scan and ingest: a change applies to files as
 they are next scanned.  "Re-apply" brings existing assets in line at once,
@@ -36,9 +36,9 @@ from ..models import (
     token_expiry,
     utcnow,
 )
-from . import get_session
-from .admin import audit_created, bp, department_choices, department_labels, show_once
+from .admin_base import audit_created, bp, department_choices, department_labels, show_once
 from .admin_forms import ConfirmForm, MappingForm, ShareForm, TokenForm
+from .extensions import get_session
 
 SHARE_FIELDS = ("name", "root", "description", "active", "exclusions", "schedule")
 TOKEN_PREFIX = "inv_"

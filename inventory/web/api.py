@@ -52,8 +52,8 @@ from ..models import (
     as_utc,
     utcnow,
 )
-from . import csrf, get_session
 from .admin_shares import token_digest
+from .extensions import csrf, get_session
 from .permissions import asset_or_404, login_exempt, may_use, visible_assets
 
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -31,7 +31,6 @@ from sqlalchemy import select
 
 from ..clock import city_today
 from ..models import Asset
-from . import get_session
 from .asset_detail import load_detail
 from .asset_export import (
     EXPORT_FORMATS,
@@ -44,6 +43,7 @@ from .asset_filters import AssetFilterForm
 from .asset_queries import (PAGE_SIZE, AssetFilters, MatchCount, count_matching, departments_of,
                             export_rows, matching_ids, page_ids, rows_of)
 from .dashboard import cached_counts, cached_ids, department_names, scope_key
+from .extensions import get_session
 from .labels import (
     CATEGORY_LABELS,
     CHANGE_LABELS,

@@ -32,7 +32,7 @@ from wtforms.validators import DataRequired, Length
 from ..login_throttle import is_refused, record_failure, record_success
 from ..models import User, record_change
 from ..user_sessions import end_session, live_session, revoke_user_sessions, start_session
-from . import get_session
+from .extensions import get_session
 from .forms_account import PasswordChangeForm
 from .i18n import SESSION_KEY as LANGUAGE_KEY
 from .permissions import login_exempt

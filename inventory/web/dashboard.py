@@ -30,8 +30,8 @@ from flask_login import current_user
 from sqlalchemy import distinct, func, select
 
 from ..models import Asset, AssetCategory, AssetStatus, AuditEvent, Department, Finding, ScanRun
-from . import get_session
 from .charts import bar_chart
+from .extensions import get_session
 from .labels import (
     CATEGORY_LABELS,
     COMPLEXITY_LABELS,

@@ -22,7 +22,7 @@ from .. import declaration_excel as dx
 from .. import declarations as decl
 from ..declaration_fields import FIELDS
 from ..models import Declaration, DeclarationCampaign, Department
-from . import get_session
+from .extensions import get_session
 from .forms_privacy import DeclarationImportForm
 from .permissions import AREA_ROLES, require_roles
 

@@ -22,7 +22,6 @@ from .. import declarations as decl
 from ..clock import city_today
 from ..declaration_fields import FIELDS
 from ..models import DeclarationCampaign, DeclarationItem, FileType
-from . import get_session
 from .dashboard import department_names
 from .declaration_display import audit_asset_ids, field_title, shown_audit, shown_item
 from .declaration_queries import (
@@ -40,6 +39,7 @@ from .declaration_queries import (
     snapshot_entries,
     was_deleted,
 )
+from .extensions import get_session
 from .forms_declarations import ItemForm, VersionForm, WorkflowForm
 from .labels import (
     CATEGORY_LABELS,

@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from ..clock import city_today
 from ..models import Asset, Finding, Role, User, record_change, set_field, utcnow
-from . import get_session
 from .dashboard import cached_counts, department_names, scope_key
 from .department_review import (
     finding_counts,
@@ -26,6 +25,7 @@ from .department_review import (
     pending_work,
     review_page,
 )
+from .extensions import get_session
 from .forms_departments import ConfirmFindingForm, DismissFindingForm, dismiss_prefix
 from .labels import (
     CATEGORY_LABELS,

@@ -6,11 +6,11 @@ in the session, the signed-in user's preference (a ``language`` or
 Accept-Language, else Japanese.
 
 Translations: msgids are English, in templates (``{{ _('...') }}``) and
-code (``gettext`` / ``lazy_gettext``); the Japanese catalogue is
+code (``gettext`` / ``lazy_gettext``; ``N_`` in :mod:`inventory.labels`); the Japanese catalogue is
 ``inventory/translations/ja/LC_MESSAGES/messages.po``, compiled to ``.mo``
 (both committed).  After changing texts, from the repository root::
 
-    .venv/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o inventory/translations/messages.pot .
+    .venv/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -o inventory/translations/messages.pot .
     .venv/bin/pybabel update -i inventory/translations/messages.pot -d inventory/translations
     # translate the new entries in messages.po (no empty msgstr, no "fuzzy" left), then
     .venv/bin/pybabel compile -d inventory/translations

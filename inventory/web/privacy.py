@@ -37,9 +37,9 @@ from ..mailer import MailError
 from ..models import Declaration, DeclarationCampaign
 from ..reconcile import DEFAULT_FACTOR, reconcile
 from ..reminders import ReminderError, send_reminders, smtp_settings
-from . import get_session
 from .charts import bar_chart
 from .dashboard import department_names
+from .extensions import get_session
 from .forms_privacy import CampaignForm, ReminderForm
 from .labels import CATEGORY_LABELS, DECLARATION_STATUS_LABELS, label
 from .permissions import AREA_ROLES, require_roles

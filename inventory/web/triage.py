@@ -14,8 +14,8 @@ from sqlalchemy import select
 from wtforms.validators import ValidationError
 
 from ..models import Asset, AssetComment, Finding, User, set_field
-from . import get_session
 from .dashboard import department_names
+from .extensions import get_session
 from .forms_triage import (
     ActiveUsers,
     BulkTriageForm,

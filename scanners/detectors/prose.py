@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import CATEGORIES, ColumnFinding, PersonalResult
 from .columns import classify_by_header
@@ -81,12 +81,6 @@ class Mention:
     category: str
     value: str
     label: str | None = None
-
-
-@dataclass
-class ProseFindings:
-    mentions: list[Mention] = field(default_factory=list)
-    people: list[int] = field(default_factory=list)       # lines of the people counted
 
 
 def detect_prose(text: str, name: str = "text") -> PersonalResult:

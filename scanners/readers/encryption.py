@@ -39,10 +39,6 @@ def is_ole(path: str) -> bool:
     return magic(path) == OLE_MAGIC
 
 
-def is_zip(path: str) -> bool:
-    return magic(path)[:4] in ZIP_MAGICS
-
-
 def _open_ole(path_or_bytes):
     import olefile  # installed with oletools and msoffcrypto-tool
     try:

@@ -2,7 +2,7 @@
 
 Sheet order, names and visibility come from workbook.xml and its rels,
 number formats from styles.xml; each worksheet is sampled by
-:mod:`.ooxml_sheet`.  Nothing is loaded whole: every part is streamed with a
+:mod:`.ooxml_rows` (fast path, else :mod:`.ooxml_sheet`).  Nothing is loaded whole: every part is streamed with a
 byte cap, and a DOCTYPE anywhere we read is refused.
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ from ..apps.excel_package import package_or_failure
 from ..document import Document, EncryptedError, ReadError, Table
 from . import encryption
 from .numfmt import kind_for
-from .ooxml_sheet import needed_indexes, resolve, sample_sheet, shared_strings
+from .ooxml_rows import sample_sheet, shared_strings
+from .ooxml_sheet import needed_indexes, resolve
 from .safezip import PartIndex, PartTooLarge, XmlRefused, attr, open_zip, parse_part
 
 SMALL_PART_BYTES = 16 << 20   # workbook.xml, rels, styles.xml

@@ -3,7 +3,8 @@
 Only the first SAMPLE_ROWS rows are parsed; the row count comes from
 ``<dimension>`` (or an estimate) so a 680,000-row sheet costs what 200 rows do.
 Parts written the way Excel writes them go through the regex fast path of
-:mod:`.ooxml_fast`; the expat callbacks here read everything else.
+:mod:`.ooxml_fast`; the expat callbacks here read everything else (the choice is
+:mod:`.ooxml_rows`'s).  The row rules (:class:`SheetHandler`) serve both paths.
 """
 from __future__ import annotations
 
@@ -24,9 +25,6 @@ SHARED_STRINGS_BYTES = 64 << 20
 #: non-empty cells sampled per sheet: a very wide sheet stops before SAMPLE_ROWS
 #: rows (each cell costs a few Python callbacks, ~10 us)
 SAMPLE_CELLS = 20_000
-#: read worksheets and shared strings with the regex fast path (:mod:`.ooxml_fast`)
-#: first; False forces the expat path everywhere (tests compare the two)
-FAST_PATH = True
 
 _RANGE_END = re.compile(r"[A-Za-z]{0,3}(\d+)$")
 _INTEGER = re.compile(r"-?\d{1,15}$")
@@ -277,23 +275,10 @@ class SheetHandler:
             return None
 
 
-def sample_sheet(zf: zipfile.ZipFile, part: str, xf_kinds: list[str | None],
-                 date1904: bool, fast: bool | None = None) -> SheetSample:
-    """The first SAMPLE_ROWS rows of a worksheet part and its row count.
-
-    ``fast`` (default: FAST_PATH) tries the regex reader first; whatever it
-    declines is read again with expat, which gives the same sample.
-    """
-    if FAST_PATH if fast is None else fast:
-        from . import ooxml_fast
-
-        handler = SheetHandler(xf_kinds, date1904)
-        try:
-            stopped_at = ooxml_fast.sample_rows(zf, part, handler)
-        except ooxml_fast.Declined:
-            pass
-        else:
-            return _counted(zf, part, handler, stopped_at)
+def expat_sample(zf: zipfile.ZipFile, part: str, xf_kinds: list[str | None],
+                 date1904: bool) -> SheetSample:
+    """The first SAMPLE_ROWS rows of a worksheet part and its row count, read with expat
+    (what :func:`.ooxml_rows.sample_sheet` falls back to when the fast path declines)."""
     handler = SheetHandler(xf_kinds, date1904)
     stopped_at = None
     try:
@@ -303,10 +288,10 @@ def sample_sheet(zf: zipfile.ZipFile, part: str, xf_kinds: list[str | None],
         raise
     except ReadError as exc:          # bad XML, corrupt or oversized part: keep what was read
         handler.sample.problem = str(exc)
-    return _counted(zf, part, handler, stopped_at)
+    return counted(zf, part, handler, stopped_at)
 
 
-def _counted(zf: zipfile.ZipFile, part: str, handler: SheetHandler, stopped_at: int | None) -> SheetSample:
+def counted(zf: zipfile.ZipFile, part: str, handler: SheetHandler, stopped_at: int | None) -> SheetSample:
     """The handler's sample with its row count: exact, from <dimension>, or estimated."""
     sample = handler.sample
     seen = 0 if handler.base is None else handler.last_row - handler.base + 1
@@ -364,23 +349,10 @@ class _SharedStringsHandler:
                 raise StopParsing
 
 
-def shared_strings(zf: zipfile.ZipFile, part: str | None, needed: set[int],
-                   fast: bool | None = None) -> tuple[dict[int, str], str | None]:
-    """The needed shared strings by index, and a problem note when some could not be read.
-
-    ``fast`` (default: FAST_PATH) tries the regex reader first, expat after it declines.
-    """
-    if not needed:
-        return {}, None
-    if part is None:
-        return {}, "shared strings part missing"
-    if FAST_PATH if fast is None else fast:
-        from . import ooxml_fast
-
-        try:
-            return ooxml_fast.read_shared_strings(zf, part, needed)
-        except ooxml_fast.Declined:
-            pass
+def expat_shared_strings(zf: zipfile.ZipFile, part: str,
+                         needed: set[int]) -> tuple[dict[int, str], str | None]:
+    """The needed shared strings by index read with expat, and a problem note when some could
+    not be read (:func:`.ooxml_rows.shared_strings` falls back to this)."""
     handler = _SharedStringsHandler(needed)
     try:
         parse_part(zf, part, handler.start, handler.end, handler.text, max_bytes=SHARED_STRINGS_BYTES)

@@ -1,0 +1,135 @@
+"""Display labels of the registry's codes: the English msgid of each code, in one place
+below every layer that shows them.
+
+Codes the registry stores (categories, risk codes, statuses, roles ...) are
+short English strings; people see these labels instead, translated by
+whoever shows them: the web app through Flask-Babel
+(:mod:`inventory.web.labels` makes each table lazy), the run report of the
+command line and of e-mail through :func:`inventory.run_diff.translator`.
+The Japanese catalogue is ``inventory/translations``; :func:`N_` only marks a
+msgid for ``pybabel extract`` (``-k N_``, see :mod:`inventory.web.i18n`).
+"""
+from __future__ import annotations
+
+
+def N_(text: str) -> str:  # noqa: N802 (gettext's name for "mark, translate later")
+    """``text`` unchanged: marks it as a msgid for the catalogue."""
+    return text
+
+
+CATEGORY_LABELS = {
+    "name": N_("Name"), "name_kana": N_("Name (kana)"), "address": N_("Address"),
+    "postal_code": N_("Postal code"), "phone": N_("Phone number"), "email": N_("Email address"),
+    "birth_date": N_("Date of birth"), "age": N_("Age"), "gender": N_("Gender"),
+    "my_number": N_("My Number"), "resident_id": N_("Resident ID"),
+    "insurance_number": N_("Insurance or pension number"), "bank_account": N_("Bank account"),
+    "income": N_("Income, salary or tax"), "school": N_("School or grade"),
+    "family": N_("Household or relationship"), "health": N_("Health or disability"),
+    "criminal_record": N_("Criminal record"), "creed_race": N_("Creed, race or social status"),
+}
+
+RISK_LABELS = {
+    "hidden-personal-data": N_("Personal data hidden in sheets, rows or columns"),
+    "encrypted": N_("Encrypted: contents not inspected"),
+    "external-data-connection": N_("External data connection"),
+    "external-link": N_("Links to other files or URLs"),
+    "credentials-in-file": N_("Password or secret in the file"),
+    "autoexec-macro": N_("Macro that runs on open"),
+    "macro-network-access": N_("Macro that reaches the network"),
+    "cloud-sync-folder": N_("In a cloud-sync folder"),
+    "cloud-storage-link": N_("Link to cloud storage"),
+    "remote-access-tool": N_("Remote-access tool"),
+    "p2p-file-sharing": N_("P2P file sharing"),
+    "external-upload-script": N_("Script that uploads files"),
+    "duplicate-personal-data": N_("Copy of a file with personal data"),
+}
+
+STATUS_LABELS = {
+    "ok": N_("Inspected"), "encrypted": N_("Encrypted"), "error": N_("Unreadable"),
+    "skipped": N_("Skipped"), "removed": N_("Removed"),
+}
+
+LIFECYCLE_LABELS = {
+    "discovered": N_("Discovered"), "reviewing": N_("Reviewing"), "classified": N_("Classified"),
+    "migrating": N_("Migrating"), "retired": N_("Retired"), None: N_("Not triaged"),
+}
+
+GUIDELINE_LABELS = {
+    "central": N_("Central management"), "department": N_("Department management"),
+    "outsourced": N_("Outsourced"), "retire": N_("To retire"), "out_of_scope": N_("Out of scope"),
+    None: N_("Not classified"),
+}
+
+COMPLEXITY_LABELS = {"High": N_("High"), "Medium": N_("Medium"), "Low": N_("Low"),
+                     None: N_("Not rated")}
+
+ROLE_LABELS = {
+    "clerk": N_("Department clerk"), "dept_head": N_("Department head"),
+    "it_division": N_("IT division"), "privacy_office": N_("Privacy office"),
+    "admin": N_("Administrator"),
+}
+
+#: file kinds of the scan record that are not file extensions (extensions show as they are)
+KIND_LABELS = {"executable": N_("Program"), "script": N_("Script"), "shortcut": N_("Shortcut"),
+               "other": N_("Other")}
+
+#: what a scan found changed about an asset (AssetChange.change)
+CHANGE_LABELS = {"new": N_("Found"), "changed": N_("Content changed"), "moved": N_("Moved or renamed"),
+                 "returned": N_("Found again"), "removed": N_("No longer found")}
+
+#: asset fields people change (AuditEvent.field), as the history shows them
+FIELD_LABELS = {
+    "business_process": N_("Business process"), "guideline": N_("Guideline"),
+    "lifecycle": N_("Triage stage"), "owner_id": N_("Owner"), "deputy_id": N_("Deputy"),
+    "has_specification": N_("Specification"), "has_manual": N_("Manual"),
+    "next_review": N_("Next review"), "triage_note": N_("Triage note"),
+    "department_id": N_("Department"), "dismissed": N_("Dismissed"),
+    "dismissed_reason": N_("Reason for dismissal"),
+}
+
+
+# --- annual personal-data declarations (個人情報ファイル簿) (inventory/web/declarations.py) ---
+
+#: where a department's declaration is (Declaration.status)
+DECLARATION_STATUS_LABELS = {
+    "draft": N_("Being drafted"), "submitted": N_("Awaiting the head's approval"),
+    "reviewing": N_("Under review by the privacy office"), "returned": N_("Returned for correction"),
+    "accepted": N_("Accepted"),
+}
+
+#: an item against last year's accepted declaration (DeclarationItem.change)
+ITEM_CHANGE_LABELS = {"continued": N_("Continued"), "changed": N_("Changed"), "new": N_("New"),
+                      "abolished": N_("Abolished")}
+
+#: 電算処理 / マニュアル処理 (DeclarationItem.file_type)
+FILE_TYPE_LABELS = {"electronic": N_("Computer-processed file"), "manual": N_("Manually processed file")}
+
+#: Art. 74(2) of the Act: files not entered in the register (DeclarationItem.exemption)
+EXEMPTION_LABELS = {
+    "": N_("No exemption"),
+    "1": N_("Art. 74(2)(i): national security, diplomacy and the like"),
+    "2": N_("Art. 74(2)(ii): criminal investigations and prosecutions"),
+    "3": N_("Art. 74(2)(iii): personnel, pay and welfare of staff"),
+    "4": N_("Art. 74(2)(iv): experimental computer processing only"),
+    "5": N_("Art. 74(2)(v): copies of a registered computer-processed file"),
+    "6": N_("Art. 74(2)(vi): records erased within one year"),
+    "7": N_("Art. 74(2)(vii): addresses for sending goods or money, or for business contact"),
+    "8": N_("Art. 74(2)(viii): academic research by staff"),
+    "9": N_("Art. 74(2)(ix): fewer people than the Cabinet Order sets"),
+    "10": N_("Art. 74(2)(x): others set by Cabinet Order"),
+}
+
+#: the workflow's buttons (inventory.declarations.TRANSITIONS)
+DECLARATION_ACTION_LABELS = {
+    "submit": N_("Submit to the department head"), "approve": N_("Approve and send to the privacy office"),
+    "return_head": N_("Return to the clerks"), "accept": N_("Accept"),
+    "return_office": N_("Return to the department"), "reopen": N_("Reopen for a change during the year"),
+}
+
+#: a declaration's history (DeclarationEvent.action)
+DECLARATION_EVENT_LABELS = {
+    "create": N_("Created"), "submit": N_("Submitted"), "approve": N_("Approved by the head"),
+    "return_head": N_("Returned by the head"), "accept": N_("Accepted by the privacy office"),
+    "return_office": N_("Returned by the privacy office"), "reopen": N_("Reopened"),
+    "import": N_("Imported from Excel"), "remind": N_("Reminder sent"),
+}
