@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .walk import Candidate
+    from .candidates import Candidate
 
 #: the keys every record begins with, in this order (:func:`base_record`): the incremental cache
 #: (scanners.state) keeps the rest of a record and takes these from the current walk

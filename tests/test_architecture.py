@@ -100,12 +100,24 @@ def _lazy_nodes(tree: ast.Module) -> set[int]:
             for inner in ast.walk(outer) if isinstance(inner, (ast.Import, ast.ImportFrom))}
 
 
+def _type_only_nodes(tree: ast.Module) -> set[int]:
+    """ids of the import statements under ``if TYPE_CHECKING:`` (read by type checkers only,
+    never run: a type named in an annotation is no dependency at run time)."""
+    def is_type_checking(test: ast.expr) -> bool:
+        return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+    return {id(inner) for outer in ast.walk(tree) if isinstance(outer, ast.If) and is_type_checking(outer.test)
+            for statement in outer.body for inner in ast.walk(statement)
+            if isinstance(inner, (ast.Import, ast.ImportFrom))}
+
+
 def imports_of(name: str, path: Path, modules: dict[str, Path]) -> list[Import]:
-    """Every import of one module, top level and inside functions."""
+    """Every import of one module that runs, top level and inside functions."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    lazy = _lazy_nodes(tree)
+    lazy, type_only = _lazy_nodes(tree), _type_only_nodes(tree)
     return [Import(name, target, node.lineno, id(node) in lazy)
             for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+            and id(node) not in type_only
             for target in _targets(node, name, path, modules)]
 
 
