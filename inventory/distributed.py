@@ -55,7 +55,7 @@ from itertools import chain
 from celery import Celery
 from celery.signals import worker_process_init
 
-from scanners.inspect import inspect_file
+from scanners.pipeline import inspect_file
 from scanners.pool import DEFAULT_TIMEOUT, inspect_in_pool
 from scanners.scan import mark_duplicates
 from scanners.shadow import sync_client_of_folder

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .inspect import inspect_file
+from .pipeline import inspect_file
 from .record import failed_record
 from .walk import Candidate
 

@@ -19,7 +19,7 @@ from dataclasses import replace
 from functools import partial
 from itertools import islice
 
-from .inspect import inspect_file
+from .pipeline import inspect_file
 from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, Ready, default_workers, inspect_in_pool
 from .record import risk
 from .state import Carried, Contents, Plan, ScanState, known_record

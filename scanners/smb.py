@@ -297,7 +297,7 @@ def describe(exc: BaseException) -> str:
         return "cannot connect to the server"
     if isinstance(exc, OSError) and not isinstance(exc, SMBException):
         return exc.strerror or type(exc).__name__
-    from .inspect import safe_reason
+    from .pipeline import safe_reason
 
     return safe_reason(exc)
 

@@ -50,7 +50,7 @@ from typing import NamedTuple
 from json.encoder import encode_basestring as _json_str     # what json.dumps(str, ensure_ascii=False) writes
 from pathlib import Path
 
-from .inspect import sha256_of
+from .pipeline import sha256_of
 from .private_files import private_file
 from .record import HEAD_KEYS, iso_mtime
 from .walk import KIND_BY_EXTENSION, Candidate, escaped

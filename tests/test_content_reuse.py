@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from scanners import inspect as inspect_module
-from scanners.inspect import inspect_file
+from scanners import pipeline as inspect_module
+from scanners.pipeline import inspect_file
 from scanners.scan import scan_roots
 from scanners.state import Contents, ScanState, profile_of
 from scanners.walk import walk_root

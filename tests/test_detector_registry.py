@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from scanners import inspect as pipeline
+from scanners import pipeline
 from scanners.detectors.registry import DETECTORS, FileRead
-from scanners.inspect import inspect_file
+from scanners.pipeline import inspect_file
 from scanners.walk import walk_root
 from scanners.record import empty_app
 

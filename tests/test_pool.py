@@ -3,7 +3,8 @@ import os
 import signal
 import time
 
-from scanners.inspect import base_record, safe_reason
+from scanners.pipeline import safe_reason
+from scanners.record import base_record
 from scanners.pool import inspect_in_pool
 from scanners.walk import Candidate
 

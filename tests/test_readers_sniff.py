@@ -14,7 +14,7 @@ import pytest
 import xlsxwriter
 import xlwt
 
-from scanners.inspect import inspect_file
+from scanners.pipeline import inspect_file
 from scanners.readers import choose_reader
 from scanners.readers import sniff as fmt
 from scanners.readers.sniff import content_note, sniff

@@ -8,7 +8,8 @@ import unicodedata
 
 import pytest
 
-from scanners.inspect import inspect_file, iso_mtime
+from scanners.pipeline import inspect_file
+from scanners.record import iso_mtime
 from scanners.state import (SCHEMA, Carried, ScanState, carried_line, lasting,
                             known_record, state_key, stored_form)
 from scanners.walk import walk_root

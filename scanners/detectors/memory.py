@@ -3,7 +3,7 @@
 A column repeats its values, and a text is looked at several times (as a column,
 a form, a card; a name, a label): the answers are remembered in dicts made by
 :func:`remembered`.  The texts are personal data, so the worker empties every
-such dict after each file (:func:`forget`, called by ``scanners.inspect``):
+such dict after each file (:func:`forget`, called by ``scanners.pipeline``):
 nothing read from one file stays in memory for the next.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The file-level detectors, in the order they run, and what each one is handed.
 
-The pipeline (:func:`scanners.inspect.inspect_file`) reads a file once into a
+The pipeline (:func:`scanners.pipeline.inspect_file`) reads a file once into a
 :class:`FileRead` and runs every detector of :data:`DETECTORS` whose ``applies`` says
 yes; each ``detect`` fills its own part of the record (the ``app`` block, ``personal``,
 risks, notes).  A detector never opens the file: what it needs comes from the document.

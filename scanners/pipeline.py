@@ -15,8 +15,7 @@ from .document import Document, EncryptedError, ReadError
 from .readers import choose_reader
 from .candidates import Candidate
 from .readers.sniff import BINARY, SNIFF_BYTES, content_note, foreign_label, read_head, sniff
-# failed_record and iso_mtime stay importable from here for the callers of this module
-from .record import base_record, failed_record, iso_mtime, risk  # noqa: F401
+from .record import base_record, risk
 from .shadow import cloud_sync_risk, p2p_artefact_risks
 
 HASH_CHUNK = 1 << 20
