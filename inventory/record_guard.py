@@ -204,6 +204,7 @@ _WORDS = re.compile(r"[A-Za-z][A-Za-z0-9 ._()/\-]{0,40}")
 _CONNECT = re.compile(r"[A-Za-z ]{1,30}: (?:[A-Z ?]{1,40}=\*\*\*;?)*")
 _REASON = re.compile(r"[A-Za-z0-9 .,;:_()'/\-]{1,120}")
 _LINES = re.compile(r"\d{1,6}(?:, \d{1,6})* 行目(?:ほか)?")
+_LABELLED_LINES = re.compile(rf"(?P<label>.+?) {_LINES.pattern}")
 
 
 def _ascii_words(text: str) -> bool:
@@ -233,10 +234,10 @@ def _catalogue(text: str) -> bool:
 def _summary(text: str) -> bool:
     """``label 3, 7 行目`` parts of a shadow-IT script detail, joined by ``、`` or ``; ``."""
     for part in re.split(r"、|; ", text):
-        label, _, lines = part.partition(" ")
-        if part.startswith("ほか ") and re.fullmatch(r"ほか \d{1,3} 種類", part):
+        if re.fullmatch(r"ほか \d{1,3} 種類", part):
             continue
-        if not (label in catalogue_words() and _LINES.fullmatch(lines)):
+        found = _LABELLED_LINES.fullmatch(part)        # a label may hold spaces: "curl によるアップロード"
+        if not (found and found["label"] in catalogue_words()):
             return False
     return True
 

@@ -148,3 +148,34 @@ def test_the_scanners_own_records_pass_unchanged(realworld):
     records = list(scan_roots([str(realworld / "files")], workers=2))
     changed = [r["path"] for r in records if guard_record(r)[1]]
     assert len(records) > 100 and changed == []
+
+
+def test_the_demo_shares_records_pass_unchanged(tmp_path):
+    """The generated municipal share holds the scanner's script, link and app phrases that the
+    real-world files lack (an upload script, a hidden roster sheet, Access links)."""
+    from inventory.demo_share import write_share
+    from scanners.scan import scan_roots
+
+    write_share(tmp_path / "share")
+    records = list(scan_roots([str(tmp_path / "share")], workers=0))
+    changed = {r["path"]: [x["detail"] for x in r["risks"]] for r in records if guard_record(r)[1]}
+    assert len(records) > 50 and changed == {}
+
+
+def test_every_script_rule_of_the_catalogue_passes_as_the_scanner_words_it():
+    """Each upload and credential rule's label, as the scanner writes it in a detail (labels
+    may hold spaces: "curl によるアップロード"), with a service named and lines listed."""
+    from scanners.shadow.catalogue import default_catalogue
+    from scanners.shadow.scripts import _summary
+
+    cat = default_catalogue()
+    service = sorted(set(cat.services.values()))[0]
+    details = [f"外部へのファイル送信（送信先 {service}）: {_summary({r.label: [3, 7]})}" for r in cat.upload_rules]
+    details += [f"スクリプトに平文のパスワード: {_summary({r.label: list(range(1, 30))})}（値は記録していません）"
+                for r in cat.credential_rules]
+    details.append(f"外部へのファイル送信: {_summary({r.label: [1] for r in cat.upload_rules})}")
+    rec = record("a.bat", risks=["external-upload-script"] * len(details))
+    for item, detail in zip(rec["risks"], details):
+        item["detail"] = detail
+    guarded, masked = guard_record(rec)
+    assert [x["detail"] for x in guarded["risks"] if MASK in x["detail"]] == [] and masked == 0
