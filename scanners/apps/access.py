@@ -31,6 +31,7 @@ import re
 from collections import Counter
 
 from ..document import Document
+from ..record import risk
 from ..link_targets import masked_path
 from ..readers.access_catalog import AUTOEXEC_KEY, has_code_objects
 from . import AppFacts
@@ -81,7 +82,7 @@ def access_app_facts(document: Document) -> AppFacts:
     facts.external_links = len(kinds) - facts.connections
     risks = list(vba.risks)
     if facts.auto_exec:
-        risks.append({"code": "autoexec-macro", "detail": "macro AutoExec runs when the database opens"})
+        risks.append(risk("autoexec-macro", "macro AutoExec runs when the database opens"))
     facts.risks = _order(risks + link_risks(document.links))
     if facts.is_app:
         facts.complexity = complexity_band(facts)
@@ -213,15 +214,15 @@ def link_risks(links: list[dict]) -> list[dict]:
         else:
             details[f"linked table to {kind}" + (f": {target}" if target else "")] += 1
         if has_password(connect):
-            risks.append({"code": "credentials-in-file",
-                          "detail": f"linked table {str(link.get('name') or '?')[:64]}: connect string holds a password "
-                                    f"({redacted_connect(connect)})"})
+            risks.append(risk("credentials-in-file",
+                              f"linked table {str(link.get('name') or '?')[:64]}: "
+                              f"connect string holds a password ({redacted_connect(connect)})"))
     listed = details.most_common(MAX_LINK_DETAILS)
-    link_list = [{"code": "external-data-connection", "detail": d if n == 1 else f"{d} ({n}x)"}
+    link_list = [risk("external-data-connection", d if n == 1 else f"{d} ({n}x)")
                  for d, n in listed]
     rest = sum(details.values()) - sum(n for _, n in listed)
     if rest:
-        link_list.append({"code": "external-data-connection", "detail": f"and {rest} more linked tables"})
+        link_list.append(risk("external-data-connection", f"and {rest} more linked tables"))
     return risks + link_list
 
 

@@ -25,6 +25,7 @@ import io
 from collections import Counter
 
 from ..document import ReadError
+from ..record import risk
 from . import AppFacts
 from .complexity import complexity_band
 from .excel_package import ExcelPackage, read_excel_package
@@ -125,18 +126,18 @@ def package_risks(pkg: PackageFacts) -> list[dict]:
         where = f" to {conn.source}" if conn.source else ""
         kinds[f"connections.xml: {conn.kind} connection{where}"] += 1
         if conn.saved_password:
-            risks.append({"code": "credentials-in-file",
-                          "detail": f"connections.xml: {conn.kind} connection with saved password"})
+            risks.append(risk("credentials-in-file",
+                              f"connections.xml: {conn.kind} connection with saved password"))
         if conn.password_in_string:
-            risks.append({"code": "credentials-in-file",
-                          "detail": f"connections.xml: {conn.kind} connection string holds a password"})
-    risks.extend({"code": "external-data-connection", "detail": _counted(d, n)}
+            risks.append(risk("credentials-in-file",
+                              f"connections.xml: {conn.kind} connection string holds a password"))
+    risks.extend(risk("external-data-connection", _counted(d, n))
                  for d, n in kinds.most_common(MAX_LISTED))
     if pkg.query_tables:
-        risks.append({"code": "external-data-connection",
-                      "detail": f"{pkg.query_tables} query table(s) refresh from an external source"})
+        risks.append(risk("external-data-connection",
+                          f"{pkg.query_tables} query table(s) refresh from an external source"))
     if pkg.power_query and not any("Power Query" in d for d in kinds):
-        risks.append({"code": "external-data-connection", "detail": "Power Query (DataMashup) queries"})
+        risks.append(risk("external-data-connection", "Power Query (DataMashup) queries"))
     risks.extend(link_risks(pkg.external_links, pkg.file_hyperlinks, pkg.web_hyperlinks,
                             pkg.hyperlink_hosts, pkg.formula_hyperlinks))
     return _dedupe(risks)
@@ -145,20 +146,17 @@ def package_risks(pkg: PackageFacts) -> list[dict]:
 def link_risks(workbooks: list[str], file_links: list[str], web_links: int,
                hosts: list[str], formula_hyperlinks: int) -> list[dict]:
     """external-link risks: linked workbooks by file name, hyperlinks by host."""
-    risks = [{"code": "external-link",
-              "detail": _counted(name if name.startswith("DDE/OLE") else f"formulas link to workbook {name}", n)}
+    risks = [risk("external-link",
+                  _counted(name if name.startswith("DDE/OLE") else f"formulas link to workbook {name}", n))
              for name, n in Counter(workbooks).most_common(MAX_LISTED)]
     if len(set(workbooks)) > MAX_LISTED:
-        risks.append({"code": "external-link",
-                      "detail": f"and links to {len(set(workbooks)) - MAX_LISTED} more workbooks"})
+        risks.append(risk("external-link", f"and links to {len(set(workbooks)) - MAX_LISTED} more workbooks"))
     for name, n in Counter(file_links).most_common(MAX_LISTED):
-        risks.append({"code": "external-link", "detail": _counted(f"hyperlink to file {name}", n)})
+        risks.append(risk("external-link", _counted(f"hyperlink to file {name}", n)))
     if web_links:
-        risks.append({"code": "external-link",
-                      "detail": f"{web_links} hyperlink(s) to web addresses ({', '.join(hosts)})"})
+        risks.append(risk("external-link", f"{web_links} hyperlink(s) to web addresses ({', '.join(hosts)})"))
     if formula_hyperlinks:
-        risks.append({"code": "external-link",
-                      "detail": f"{formula_hyperlinks} HYPERLINK formula(s)"})
+        risks.append(risk("external-link", f"{formula_hyperlinks} HYPERLINK formula(s)"))
     return risks
 
 
@@ -214,14 +212,14 @@ def _biff_app_facts(xls: XlsFacts, vba: VbaSummary) -> AppFacts:
     facts.connections = xls.connections
     risks = list(vba.risks) + _auto_open_risks(facts, xls.auto_open_name)
     if xls.connections:
-        risks.append({"code": "external-data-connection",
-                      "detail": f"{xls.connections} data connection(s) to external sources"})
+        risks.append(risk("external-data-connection",
+                          f"{xls.connections} data connection(s) to external sources"))
     if xls.query_tables:
-        risks.append({"code": "external-data-connection",
-                      "detail": f"{xls.query_tables} query table(s) refresh from an external source"})
+        risks.append(risk("external-data-connection",
+                          f"{xls.query_tables} query table(s) refresh from an external source"))
     risks += link_risks(xls.external_links, [], 0, [], 0)
     if xls.hyperlinks:
-        risks.append({"code": "external-link", "detail": f"{xls.hyperlinks} hyperlink(s)"})
+        risks.append(risk("external-link", f"{xls.hyperlinks} hyperlink(s)"))
     facts.risks = _order(_dedupe(risks))
     if facts.is_app:
         facts.complexity = complexity_band(facts)
@@ -301,7 +299,7 @@ def _auto_open_risks(facts: AppFacts, auto_open_name: bool) -> list[dict]:
     detail = "defined name Auto_Open runs a macro when the workbook opens"
     if facts.hidden_macro_sheets:
         detail += f" ({facts.hidden_macro_sheets} hidden Excel 4 macro sheet(s))"
-    return [{"code": "autoexec-macro", "detail": detail}]
+    return [risk("autoexec-macro", detail)]
 
 
 def _counted(detail: str, n: int) -> str:
