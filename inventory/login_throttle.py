@@ -124,6 +124,13 @@ def is_locked(session, username: str) -> bool:
     return row is not None and row.locked_at is not None
 
 
+def locked_addresses(session) -> list[LoginThrottle]:
+    """Client addresses locked by failed sign-ins, newest lock first (for the admin's list)."""
+    return list(session.execute(select(LoginThrottle).where(
+        LoginThrottle.kind == ADDRESS, LoginThrottle.locked_at.is_not(None))
+        .order_by(LoginThrottle.locked_at.desc()).limit(100)).scalars())
+
+
 def _audit(session, object_id: int | None, object_type: str, after: str) -> None:
     """An event of no one (``user_id`` None): the account concerned is the object."""
     session.add(AuditEvent(user_id=None, object_type=object_type, object_id=object_id,

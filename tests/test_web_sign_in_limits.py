@@ -166,3 +166,31 @@ def test_wrong_current_passwords_on_the_password_page_count_too(client, db):
 def test_the_account_counter_ignores_case_and_spaces(client, db, name):
     fail(client, name, 1)
     assert counter(db, ACCOUNT, account_key("clerk_a")).failures == 1
+
+
+def test_an_admin_sees_locked_addresses_and_unlocks_one_on_the_users_page(app, client, db):
+    app.config.update(LOGIN_ADDRESS_DELAY_AFTER=3, LOGIN_ADDRESS_LOCK_AFTER=4)
+    for name in ("a1", "a2", "a3", "a4"):
+        fail(client, name, 1)
+        wait_out_the_delay(db)
+    assert login_with_form(client, "it").status_code == 401
+    admin = app.test_client()
+    login(admin, "admin")
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert "ログインの失敗でロックされた接続元" in page and "127.0.0.1" in page
+    token = csrf_token(page.split("ログインの失敗でロックされた接続元", 1)[1])
+    url = "/admin/users/unlock-address"
+    assert admin.post(url, data={"address": "127.0.0.1"}).status_code == 400       # CSRF: refused
+    done = admin.post(url, data={"address": "127.0.0.1", "csrf_token": token}, follow_redirects=True)
+    assert "127.0.0.1 からふたたびログインできます。" in done.get_data(as_text=True)
+    assert "ログインの失敗でロックされた接続元" not in done.get_data(as_text=True)
+    assert login_with_form(client, "it").status_code == 302
+    unlocked = db.scalars(select(AuditEvent).where(AuditEvent.after == "unlock 127.0.0.1")).one()
+    assert unlocked.user_id == user_id(app, "admin")
+
+
+def test_a_clerk_cannot_unlock_an_address(app, client, db):
+    login(client, "clerk_a")
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    assert client.post("/admin/users/unlock-address",
+                       data={"address": "127.0.0.1", "csrf_token": token}).status_code == 403

@@ -24,7 +24,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from werkzeug.security import generate_password_hash
 
-from ..login_throttle import is_locked, unlock
+from ..login_throttle import is_locked, locked_addresses, unlock
 from ..models import (
     ApiToken,
     AuditEvent,
@@ -37,7 +37,7 @@ from ..models import (
 from ..user_sessions import revoke_user_sessions
 from . import admin_import_views, admin_shares  # noqa: F401  (their views are on ``bp``)
 from .admin_base import audit_created, bp, department_choices, department_labels, is_current, show_once
-from .admin_forms import ConfirmForm, DepartmentForm, PasswordResetForm, UserEditForm, UserForm
+from .admin_forms import AddressUnlockForm, ConfirmForm, DepartmentForm, PasswordResetForm, UserEditForm, UserForm
 from .extensions import get_session
 from .labels import ROLE_LABELS, label
 from .permissions import with_sub_departments
@@ -160,7 +160,8 @@ def users():
                                 .offset((page - 1) * USERS_PER_PAGE)).scalars())
     return render_template("admin/users.html", users=rows[:USERS_PER_PAGE], query=query, page=page,
                            more=len(rows) > USERS_PER_PAGE, names=department_labels(session),
-                           role_label=lambda code: label(ROLE_LABELS, code))
+                           role_label=lambda code: label(ROLE_LABELS, code),
+                           locked=locked_addresses(session), unlock_form=AddressUnlockForm())
 
 
 @bp.route("/users/new", methods=("GET", "POST"))
@@ -245,6 +246,17 @@ def user_password(user_id: int):
         return redirect(url_for(".user_edit", user_id=user.id))
     return show_once(_("New password of %(name)s:", name=user.username), password,
                      url_for(".user_edit", user_id=user.id))
+
+
+@bp.route("/users/unlock-address", methods=("POST",))
+def address_unlock():
+    """Lift the lock that failed sign-ins put on a client address (listed on the users page)."""
+    session = get_session()
+    form = AddressUnlockForm()
+    if form.validate_on_submit() and unlock(session, current_user.id, address=form.address.data):
+        session.commit()
+        flash(_("Signing in from %(address)s is possible again.", address=form.address.data), "info")
+    return redirect(url_for(".users"))
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=("POST",))

@@ -16,6 +16,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    HiddenField,
     PasswordField,
     SelectField,
     StringField,
@@ -160,6 +161,12 @@ class ImportForm(FlaskForm):
     file = FileField(_l("File (xlsx or csv)"), validators=[FileRequired()])
     check_only = BooleanField(_l("Check only (import nothing)"))
     submit = SubmitField(_l("Import"))
+
+
+class AddressUnlockForm(FlaskForm):
+    """The unlock button of one locked client address."""
+    address = HiddenField(validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField(_l("Unlock"))
 
 
 class ConfirmForm(FlaskForm):
