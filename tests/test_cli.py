@@ -167,3 +167,20 @@ def test_the_console_script_writes_every_record_and_exits_with_the_commands_stat
     missing = subprocess.run([inventory, "scan", str(tmp_path / "無い")], capture_output=True, env=env,
                              timeout=120)
     assert missing.returncode == 2 and b"does not exist" in missing.stderr
+
+
+def test_a_scan_into_a_new_registry_prints_no_warning(share, tmp_path):
+    """A clerk's first scan makes the registry (every migration runs): its terminal shows the
+    scan's lines, not SQLAlchemy's warnings about reflecting SQLite indexes."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    inventory = str(Path(sys.executable).with_name("inventory"))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8",
+           "INVENTORY_INSTANCE_PATH": str(tmp_path / "instance")}
+    done = subprocess.run([inventory, "scan", str(share), "--no-progress", "--format", "jsonl",
+                           "--output", str(tmp_path / "out.jsonl")], capture_output=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    stderr = done.stderr.decode("utf-8")
+    assert "registry: scan run 1 finished" in stderr and "Warning" not in stderr, stderr
