@@ -24,11 +24,13 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 def database_url(instance_path: str | os.PathLike | None = None) -> str:
     """The registry's URL: ``$INVENTORY_DATABASE_URL``, else SQLite in ``instance_path``
-    (default ``./instance``), a folder made on first use."""
+    (default ``$INVENTORY_INSTANCE_PATH``, else ``./instance``: the folder the web app, the
+    state cache and the spool use too), a folder made on first use."""
     url = os.environ.get(ENV_URL, "").strip()
     if url:
         return normalise_url(url)
-    folder = Path(instance_path) if instance_path is not None else Path.cwd() / "instance"
+    folder = Path(instance_path) if instance_path is not None else Path(
+        os.environ.get("INVENTORY_INSTANCE_PATH") or Path.cwd() / "instance")
     private_folder(folder, tighten=True)
     return f"sqlite:///{(folder / 'inventory.db').resolve()}"
 

@@ -171,7 +171,8 @@ def test_the_console_script_writes_every_record_and_exits_with_the_commands_stat
 
 def test_a_scan_into_a_new_registry_prints_no_warning(share, tmp_path):
     """A clerk's first scan makes the registry (every migration runs): its terminal shows the
-    scan's lines, not SQLAlchemy's warnings about reflecting SQLite indexes."""
+    scan's lines, not SQLAlchemy's warnings about reflecting SQLite indexes; the registry is
+    made in ``$INVENTORY_INSTANCE_PATH``, where ``inventory serve`` reads it, not in ./instance."""
     import subprocess
     import sys
     from pathlib import Path
@@ -180,7 +181,9 @@ def test_a_scan_into_a_new_registry_prints_no_warning(share, tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8",
            "INVENTORY_INSTANCE_PATH": str(tmp_path / "instance")}
     done = subprocess.run([inventory, "scan", str(share), "--no-progress", "--format", "jsonl",
-                           "--output", str(tmp_path / "out.jsonl")], capture_output=True, env=env, timeout=120)
+                           "--output", str(tmp_path / "out.jsonl")], capture_output=True, env=env, timeout=120,
+                          cwd=share)
     assert done.returncode == 0, done.stderr
+    assert (tmp_path / "instance" / "inventory.db").exists() and not (share / "instance").exists()
     stderr = done.stderr.decode("utf-8")
     assert "registry: scan run 1 finished" in stderr and "Warning" not in stderr, stderr

@@ -148,6 +148,7 @@ def test_sqlite_pragmas(tmp_path):
 ])
 def test_database_url(monkeypatch, tmp_path, env, instance, expected_end):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("INVENTORY_INSTANCE_PATH", raising=False)
     if env:
         monkeypatch.setenv("INVENTORY_DATABASE_URL", env)
     else:
@@ -156,6 +157,16 @@ def test_database_url(monkeypatch, tmp_path, env, instance, expected_end):
     assert url.endswith(expected_end)
     if not env:
         assert (tmp_path / (instance or "instance")).is_dir()
+
+
+def test_the_registry_lives_in_the_instance_folder_the_environment_names(monkeypatch, tmp_path):
+    """``$INVENTORY_INSTANCE_PATH`` is where the web app, the state cache and the spool live:
+    the CLI's registry is there too, whatever the current folder."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("INVENTORY_DATABASE_URL", raising=False)
+    monkeypatch.setenv("INVENTORY_INSTANCE_PATH", str(tmp_path / "shared-instance"))
+    assert database_url() == f"sqlite:///{tmp_path / 'shared-instance' / 'inventory.db'}"
+    assert not (tmp_path / "instance").exists()
 
 
 @pytest.mark.parametrize("url, expected", [
