@@ -45,14 +45,18 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r\x0c\x1a\x1b")
 _BAD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0e-\x19\x1c-\x1f\x7f-\x9f\ufffd]")
 
 
-def read_delimited(path: str, kind: str) -> Document:
-    """Sample a delimited text file into one Table (or none for non-tabular text)."""
+def read_start(path: str, limit: int) -> tuple[bytes, int]:
+    """The first ``limit`` bytes of a text file and its size, from one open."""
     try:
-        size = os.path.getsize(path)
         with open(path, "rb") as fh:
-            raw = fh.read(SAMPLE_BYTES)
+            return fh.read(limit), os.fstat(fh.fileno()).st_size
     except OSError:
         raise ReadError("cannot open file") from None
+
+
+def read_delimited(path: str, kind: str) -> Document:
+    """Sample a delimited text file into one Table (or none for non-tabular text)."""
+    raw, size = read_start(path, SAMPLE_BYTES)
     document = Document(kind=kind)
     if not raw:
         return document

@@ -9,12 +9,11 @@ UTF-8, cp932 / EUC-JP, charset-normalizer as tie-breaker).
 from __future__ import annotations
 
 import codecs
-import os
 import re
 from collections.abc import Iterator
 
 from ..document import ReadError
-from .delimited import decodes, detect_encoding
+from .delimited import decodes, detect_encoding, read_start
 
 CHUNK = 64 * 1024
 #: bytes from the top a reader decides the encoding on (as the delimited reader does: an
@@ -66,12 +65,7 @@ def choose_encoding(head: bytes, complete: bool) -> tuple[str, int]:
 def open_encoding(path: str) -> tuple[bytes, int, str, int]:
     """(head, size, codec, BOM length) of a markup or dump file: its first bytes read once,
     its encoding chosen on them (:func:`choose_encoding`)."""
-    try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as fh:
-            head = fh.read(ENCODING_SAMPLE_BYTES)
-    except OSError:
-        raise ReadError("cannot open file") from None
+    head, size = read_start(path, ENCODING_SAMPLE_BYTES)
     encoding, skip = choose_encoding(head, complete=size <= len(head))
     return head, size, encoding, skip
 
