@@ -23,6 +23,7 @@ refused for their shape (scanners.record.check_record).
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
@@ -31,7 +32,8 @@ import tomllib
 from functools import lru_cache
 
 from scanners.detectors.masking import mask_text
-from scanners.detectors.sheet_names import mask_record_sheets, personal_kind, sheet_label
+from scanners.detectors.sheet_names import mask_record_sheets, sheet_label
+from scanners.detectors.sheet_names import personal_kind as _personal_kind
 from scanners.link_targets import masked_target
 
 log = logging.getLogger(__name__)
@@ -175,6 +177,23 @@ class RecordGuard:
         """A sheet masked in one place is masked in the free text of the others too."""
         masks = {name: label for name, label in self.sheets.items() if name != label}
         return mask_record_sheets(record, masks) if masks else record
+
+
+#: verdicts of :func:`personal_kind` by a digest of the text (the same sheet names and words
+#: come in every batch: "Sheet1", "名簿"); digests, so the process keeps no text it was sent
+_VERDICTS: dict[bytes, str | None] = {}
+_MAX_VERDICTS = 50_000
+
+
+def personal_kind(text: str) -> str | None:
+    """``scanners.detectors.sheet_names.personal_kind``, remembered across records: the name
+    dictionary costs about half of the guard's time when every record asks again."""
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    if key not in _VERDICTS:
+        if len(_VERDICTS) >= _MAX_VERDICTS:
+            _VERDICTS.clear()
+        _VERDICTS[key] = _personal_kind(text)
+    return _VERDICTS[key]
 
 
 def guard_record(record: dict) -> tuple[dict, int]:
