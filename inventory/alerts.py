@@ -43,9 +43,9 @@ from pathlib import Path
 
 from sqlalchemy import and_, func, literal, or_, select
 
-from .models import (Asset, AssetChange, AssetStatus, AuditEvent, Finding, Role, ScanRun, User,
+from inventory.models import (Asset, AssetChange, AssetStatus, AuditEvent, Finding, Role, ScanRun, User,
                      utcnow)
-from .run_diff import translator
+from inventory.run_diff import translator
 
 RULES = ("cloud-sync-personal", "remote-access-tool", "sensitive-file", "my-number-app")
 RULE_TITLES = {"cloud-sync-personal": "Personal data in a cloud-sync folder",
@@ -352,7 +352,7 @@ class Delivery:
 def deliver(session, alerts: list[Alert], run_ids: list[int], config: AlertConfig,
             digest: bool = False) -> Delivery:
     """Send the alerts by email and webhook (whichever are configured)."""
-    from .mailer import MailError, SmtpSettings, send_mail
+    from inventory.mailer import MailError, SmtpSettings, send_mail
 
     result = Delivery(alerts=len(alerts))
     if not alerts:

@@ -11,7 +11,7 @@ import click
 from scanners.pool import DEFAULT_TIMEOUT, default_workers
 from scanners.walk import is_smb_root
 
-from .scanning import ScanOptions, default_state_path, scan_into
+from inventory.scanning import ScanOptions, default_state_path, scan_into
 
 
 #: modules whose ``COMMANDS`` are added to ``main``; imported only when a command of theirs
@@ -55,8 +55,8 @@ def _share_to_scan(name: str):
     error, never an empty share)."""
     from sqlmodel import select
 
-    from .cli_registry import open_registry
-    from .models import Share
+    from inventory.cli_registry import open_registry
+    from inventory.models import Share
 
     with open_registry()() as session:
         share = session.exec(select(Share).where(Share.name == name)).first()
@@ -186,7 +186,7 @@ def scan(roots, share_name, fmt, output, workers, timeout, exclude, progress, la
                           state_path=None if no_state else (state_path or default_state_path()),
                           full=not incremental, throttle=throttle, progress=progress, lang=lang)
     if post or distributed:
-        from .cli_remote import remote_scan
+        from inventory.cli_remote import remote_scan
 
         with _stop_on_sigterm():
             sys.exit(remote_scan(options, post, token, spool_dir, distributed, partitions, fmt, output))
@@ -197,11 +197,11 @@ def scan(roots, share_name, fmt, output, workers, timeout, exclude, progress, la
 def local_sinks(fmt: str, output: str | None, registry: bool, share=None) -> list:
     """The sinks of a local scan: the state cache's line, the registry (a run linked to
     ``share`` if given), the records or the table (written, then the run is finished)."""
-    from .scan_sinks import JsonlSink, RegistrySink, StateLine, TableSink
+    from inventory.scan_sinks import JsonlSink, RegistrySink, StateLine, TableSink
 
     sinks = [StateLine()]
     if registry:
-        from .cli_registry import open_registry
+        from inventory.cli_registry import open_registry
 
         sinks.append(RegistrySink(open_registry(), share=share))
     sinks.append(JsonlSink(output) if fmt == "jsonl" else TableSink(output))
@@ -222,7 +222,7 @@ def demo(dest, lang, serve):
     Example:
       inventory demo --dest /tmp/demo-share --no-serve
     """
-    from .cli_web import run_demo
+    from inventory.cli_web import run_demo
 
     run_demo(dest, lang=lang, serve=serve)
 

@@ -37,9 +37,9 @@ def remind(fiscal_year, force, dry_run):
       INVENTORY_SMTP_HOST=mail.city.example INVENTORY_SMTP_FROM=kojin@city.example \\
         inventory declarations remind
     """
-    from .cli_registry import open_registry
-    from .mailer import MailError
-    from .reminders import ReminderError, latest_campaign, send_reminders, smtp_settings
+    from inventory.cli_registry import open_registry
+    from inventory.mailer import MailError
+    from inventory.reminders import ReminderError, latest_campaign, send_reminders, smtp_settings
 
     try:
         settings = smtp_settings()

@@ -25,7 +25,7 @@ def db_upgrade(revision):
     Example:
       INVENTORY_DATABASE_URL=postgresql://inventory@127.0.0.1/inventory inventory db upgrade
     """
-    from .db import current_revision, database_url, upgrade
+    from inventory.db import current_revision, database_url, upgrade
 
     url = database_url()
     upgrade(url, revision)
@@ -39,12 +39,12 @@ def open_registry(url: str | None = None):
     """
     from alembic.script import ScriptDirectory
 
-    from .db import alembic_config, current_revision, database_url, make_engine, session_factory
+    from inventory.db import alembic_config, current_revision, database_url, make_engine, session_factory
 
     url = url or database_url()
     revision = current_revision(url)
     if revision is None:
-        from .db import upgrade
+        from inventory.db import upgrade
 
         upgrade(url)
     elif revision != ScriptDirectory.from_config(alembic_config(url)).get_current_head():
@@ -68,9 +68,9 @@ def ingest(file, share_name, partial):
     """
     from sqlmodel import select
 
-    from .ingest import RegistryWriter
-    from .ingest_finish import run_summary
-    from .models import Share
+    from inventory.ingest import RegistryWriter
+    from inventory.ingest_finish import run_summary
+    from inventory.models import Share
 
     factory = open_registry()
     share = None

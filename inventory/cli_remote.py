@@ -18,10 +18,10 @@ import click
 
 from scanners.walk import is_smb_root
 
-from .remote import (TOKEN_ENV, Delivery, Refused, Spool, SpoolBusy, endpoint, env_float, send_spool,
+from inventory.remote import (TOKEN_ENV, Delivery, Refused, Spool, SpoolBusy, endpoint, env_float, send_spool,
                      spool_home)
-from .scan_sinks import JsonlSink, RemoteSink, TableSink
-from .scanning import ScanOptions, scan_into
+from inventory.scan_sinks import JsonlSink, RemoteSink, TableSink
+from inventory.scanning import ScanOptions, scan_into
 
 EXIT_DELIVERED, EXIT_SPOOLED, EXIT_REFUSED = 0, 3, 4
 SEND_WAIT_ENV = RemoteSink.SEND_WAIT_ENV
@@ -96,7 +96,7 @@ def run_remote_scan(options: ScanOptions, url: str, token: str, spool_dir, fmt: 
 
 def run_distributed_scan(options: ScanOptions, url: str, token: str, partitions: int) -> int:
     """Coordinate a distributed scan (:mod:`inventory.distributed`); the exit code."""
-    from .distributed import run_distributed
+    from inventory.distributed import run_distributed
 
     try:
         outcome = run_distributed(options.roots, url, token, partitions,
@@ -187,7 +187,7 @@ def worker(concurrency, queues, pool, loglevel, celery_args):
     Example:
       INVENTORY_API_TOKEN=inv_... inventory worker --concurrency 4 --queues fs-north
     """
-    from .distributed import app
+    from inventory.distributed import app
 
     if not os.environ.get(TOKEN_ENV):
         click.echo(f"warning: ${TOKEN_ENV} is not set: tasks will fail to post records", err=True)

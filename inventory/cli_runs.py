@@ -28,8 +28,8 @@ def runs_list(limit, lang):
     Example:
       inventory runs list --limit 5
     """
-    from .cli_registry import open_registry
-    from .run_diff import format_runs, recent_runs
+    from inventory.cli_registry import open_registry
+    from inventory.run_diff import format_runs, recent_runs
 
     with open_registry()() as session:
         click.echo(format_runs(recent_runs(session, limit), lang))
@@ -47,8 +47,8 @@ def runs_show(run_id, limit, lang):
     Example:
       inventory runs show 12
     """
-    from .cli_registry import open_registry
-    from .run_diff import format_diff, load_diff
+    from inventory.cli_registry import open_registry
+    from inventory.run_diff import format_diff, load_diff
 
     with open_registry()() as session:
         diff = load_diff(session, run_id, limit)
@@ -69,7 +69,7 @@ def alerts() -> None:
 
 
 def _config():
-    from .alerts import AlertConfig, AlertConfigError
+    from inventory.alerts import AlertConfig, AlertConfigError
 
     try:
         return AlertConfig.load()
@@ -101,8 +101,8 @@ def alerts_digest(hours, dry_run):
     Example:
       INVENTORY_ALERT_MODE=digest inventory alerts digest
     """
-    from .alerts import send_digest
-    from .cli_registry import open_registry
+    from inventory.alerts import send_digest
+    from inventory.cli_registry import open_registry
 
     config = _config()
     with open_registry()() as session:
@@ -125,9 +125,9 @@ def alerts_send(run_id, dry_run):
     Example:
       inventory alerts send 12
     """
-    from .alerts import after_run, find_alerts
-    from .cli_registry import open_registry
-    from .models import ScanRun
+    from inventory.alerts import after_run, find_alerts
+    from inventory.cli_registry import open_registry
+    from inventory.models import ScanRun
 
     config = _config()
     with open_registry()() as session:

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from .models import Department, Role, Share, ShareMapping, User
+from inventory.models import Department, Role, Share, ShareMapping, User
 
 DEMO_SHARE_NAME = "デモ共有フォルダ"
 #: (code, name, parent code, folder of the demo share or None): the demo city's departments
@@ -70,7 +70,7 @@ def seed_demo(session, share_root: str | None = None) -> list[tuple[str, str, st
     """
     from werkzeug.security import generate_password_hash
 
-    from .user_sessions import revoke_user_sessions
+    from inventory.user_sessions import revoke_user_sessions
 
     by_code: dict[str, Department] = {}
     for code, name, parent, _folder in DEMO_DEPARTMENTS:
@@ -100,7 +100,7 @@ def seed_demo(session, share_root: str | None = None) -> list[tuple[str, str, st
 
 
 def _seed_share(session, share_root: str, by_code: dict[str, Department]) -> Share:
-    from .ingest_rows import normalise_root
+    from inventory.ingest_rows import normalise_root
 
     root = normalise_root(os.path.abspath(share_root))
     share = session.execute(select(Share).where(Share.name == DEMO_SHARE_NAME)).scalars().first()
@@ -127,11 +127,11 @@ def run_demo(dest: str, lang: str = "ja", serve: bool = True, host: str = "127.0
     seed and print the demo accounts, then serve the web UI (unless ``serve`` is False)."""
     import shutil
 
-    from .db import database_url, make_engine, session_factory, upgrade
-    from .demo_share import generate_share
-    from .ingest_finish import run_summary
-    from .scan_sinks import RegistrySink, TableSink
-    from .scanning import ScanOptions, scan_into
+    from inventory.db import database_url, make_engine, session_factory, upgrade
+    from inventory.demo_share import generate_share
+    from inventory.ingest_finish import run_summary
+    from inventory.scan_sinks import RegistrySink, TableSink
+    from inventory.scanning import ScanOptions, scan_into
 
     url = database_url()
     upgrade(url)
@@ -172,10 +172,10 @@ def run_demo(dest: str, lang: str = "ja", serve: bool = True, host: str = "127.0
 def open_demo_campaign(session, today: dt.date | None = None):
     """Open this fiscal year's declaration campaign (April to March) unless one exists, so the
     demo shows each department's declaration prefilled from what the scan just found."""
-    from .declarations import open_campaign
-    from .models import DeclarationCampaign
+    from inventory.declarations import open_campaign
+    from inventory.models import DeclarationCampaign
 
-    from .clock import city_today
+    from inventory.clock import city_today
 
     today = today or city_today()
     year = today.year if today.month >= 4 else today.year - 1
@@ -195,7 +195,7 @@ def serve_app(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
     a process per core.  Every worker builds its own app, engine and caches
     after the fork; the session secret is made before it, so all agree.
     """
-    from .web import create_app, ensure_secret
+    from inventory.web import create_app, ensure_secret
 
     if workers > 1:
         ensure_secret()
@@ -254,7 +254,7 @@ def serve(host, port, threads, workers):
       INVENTORY_DATABASE_URL=postgresql://inventory@127.0.0.1/inventory inventory serve --port 8080
       inventory serve --workers 4 --threads 8
     """
-    from .cli_registry import open_registry
+    from inventory.cli_registry import open_registry
 
     if workers > 1 and os.name != "posix":
         raise click.UsageError("--workers は Linux/Unix でのみ使えます (Windows では 1 プロセスで待ち受けます)")
@@ -289,7 +289,7 @@ def users_create(username, role, code, password, display_name):
     """
     from werkzeug.security import generate_password_hash
 
-    from .cli_registry import open_registry
+    from inventory.cli_registry import open_registry
 
     if code is None and role in (Role.clerk, Role.dept_head):
         raise click.UsageError(f"--department is required for the role {role}")
@@ -314,7 +314,7 @@ def users_create(username, role, code, password, display_name):
 
 def refuse_weak_password(password: str, username: str) -> None:
     """Stop with the policy's messages (inventory.passwords) unless ``password`` passes it."""
-    from .passwords import password_problems, problem_messages_ja
+    from inventory.passwords import password_problems, problem_messages_ja
 
     problems = password_problems(password, username)
     if problems:
@@ -332,8 +332,8 @@ def users_unlock(username, address):
       inventory users unlock sato
       inventory users unlock --address 192.0.2.10
     """
-    from .cli_registry import open_registry
-    from .login_throttle import unlock
+    from inventory.cli_registry import open_registry
+    from inventory.login_throttle import unlock
 
     if bool(username) == bool(address):
         raise click.UsageError("ユーザー名か --address のどちらか一方を指定してください")

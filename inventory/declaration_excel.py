@@ -44,9 +44,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import func, select
 
-from . import declarations as decl
-from .declaration_fields import EXEMPTIONS, FIELD_BY_NAME, FIELDS, ItemField
-from .models import (
+from inventory import declarations as decl
+from inventory.declaration_fields import EXEMPTIONS, FIELD_BY_NAME, FIELDS, ItemField
+from inventory.models import (
     FILE_TYPE_LABELS,
     ITEM_CHANGE_LABELS,
     Declaration,
@@ -57,8 +57,8 @@ from .models import (
     Department,
     ItemChange,
 )
-from .report import CATEGORY_LABELS as REPORT_CATEGORY_LABELS
-from .xlsx_limits import WorkbookTooLarge, check_workbook
+from inventory.report import CATEGORY_LABELS as REPORT_CATEGORY_LABELS
+from inventory.xlsx_limits import WorkbookTooLarge, check_workbook
 
 #: 記録項目: category code -> its short Japanese label, in the scan record spec's order
 CATEGORY_LABELS: dict[str, str] = dict(REPORT_CATEGORY_LABELS["ja"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import FileType
+from inventory.models import FileType
 
 
 @dataclass(frozen=True)

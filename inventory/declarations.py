@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, update
 
-from .declaration_fields import COMPARED, FIELD_BY_NAME, FIELDS, published_flag
-from .models import (
+from inventory.declaration_fields import COMPARED, FIELD_BY_NAME, FIELDS, published_flag
+from inventory.models import (
     Asset,
     AssetStatus,
     Declaration,
@@ -45,7 +45,7 @@ from .models import (
     record_change,
     utcnow,
 )
-from .permissions import department_scope   # one rule for scopes, shared with assets
+from inventory.permissions import department_scope   # one rule for scopes, shared with assets
 
 S = DeclarationStatus
 #: statuses in which the department edits its items

@@ -19,7 +19,7 @@ from random import Random
 
 import xlsxwriter
 
-from .demo_data import KINDS, make_person
+from inventory.demo_data import KINDS, make_person
 
 #: spec categories that make a file hold 要配慮個人情報 (scan-record.md)
 SENSITIVE = frozenset({"health", "criminal_record", "creed_race"})

@@ -62,9 +62,9 @@ from scanners.shadow import sync_client_of_folder
 from scanners.walk import (data_kind_of, is_excluded, is_office_lock_file, is_snapshot_dir, kind_of,
                            walk_root)
 
-from .remote import TOKEN_ENV, DeliveryError, RegistryClient, env_float
-from .scan_sinks import RemoteSink
-from .scanning import ScanOptions, ScanSummary, scan_into
+from inventory.remote import TOKEN_ENV, DeliveryError, RegistryClient, env_float
+from inventory.scan_sinks import RemoteSink
+from inventory.scanning import ScanOptions, ScanSummary, scan_into
 
 BROKER_ENV, DEFAULT_BROKER = "INVENTORY_BROKER_URL", "redis://127.0.0.1:6379/0"
 BACKEND_ENV, QUEUE_ENV, DEFAULT_QUEUE = "INVENTORY_RESULT_BACKEND", "INVENTORY_QUEUE", "inventory"

@@ -30,12 +30,12 @@ from sqlalchemy import bindparam, insert, update
 
 from scanners.record import RecordError, check_record
 
-from .ingest_finish import finish_run, move_candidates, move_key
-from .ingest_rows import normalise_root
-from .ingest_shares import ShareIndex
-from .ingest_write import (ASSET, assets_at_paths, complete_row, insert_new_assets, one_of,
+from inventory.ingest_finish import finish_run, move_candidates, move_key
+from inventory.ingest_rows import normalise_root
+from inventory.ingest_shares import ShareIndex
+from inventory.ingest_write import (ASSET, assets_at_paths, complete_row, insert_new_assets, one_of,
                            prepare_row, refresh_assets)
-from .models import AssetStatus, PendingRecord, ScanRun, Share, User, utcnow
+from inventory.models import AssetStatus, PendingRecord, ScanRun, Share, User, utcnow
 
 BATCH_SIZE = 1000
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 
-from .ingest_write import ASSET, assets_at_paths, insert_new_assets, one_of, prepare_row, refresh_assets
-from .ingest_rows import EMPTY_SHA256, in_scope
-from .ingest_shares import ShareIndex
-from .models import AssetChange, AssetStatus, AuditEvent, PendingRecord, ScanRun, utcnow
+from inventory.ingest_write import ASSET, assets_at_paths, insert_new_assets, one_of, prepare_row, refresh_assets
+from inventory.ingest_rows import EMPTY_SHA256, in_scope
+from inventory.ingest_shares import ShareIndex
+from inventory.models import AssetChange, AssetStatus, AuditEvent, PendingRecord, ScanRun, utcnow
 
 _CHUNK = 5000
 

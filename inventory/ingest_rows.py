@@ -16,8 +16,8 @@ import unicodedata
 
 from scanners.record import RecordError, check_record  # noqa: F401 (the contract, for ingest's callers)
 
-from .models import Finding
-from .record_guard import guard_record
+from inventory.models import Finding
+from inventory.record_guard import guard_record
 
 #: sha256 of zero bytes: empty files are neither moves nor copies of each other
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

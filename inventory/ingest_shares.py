@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from .ingest_rows import normalise_root
-from .models import Share, ShareMapping
+from inventory.ingest_rows import normalise_root
+from inventory.models import Share, ShareMapping
 
 
 @dataclass

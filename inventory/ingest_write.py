@@ -17,9 +17,9 @@ import json
 from sqlalchemy import (ARRAY, JSON, any_, bindparam, case, delete, func, insert, literal, select, text,
                         update)
 
-from .ingest_rows import asset_values, clean_record, finding_rows, normalise_path, normalise_root, path_key
-from .ingest_shares import ShareIndex
-from .models import Asset, AssetCategory, AssetChange, AssetStatus, Finding, ScanRun
+from inventory.ingest_rows import asset_values, clean_record, finding_rows, normalise_path, normalise_root, path_key
+from inventory.ingest_shares import ShareIndex
+from inventory.models import Asset, AssetCategory, AssetChange, AssetStatus, Finding, ScanRun
 
 ASSET = Asset.__table__
 FINDING = Finding.__table__

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from .models import AuditEvent, LoginThrottle, User, utcnow
-from .user_sessions import aware
+from inventory.models import AuditEvent, LoginThrottle, User, utcnow
+from inventory.user_sessions import aware
 
 ACCOUNT, ADDRESS = "account", "address"
 

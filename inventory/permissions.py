@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import false, select
 
-from .models import Asset, Department, Role
+from inventory.models import Asset, Department, Role
 
 ALL_ROLES = frozenset(Role)
 #: roles whose scope is the whole city

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, exists, false, func, select
 from sqlalchemy.orm import aliased
 
-from .models import (
+from inventory.models import (
     Asset,
     AssetStatus,
     Declaration,

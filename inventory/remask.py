@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from .ingest_rows import finding_rows
-from .models import JSONType
-from .record_guard import guard_record
+from inventory.ingest_rows import finding_rows
+from inventory.models import JSONType
+from inventory.record_guard import guard_record
 
 log = logging.getLogger(__name__)
 

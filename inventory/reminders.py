@@ -35,10 +35,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from .clock import city_today, day_start
-from .declarations import PROGRESS_LABELS, campaign_progress, progress_state
-from .mailer import MailError, SmtpSettings, send_mail
-from .models import (
+from inventory.clock import city_today, day_start
+from inventory.declarations import PROGRESS_LABELS, campaign_progress, progress_state
+from inventory.mailer import MailError, SmtpSettings, send_mail
+from inventory.models import (
     DECLARATION_STATUS_LABELS,
     Declaration,
     DeclarationCampaign,

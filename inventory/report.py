@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .progress import display_width, fit
+from inventory.progress import display_width, fit
 
 CATEGORY_LABELS = {
     "ja": {

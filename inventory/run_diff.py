@@ -19,8 +19,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from .labels import CHANGE_LABELS, RISK_LABELS
-from .models import Asset, AssetChange, ChangeKind, Finding, ScanRun, Share
+from inventory.labels import CHANGE_LABELS, RISK_LABELS
+from inventory.models import Asset, AssetChange, ChangeKind, Finding, ScanRun, Share
 
 CHANGE_ORDER = (ChangeKind.new, ChangeKind.changed, ChangeKind.moved, ChangeKind.returned,
                 ChangeKind.removed)
@@ -177,7 +177,7 @@ def _more(count: int, _: Callable[[str], str]) -> list[str]:
 
 def format_runs(runs: list[tuple[ScanRun, str | None]], lang: str = "ja") -> str:
     """One line per run: id, status, times, share and the counts of :func:`run_summary`."""
-    from .ingest_finish import run_summary
+    from inventory.ingest_finish import run_summary
 
     _ = translator(lang)
     if not runs:

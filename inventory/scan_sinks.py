@@ -20,7 +20,7 @@ import click
 
 from scanners.walk import is_smb_root
 
-from .scanning import ScanOptions, ScanSummary, Sink
+from inventory.scanning import ScanOptions, ScanSummary, Sink
 
 
 class _OutputSink(Sink):
@@ -79,7 +79,7 @@ class TableSink(_OutputSink):
     def close(self, summary: ScanSummary) -> None:
         try:
             if summary.finished:
-                from .report import format_table
+                from inventory.report import format_table
 
                 self.out.write(format_table(self.records, lang=self.lang) + "\n")
         finally:
@@ -117,7 +117,7 @@ class RegistrySink(Sink):
     def open(self, options: ScanOptions) -> None:
         from scanners.smb import parse_smb_root
 
-        from .ingest import RegistryWriter
+        from inventory.ingest import RegistryWriter
 
         # an smb:// root is keyed as its records name it: the URL without a user name
         roots = [parse_smb_root(r).url if is_smb_root(r) else r for r in options.roots]
@@ -141,7 +141,7 @@ class RegistrySink(Sink):
     def report(self, summary: ScanSummary) -> None:
         if not self.announce:
             return
-        from .ingest_finish import run_summary
+        from inventory.ingest_finish import run_summary
 
         # also when the scan was stopped (status partial)
         click.echo(f"registry: scan run {self.run.id} {self.run.status}: {run_summary(self.run)}",
@@ -152,7 +152,7 @@ class RegistrySink(Sink):
     def _send_alerts(self) -> None:
         """Send the run's alerts when alerts are immediate (a failure only warns; an interrupted
         scan sends none here: the digest takes its run up)."""
-        from .alerts import AlertConfigError, after_run
+        from inventory.alerts import AlertConfigError, after_run
 
         try:
             with self.factory() as session:
@@ -195,7 +195,7 @@ class RemoteSink(Sink):
         self.roots: dict[str, str] = {}
 
     def open(self, options: ScanOptions) -> None:
-        from .remote import RegistryClient, RemoteWriter, Spool, env_float, spool_home
+        from inventory.remote import RegistryClient, RemoteWriter, Spool, env_float, spool_home
 
         if self.wait is None:
             self.wait = env_float(self.SEND_WAIT_ENV, 600)
@@ -211,7 +211,7 @@ class RemoteSink(Sink):
             time.sleep(self.delay)
 
     def close(self, summary: ScanSummary) -> None:
-        from .remote import Refused
+        from inventory.remote import Refused
 
         wait = self.wait
         if summary.error is not None and not isinstance(summary.error, Refused):

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from scanners.pool import DEFAULT_TIMEOUT
 
-from .progress import Progress
+from inventory.progress import Progress
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 
-from .models import User, UserSession, utcnow
+from inventory.models import User, UserSession, utcnow
 
 #: last_seen_at is written at most this often, so browsing costs one write a minute, not one a page
 TOUCH_INTERVAL = dt.timedelta(minutes=1)

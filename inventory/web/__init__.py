@@ -31,13 +31,13 @@ from flask_wtf.csrf import CSRFError
 
 from scanners.private_files import private_folder
 
-from ..db import database_url, make_engine, session_factory
-from . import i18n, security_headers, settings
-from .auth import bp as auth_bp
-from .auth import load_user
-from .extensions import Registry, close_session, csrf, login_manager
-from .labels import ROLE_LABELS, label
-from .permissions import may_use
+from inventory.db import database_url, make_engine, session_factory
+from inventory.web import i18n, security_headers, settings
+from inventory.web.auth import bp as auth_bp
+from inventory.web.auth import load_user
+from inventory.web.extensions import Registry, close_session, csrf, login_manager
+from inventory.web.labels import ROLE_LABELS, label
+from inventory.web.permissions import may_use
 
 #: area blueprints, in navigation order: (area, module, start view, navigation label)
 AREAS = (

@@ -24,8 +24,8 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from werkzeug.security import generate_password_hash
 
-from ..login_throttle import is_locked, locked_addresses, unlock
-from ..models import (
+from inventory.login_throttle import is_locked, locked_addresses, unlock
+from inventory.models import (
     ApiToken,
     AuditEvent,
     Department,
@@ -34,13 +34,14 @@ from ..models import (
     record_change,
     set_field,
 )
-from ..user_sessions import revoke_user_sessions
-from . import admin_import_views, admin_shares  # noqa: F401  (their views are on ``bp``)
-from .admin_base import audit_created, bp, department_choices, department_labels, is_current, show_once
-from .admin_forms import AddressUnlockForm, ConfirmForm, DepartmentForm, PasswordResetForm, UserEditForm, UserForm
-from .extensions import get_session
-from .labels import ROLE_LABELS, label
-from .permissions import with_sub_departments
+from inventory.user_sessions import revoke_user_sessions
+from inventory.web import admin_import_views  # noqa: F401  (its views are on ``bp``)
+from inventory.web import admin_shares  # noqa: F401  (its views are on ``bp``)
+from inventory.web.admin_base import audit_created, bp, department_choices, department_labels, is_current, show_once
+from inventory.web.admin_forms import AddressUnlockForm, ConfirmForm, DepartmentForm, PasswordResetForm, UserEditForm, UserForm
+from inventory.web.extensions import get_session
+from inventory.web.labels import ROLE_LABELS, label
+from inventory.web.permissions import with_sub_departments
 
 DEPARTMENT_FIELDS = ("code", "name", "parent_id", "head_id", "valid_from", "valid_to", "successor_id")
 USER_FIELDS = ("display_name", "email", "role", "department_id", "active")

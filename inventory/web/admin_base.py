@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..models import Department, record_change, utcnow
-from .permissions import AREA_ROLES, require_roles
+from inventory.models import Department, record_change, utcnow
+from inventory.web.permissions import AREA_ROLES, require_roles
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 #: every view of the area is for these roles only (checked before each request of the blueprint)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from ..models import TOKEN_VALID_DAYS
+from inventory.models import TOKEN_VALID_DAYS
 from wtforms import (
     BooleanField,
     DateField,
@@ -33,8 +33,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .forms_account import MAX_PASSWORD, PasswordPolicy
-from .labels import ROLE_LABELS
+from inventory.web.forms_account import MAX_PASSWORD, PasswordPolicy
+from inventory.web.labels import ROLE_LABELS
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 

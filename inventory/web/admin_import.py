@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..clock import city_today
-from ..models import ROLE_LABELS, Department, Role, User, record_change, set_field
-from .admin_import_read import Table, cell_text
+from inventory.clock import city_today
+from inventory.models import ROLE_LABELS, Department, Role, User, record_change, set_field
+from inventory.web.admin_import_read import Table, cell_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,100}$")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from ..xlsx_limits import WorkbookTooLarge, check_workbook
+from inventory.xlsx_limits import WorkbookTooLarge, check_workbook
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 50

@@ -13,16 +13,16 @@ from flask import render_template, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .admin_base import bp
-from .admin_forms import ImportForm
-from .admin_import import import_tables
-from .admin_import_read import (
+from inventory.web.admin_base import bp
+from inventory.web.admin_forms import ImportForm
+from inventory.web.admin_import import import_tables
+from inventory.web.admin_import_read import (
     DEPARTMENT_COLUMNS,
     USER_COLUMNS,
     ImportFileError,
     read_tables,
 )
-from .extensions import get_session
+from inventory.web.extensions import get_session
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 TEMPLATE_NOTES = (

@@ -22,9 +22,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, func, null, or_, select, true, update
 
-from ..ingest_rows import normalise_root
-from ..ingest_shares import ShareIndex
-from ..models import (
+from inventory.ingest_rows import normalise_root
+from inventory.ingest_shares import ShareIndex
+from inventory.models import (
     ApiToken,
     Asset,
     Share,
@@ -36,9 +36,9 @@ from ..models import (
     token_expiry,
     utcnow,
 )
-from .admin_base import audit_created, bp, department_choices, department_labels, show_once
-from .admin_forms import ConfirmForm, MappingForm, ShareForm, TokenForm
-from .extensions import get_session
+from inventory.web.admin_base import audit_created, bp, department_choices, department_labels, show_once
+from inventory.web.admin_forms import ConfirmForm, MappingForm, ShareForm, TokenForm
+from inventory.web.extensions import get_session
 
 SHARE_FIELDS = ("name", "root", "description", "active", "exclusions", "schedule")
 TOKEN_PREFIX = "inv_"

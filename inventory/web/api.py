@@ -38,10 +38,10 @@ from werkzeug.exceptions import HTTPException
 
 from scanners.record import RecordError, check_record
 
-from ..ingest import begin_run, finish_run, ingest_records
-from ..ingest_rows import normalise_root
-from ..ingest_shares import ShareIndex
-from ..models import (
+from inventory.ingest import begin_run, finish_run, ingest_records
+from inventory.ingest_rows import normalise_root
+from inventory.ingest_shares import ShareIndex
+from inventory.models import (
     ApiToken,
     Asset,
     AssetCategory,
@@ -52,9 +52,9 @@ from ..models import (
     as_utc,
     utcnow,
 )
-from .admin_shares import token_digest
-from .extensions import csrf, get_session
-from .permissions import asset_or_404, login_exempt, may_use, visible_assets
+from inventory.web.admin_shares import token_digest
+from inventory.web.extensions import csrf, get_session
+from inventory.web.permissions import asset_or_404, login_exempt, may_use, visible_assets
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)

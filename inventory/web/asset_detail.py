@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, not_, or_, select
 
-from ..models import (
+from inventory.models import (
     Asset,
     AssetChange,
     AssetComment,
@@ -23,7 +23,7 @@ from ..models import (
     Share,
     User,
 )
-from .permissions import restrict_to_scope
+from inventory.web.permissions import restrict_to_scope
 
 HISTORY_LIMIT = 200
 COPIES_LIMIT = 100

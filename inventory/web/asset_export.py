@@ -21,7 +21,7 @@ import xlsxwriter
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 
-from .labels import (
+from inventory.web.labels import (
     CATEGORY_LABELS,
     COMPLEXITY_LABELS,
     GUIDELINE_LABELS,

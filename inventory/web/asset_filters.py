@@ -19,8 +19,8 @@ from wtforms.widgets import Select
 
 from scanners.record import KINDS
 
-from .asset_queries import ALL_STATUSES, SORT_COLUMNS, UNSET, AssetFilters
-from .labels import (
+from inventory.web.asset_queries import ALL_STATUSES, SORT_COLUMNS, UNSET, AssetFilters
+from inventory.web.labels import (
     CATEGORY_LABELS,
     COMPLEXITY_LABELS,
     GUIDELINE_LABELS,
@@ -30,7 +30,7 @@ from .labels import (
     STATUS_LABELS,
     label,
 )
-from .permissions import with_sub_departments
+from inventory.web.permissions import with_sub_departments
 
 MAX_SEARCH = 200
 YES_NO = {"yes": True, "no": False}

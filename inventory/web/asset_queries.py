@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import false, func, literal_column, select, union_all
 
-from ..models import Asset, AssetCategory, AssetStatus, Finding
+from inventory.models import Asset, AssetCategory, AssetStatus, Finding
 
 PAGE_SIZE = 50
 #: counted exactly up to this many matches; more are estimated (PostgreSQL) or shown as "more than"

@@ -29,22 +29,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..clock import city_today
-from ..models import Asset
-from .asset_detail import load_detail
-from .asset_export import (
+from inventory.clock import city_today
+from inventory.models import Asset
+from inventory.web.asset_detail import load_detail
+from inventory.web.asset_export import (
     EXPORT_FORMATS,
     category_labels,
     csv_chunks,
     export_columns,
     write_xlsx,
 )
-from .asset_filters import AssetFilterForm
-from .asset_queries import (PAGE_SIZE, AssetFilters, MatchCount, count_matching, departments_of,
+from inventory.web.asset_filters import AssetFilterForm
+from inventory.web.asset_queries import (PAGE_SIZE, AssetFilters, MatchCount, count_matching, departments_of,
                             export_rows, matching_ids, page_ids, rows_of)
-from .dashboard import cached_counts, cached_ids, department_names, scope_key
-from .extensions import get_session
-from .labels import (
+from inventory.web.dashboard import cached_counts, cached_ids, department_names, scope_key
+from inventory.web.extensions import get_session
+from inventory.web.labels import (
     CATEGORY_LABELS,
     CHANGE_LABELS,
     COMPLEXITY_LABELS,
@@ -57,7 +57,7 @@ from .labels import (
     label,
     translated,
 )
-from .permissions import (
+from inventory.web.permissions import (
     AREA_ROLES,
     asset_or_404,
     department_scope,

@@ -29,14 +29,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from ..login_throttle import is_refused, record_failure, record_success
-from ..models import User, record_change
-from ..user_sessions import end_session, live_session, revoke_user_sessions, start_session
-from .extensions import get_session
-from .forms_account import PasswordChangeForm
-from .i18n import SESSION_KEY as LANGUAGE_KEY
-from .permissions import login_exempt
-from .settings import session_limits, throttle_rules
+from inventory.login_throttle import is_refused, record_failure, record_success
+from inventory.models import User, record_change
+from inventory.user_sessions import end_session, live_session, revoke_user_sessions, start_session
+from inventory.web.extensions import get_session
+from inventory.web.forms_account import PasswordChangeForm
+from inventory.web.i18n import SESSION_KEY as LANGUAGE_KEY
+from inventory.web.permissions import login_exempt
+from inventory.web.settings import session_limits, throttle_rules
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 #: compared against when the user name is unknown, so both failures take the same time

@@ -29,10 +29,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import distinct, func, select
 
-from ..models import Asset, AssetCategory, AssetStatus, AuditEvent, Department, Finding, ScanRun
-from .charts import bar_chart
-from .extensions import get_session
-from .labels import (
+from inventory.models import Asset, AssetCategory, AssetStatus, AuditEvent, Department, Finding, ScanRun
+from inventory.web.charts import bar_chart
+from inventory.web.extensions import get_session
+from inventory.web.labels import (
     CATEGORY_LABELS,
     COMPLEXITY_LABELS,
     GUIDELINE_LABELS,
@@ -41,7 +41,7 @@ from .labels import (
     STATUS_LABELS,
     label,
 )
-from .permissions import AREA_ROLES, department_scope, require_roles, restrict_to_scope
+from inventory.web.permissions import AREA_ROLES, department_scope, require_roles, restrict_to_scope
 
 bp = Blueprint("dashboard", __name__)
 LIVE = Asset.status != AssetStatus.removed

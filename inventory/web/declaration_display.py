@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from ..declaration_fields import FIELD_BY_NAME, ItemField
-from .declaration_queries import audit_list
-from .forms_declarations import BOOL_LABELS, CHOICE_LABELS, NO, YES, field_label
-from .labels import CATEGORY_LABELS, label
+from inventory.declaration_fields import FIELD_BY_NAME, ItemField
+from inventory.web.declaration_queries import audit_list
+from inventory.web.forms_declarations import BOOL_LABELS, CHOICE_LABELS, NO, YES, field_label
+from inventory.web.labels import CATEGORY_LABELS, label
 
 EMPTY = "—"
 

@@ -18,13 +18,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import declaration_excel as dx
-from .. import declarations as decl
-from ..declaration_fields import FIELDS
-from ..models import Declaration, DeclarationCampaign, Department
-from .extensions import get_session
-from .forms_privacy import DeclarationImportForm
-from .permissions import AREA_ROLES, require_roles
+from inventory import declaration_excel as dx
+from inventory import declarations as decl
+from inventory.declaration_fields import FIELDS
+from inventory.models import Declaration, DeclarationCampaign, Department
+from inventory.web.extensions import get_session
+from inventory.web.forms_privacy import DeclarationImportForm
+from inventory.web.permissions import AREA_ROLES, require_roles
 
 bp = Blueprint("declaration_files", __name__, url_prefix="/declarations")
 bp.before_request(require_roles(*AREA_ROLES["declaration_files"])(lambda: None))

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from flask import abort
 from sqlalchemy import and_, func, or_, select
 
-from .. import declarations as decl
-from ..models import (
+from inventory import declarations as decl
+from inventory.models import (
     Asset,
     AssetStatus,
     AuditEvent,
@@ -27,7 +27,7 @@ from ..models import (
     DeclarationSnapshot,
     User,
 )
-from .permissions import visible_assets
+from inventory.web.permissions import visible_assets
 
 ITEM_TABLE = DeclarationItem.__tablename__
 

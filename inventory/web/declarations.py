@@ -18,13 +18,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import declarations as decl
-from ..clock import city_today
-from ..declaration_fields import FIELDS
-from ..models import DeclarationCampaign, DeclarationItem, FileType
-from .dashboard import department_names
-from .declaration_display import audit_asset_ids, field_title, shown_audit, shown_item
-from .declaration_queries import (
+from inventory import declarations as decl
+from inventory.clock import city_today
+from inventory.declaration_fields import FIELDS
+from inventory.models import DeclarationCampaign, DeclarationItem, FileType
+from inventory.web.dashboard import department_names
+from inventory.web.declaration_display import audit_asset_ids, field_title, shown_audit, shown_item
+from inventory.web.declaration_queries import (
     asset_names,
     audit_of,
     campaigns,
@@ -39,9 +39,9 @@ from .declaration_queries import (
     snapshot_entries,
     was_deleted,
 )
-from .extensions import get_session
-from .forms_declarations import ItemForm, VersionForm, WorkflowForm
-from .labels import (
+from inventory.web.extensions import get_session
+from inventory.web.forms_declarations import ItemForm, VersionForm, WorkflowForm
+from inventory.web.labels import (
     CATEGORY_LABELS,
     DECLARATION_ACTION_LABELS,
     DECLARATION_EVENT_LABELS,
@@ -52,7 +52,7 @@ from .labels import (
     label,
     translated,
 )
-from .permissions import AREA_ROLES, department_scope, require_roles
+from inventory.web.permissions import AREA_ROLES, department_scope, require_roles
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
 guard = require_roles(*AREA_ROLES["declarations"])

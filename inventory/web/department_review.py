@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, exists, func, not_, or_, select, union_all
 
-from ..models import Asset, AssetStatus, Finding, Lifecycle
-from .asset_queries import assets_in_order
-from .permissions import restrict_to_scope
-from .triage_queue import PAGE_SIZE, capped_count
+from inventory.models import Asset, AssetStatus, Finding, Lifecycle
+from inventory.web.asset_queries import assets_in_order
+from inventory.web.permissions import restrict_to_scope
+from inventory.web.triage_queue import PAGE_SIZE, capped_count
 
 LIVE = Asset.status != AssetStatus.removed
 #: an asset the department reviews: personal data or risks
@@ -46,7 +46,7 @@ def review_page(session, scope: set[int] | None, page: int, pending_only: bool =
     AuditEvent): a bureau's page is a union of one branch per department,
     which costs more to build than to run.
     """
-    from .dashboard import cached_ids, scope_key
+    from inventory.web.dashboard import cached_ids, scope_key
 
     conditions = list(REVIEWED)
     if pending_only:

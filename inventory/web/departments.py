@@ -16,18 +16,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..clock import city_today
-from ..models import Asset, Finding, Role, User, record_change, set_field, utcnow
-from .dashboard import cached_counts, department_names, scope_key
-from .department_review import (
+from inventory.clock import city_today
+from inventory.models import Asset, Finding, Role, User, record_change, set_field, utcnow
+from inventory.web.dashboard import cached_counts, department_names, scope_key
+from inventory.web.department_review import (
     finding_counts,
     findings_of,
     pending_work,
     review_page,
 )
-from .extensions import get_session
-from .forms_departments import ConfirmFindingForm, DismissFindingForm, dismiss_prefix
-from .labels import (
+from inventory.web.extensions import get_session
+from inventory.web.forms_departments import ConfirmFindingForm, DismissFindingForm, dismiss_prefix
+from inventory.web.labels import (
     CATEGORY_LABELS,
     COMPLEXITY_LABELS,
     LIFECYCLE_LABELS,
@@ -35,7 +35,7 @@ from .labels import (
     label,
     translated,
 )
-from .permissions import (
+from inventory.web.permissions import (
     AREA_ROLES,
     FINDING_REVIEW_ROLES,
     asset_or_404,
@@ -44,7 +44,7 @@ from .permissions import (
     visible_assets,
     with_sub_departments,
 )
-from .triage_queue import MAX_PAGE, page_count, shown_total
+from inventory.web.triage_queue import MAX_PAGE, page_count, shown_total
 
 bp = Blueprint("departments", __name__, url_prefix="/departments")
 guard = require_roles(*AREA_ROLES["departments"])

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from ..passwords import min_length, password_problems
+from inventory.passwords import min_length, password_problems
 
 MAX_PASSWORD = 200
 

@@ -28,10 +28,10 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
-from ..declaration_fields import FIELDS, ItemField
-from ..declarations import ItemProblem
-from .i18n import current_language
-from .labels import CATEGORY_LABELS, EXEMPTION_LABELS, FILE_TYPE_LABELS, label
+from inventory.declaration_fields import FIELDS, ItemField
+from inventory.declarations import ItemProblem
+from inventory.web.i18n import current_language
+from inventory.web.labels import CATEGORY_LABELS, EXEMPTION_LABELS, FILE_TYPE_LABELS, label
 
 #: the longest text typed on one line (longer texts get a text area)
 SINGLE_LINE_MAX = 200

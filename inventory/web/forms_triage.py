@@ -31,8 +31,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..models import Guideline, Lifecycle, User
-from .labels import GUIDELINE_LABELS, LIFECYCLE_LABELS, label
+from inventory.models import Guideline, Lifecycle, User
+from inventory.web.labels import GUIDELINE_LABELS, LIFECYCLE_LABELS, label
 
 #: stage -> the stages it may move to (staying put is always allowed)
 LIFECYCLE_TRANSITIONS: dict[str | None, frozenset[str]] = {

@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from .. import labels as msgids
-from .i18n import translate_lazy
+from inventory import labels as msgids
+from inventory.web.i18n import translate_lazy
 
 
 def _lazy(table: dict) -> dict:

@@ -13,8 +13,8 @@ from flask import abort, current_app
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..models import Asset
-from ..permissions import (
+from inventory.models import Asset
+from inventory.permissions import (
     ALL_ROLES,
     AREA_ROLES,
     CITY_WIDE_ROLES,

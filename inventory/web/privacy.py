@@ -30,19 +30,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from .. import declaration_excel as dx
-from .. import declarations as decl
-from ..clock import city_today
-from ..mailer import MailError
-from ..models import Declaration, DeclarationCampaign
-from ..reconcile import DEFAULT_FACTOR, reconcile
-from ..reminders import ReminderError, send_reminders, smtp_settings
-from .charts import bar_chart
-from .dashboard import department_names
-from .extensions import get_session
-from .forms_privacy import CampaignForm, ReminderForm
-from .labels import CATEGORY_LABELS, DECLARATION_STATUS_LABELS, label
-from .permissions import AREA_ROLES, require_roles
+from inventory import declaration_excel as dx
+from inventory import declarations as decl
+from inventory.clock import city_today
+from inventory.mailer import MailError
+from inventory.models import Declaration, DeclarationCampaign
+from inventory.reconcile import DEFAULT_FACTOR, reconcile
+from inventory.reminders import ReminderError, send_reminders, smtp_settings
+from inventory.web.charts import bar_chart
+from inventory.web.dashboard import department_names
+from inventory.web.extensions import get_session
+from inventory.web.forms_privacy import CampaignForm, ReminderForm
+from inventory.web.labels import CATEGORY_LABELS, DECLARATION_STATUS_LABELS, label
+from inventory.web.permissions import AREA_ROLES, require_roles
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 #: every view of the area is for these roles only (checked before each request of the blueprint)

@@ -32,8 +32,8 @@ import os
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..login_throttle import Limit, ThrottleRules
-from ..user_sessions import SessionLimits
+from inventory.login_throttle import Limit, ThrottleRules
+from inventory.user_sessions import SessionLimits
 
 #: config key -> (environment variable, default) of the whole numbers above
 NUMBERS = {

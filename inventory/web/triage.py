@@ -13,10 +13,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.validators import ValidationError
 
-from ..models import Asset, AssetComment, Finding, User, set_field
-from .dashboard import department_names
-from .extensions import get_session
-from .forms_triage import (
+from inventory.models import Asset, AssetComment, Finding, User, set_field
+from inventory.web.dashboard import department_names
+from inventory.web.extensions import get_session
+from inventory.web.forms_triage import (
     ActiveUsers,
     BulkTriageForm,
     CommentForm,
@@ -24,7 +24,7 @@ from .forms_triage import (
     check_stage,
     triage_digest,
 )
-from .labels import (
+from inventory.web.labels import (
     CATEGORY_LABELS,
     COMPLEXITY_LABELS,
     GUIDELINE_LABELS,
@@ -34,7 +34,7 @@ from .labels import (
     label,
     translated,
 )
-from .permissions import (
+from inventory.web.permissions import (
     AREA_ROLES,
     asset_or_404,
     department_scope,
@@ -42,7 +42,7 @@ from .permissions import (
     visible_assets,
     with_sub_departments,
 )
-from .triage_queue import (
+from inventory.web.triage_queue import (
     COMPLEXITIES,
     NONE,
     QueueFilters,

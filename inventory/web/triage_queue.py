@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass, replace
 from flask import has_request_context
 from sqlalchemy import case, func, or_, select
 
-from ..models import Asset, AssetStatus, Guideline, Lifecycle, User
-from .asset_queries import assets_in_order
-from .permissions import restrict_to_scope
+from inventory.models import Asset, AssetStatus, Guideline, Lifecycle, User
+from inventory.web.asset_queries import assets_in_order
+from inventory.web.permissions import restrict_to_scope
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -96,7 +96,7 @@ def queue_page(session, filters: QueueFilters, scope: set[int] | None,
     a classified app leaves the page at once): a filtered queue (apps not yet
     classified, deep pages) costs PostgreSQL 20-60 ms to count and cut.
     """
-    from .dashboard import cached_ids, scope_key
+    from inventory.web.dashboard import cached_ids, scope_key
 
     conditions = queue_conditions(filters, departments)
     total = capped_count(session, restrict_to_scope(select(Asset.id).where(*conditions), scope),
@@ -127,7 +127,7 @@ def capped_count(session, stmt, cached: bool = False) -> int:
     counted = select(func.count()).select_from(stmt.limit(COUNT_CAP + 1).subquery())
     if not (cached and has_request_context()):
         return session.execute(counted).scalar_one()
-    from .dashboard import cached_counts
+    from inventory.web.dashboard import cached_counts
 
     sql = str(counted.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
     return cached_counts(session, ("capped", sql), lambda: session.execute(counted).scalar_one(),
