@@ -59,9 +59,9 @@ def broker_reachable(url: str) -> bool:
 
 def start_registry(folder: Path) -> tuple[subprocess.Popen, str, str]:
     """A fresh registry served on a free port; (process, url, token)."""
-    from inventory.cli_registry import open_registry
+    from inventory.cli.registry import open_registry
     from inventory.models import ApiToken
-    from inventory.web.admin_shares import token_digest
+    from inventory.web.admin.shares import token_digest
 
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)

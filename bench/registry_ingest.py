@@ -30,7 +30,7 @@ import psycopg
 from sqlalchemy import select
 
 from inventory.db import make_engine, session_factory, upgrade
-from inventory.ingest import RegistryWriter
+from inventory.registry.ingest import RegistryWriter
 from inventory.models import Department, Share, ShareMapping
 
 from .registry_seed import ADMIN_URL, CATEGORY_SETS, FOLDERS, RISK_CODES

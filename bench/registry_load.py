@@ -108,7 +108,7 @@ def start_server(db: str, port: int, threads: int,
     instance = tempfile.TemporaryDirectory(prefix="registry-load-")
     env = dict(os.environ, INVENTORY_DATABASE_URL=database_url(db), INVENTORY_INSTANCE_PATH=instance.name,
                INVENTORY_SECRET_KEY="registry-load-benchmark")
-    command = [sys.executable, "-c", "from inventory.cli import main; main()", "serve",
+    command = [sys.executable, "-c", "from inventory.cli.main import main; main()", "serve",
                "--port", str(port), "--threads", str(threads), "--workers", str(workers)]
     server = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)

@@ -25,7 +25,7 @@ SHARED = REPO.parent / "shared"
 #: seconds per file: far above any file's time, so that a loaded machine changes no record
 TIMEOUT = 900
 #: the console script ``inventory``, run by this interpreter
-COMMAND = "import sys; from inventory.cli import run; sys.argv[0] = 'inventory'; run()"
+COMMAND = "import sys; from inventory.cli.main import run; sys.argv[0] = 'inventory'; run()"
 
 
 def default_roots() -> list[Path]:

@@ -5,7 +5,7 @@ Codes the registry stores (categories, risk codes, statuses, roles ...) are
 short English strings; people see these labels instead, translated by
 whoever shows them: the web app through Flask-Babel
 (:mod:`inventory.web.labels` makes each table lazy), the run report of the
-command line and of e-mail through :func:`inventory.run_diff.translator`.
+command line and of e-mail through :func:`inventory.registry.run_diff.translator`.
 The Japanese catalogue is ``inventory/translations``; :func:`N_` only marks a
 msgid for ``pybabel extract`` (``-k N_``, see :mod:`inventory.web.i18n`).
 """
@@ -88,7 +88,7 @@ FIELD_LABELS = {
 }
 
 
-# --- annual personal-data declarations (個人情報ファイル簿) (inventory/web/declarations.py) ---
+# --- annual personal-data declarations (個人情報ファイル簿) (inventory/web/declarations/views.py) ---
 
 #: where a department's declaration is (Declaration.status)
 DECLARATION_STATUS_LABELS = {
@@ -119,7 +119,7 @@ EXEMPTION_LABELS = {
     "10": N_("Art. 74(2)(x): others set by Cabinet Order"),
 }
 
-#: the workflow's buttons (inventory.declarations.TRANSITIONS)
+#: the workflow's buttons (inventory.declarations.workflow.TRANSITIONS)
 DECLARATION_ACTION_LABELS = {
     "submit": N_("Submit to the department head"), "approve": N_("Approve and send to the privacy office"),
     "return_head": N_("Return to the clerks"), "accept": N_("Accept"),

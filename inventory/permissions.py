@@ -5,7 +5,7 @@ Roles (``inventory.models.Role``): clerks and department heads see their
 department and its sub-departments; the IT division, the privacy office and
 admins see the whole city.  Areas of the app (dashboard, assets, ...) are
 open to the roles in :data:`AREA_ROLES`.  Plain functions of a user and a
-session, below the web layer: :mod:`inventory.declarations` applies them too,
+session, below the web layer: :mod:`inventory.declarations.workflow` applies them too,
 and :mod:`inventory.web.permissions` turns them into view guards.
 """
 from __future__ import annotations

@@ -31,15 +31,15 @@ def realworld() -> Path:
     return REALWORLD
 
 
-# ----- fixture `municipal_share` (demo share generator, inventory/demo_share.py) -----
+# ----- fixture `municipal_share` (demo share generator, inventory/demo/share.py) -----
 @pytest.fixture(scope="session")
 def municipal_share(tmp_path_factory):
     """The demo municipal share (seed 0, full scale), written once per test session.
 
-    A :class:`inventory.demo_share.GeneratedShare`: ``.root``, ``.truth`` (path -> expected
+    A :class:`inventory.demo.share.GeneratedShare`: ``.root``, ``.truth`` (path -> expected
     findings) and ``.personal_values`` (every personal value written, in memory only).
     """
-    from inventory.demo_share import write_share
+    from inventory.demo.share import write_share
 
     return write_share(tmp_path_factory.mktemp("municipal_share"), seed=0, scale=1.0)
 # ----- end of fixture `municipal_share` -----

@@ -24,10 +24,10 @@ from random import Random
 import psutil
 from sqlalchemy import func, select
 
-from inventory.cli_registry import open_registry
-from inventory.demo_data import make_person
+from inventory.cli.registry import open_registry
+from inventory.demo.people import make_person
 from inventory.models import ApiToken, Asset, ScanRun
-from inventory.web.admin_shares import token_digest
+from inventory.web.admin.shares import token_digest
 
 INVENTORY = str(Path(sys.executable).with_name("inventory"))
 TOKEN = "inv_test-remote-scanner-token"

@@ -262,7 +262,7 @@ def build_tree(tree: Path, corpus: Path) -> None:
     read (mode 000), a workbook the tests lock from another client, and a
     CSV larger than the size limits the tests set.
     """
-    from inventory.demo_share import write_share
+    from inventory.demo.share import write_share
 
     compare = tree / "比較"
     write_share(compare, seed=0, scale=0.2)

@@ -1,4 +1,4 @@
-"""Alerts on new high-risk findings (inventory/alerts.py): rules and thresholds, email through a real
+"""Alerts on new high-risk findings (inventory/registry/alerts.py): rules and thresholds, email through a real
 local SMTP server (aiosmtpd), a webhook on a real local HTTP server with retries, immediate and
 daily-digest delivery, and the CLI."""
 from __future__ import annotations
@@ -17,9 +17,9 @@ from sqlalchemy import select
 from test_incremental import ROSTER
 from test_run_diff import REMOTE, SYNC, ingest, rec
 
-from inventory.alerts import (AlertConfig, AlertConfigError, DeliveryError, after_run, find_alerts,
+from inventory.registry.alerts import (AlertConfig, AlertConfigError, DeliveryError, after_run, find_alerts,
                               post_webhook, send_digest)
-from inventory.cli import main
+from inventory.cli.main import main
 from inventory.models import Finding, User
 
 APP = {"is_app": True, "kind": "excel-vba", "modules": 2, "code_lines": 120}
@@ -202,7 +202,7 @@ def test_daily_digest_sends_once_for_all_runs_not_alerted(session, tmp_path, smt
 
 
 def test_findings_of_a_killed_run_alert_with_the_run_that_resumed_it(session, tmp_path, webhook):
-    from inventory.ingest import begin_run, ingest_records
+    from inventory.registry.ingest import begin_run, ingest_records
 
     killed = begin_run(session, ["/mnt/share"])                 # never finished: status "running"
     ingest_records(session, [rec("ツール/TeamViewer.exe", risks=[REMOTE])], killed)

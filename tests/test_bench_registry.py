@@ -7,7 +7,7 @@ import psycopg
 import pytest
 
 from bench import registry_ingest, registry_load, registry_report, registry_seed
-from inventory.ingest_rows import path_key
+from inventory.registry.rows import path_key
 from scanners.record import check_record
 
 

@@ -4,7 +4,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from inventory.cli import main
+from inventory.cli.main import main
 
 GIVEN = ["太郎", "花子", "一郎", "美咲", "健太", "陽子", "翔太", "由美", "大輔", "明美", "直樹", "恵子"]
 ROSTER = "氏名,フリガナ,生年月日,電話番号\n" + "".join(
@@ -151,7 +151,7 @@ def test_a_file_named_in_cp932_does_not_stop_the_scan(share, tmp_path, monkeypat
 
 
 def test_the_console_script_writes_every_record_and_exits_with_the_commands_status(share, tmp_path):
-    """``inventory`` (inventory.cli:run) skips the interpreter's last collection: what the command
+    """``inventory`` (inventory.cli.main:run) skips the interpreter's last collection: what the command
     wrote is still all there, and its exit status is the command's."""
     import subprocess
     import sys

@@ -16,9 +16,9 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from test_declarations import complete, declaration_of, open_2026, user
 
-from inventory import declaration_excel as dx
-from inventory import declarations as decl
-from inventory.declaration_fields import FIELD_BY_NAME, FIELDS
+from inventory.declarations import excel as dx
+from inventory.declarations import workflow as decl
+from inventory.declarations.fields import FIELD_BY_NAME, FIELDS
 from inventory.models import AuditEvent, DeclarationEvent, DeclarationItem
 
 LAW_HEADER = [f.ja for f in FIELDS if f.published]

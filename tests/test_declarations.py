@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from inventory import declarations as decl
-from inventory.declaration_fields import FIELDS, published_flag
+from inventory.declarations import workflow as decl
+from inventory.declarations.fields import FIELDS, published_flag
 from inventory.models import (Asset, AssetStatus, AuditEvent, Declaration, DeclarationEvent,
                               DeclarationItem, DeclarationItemAsset, DeclarationSnapshot,
                               Department, User)

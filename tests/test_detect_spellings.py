@@ -1,6 +1,6 @@
 """Header spellings and layouts beyond the vocabulary's own words, on made-up residents.
 
-Each case puts one column of a kind (inventory/demo_data.py makes the values) beside a
+Each case puts one column of a kind (inventory/demo/people.py makes the values) beside a
 name column under a spelling a city's file might use - a qualifier in brackets, a role
 noun, romaji, English - or with no header row at all, and checks the column's category.
 """
@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from inventory.demo_data import KINDS, make_person
+from inventory.demo.people import KINDS, make_person
 from scanners.detectors.layout import find_layout
 from scanners.detectors.personal import detect_personal
 from scanners.document import Document, Table

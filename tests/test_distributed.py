@@ -1,4 +1,4 @@
-"""Distributed scans (inventory/distributed.py): partition planning, copies across partitions,
+"""Distributed scans (inventory/scanning/distributed.py): partition planning, copies across partitions,
 and a real Celery worker (Redis, then RabbitMQ) whose records equal a local scan's."""
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import psutil
 import pytest
 from registry_server import INVENTORY, TOKEN, RegistryServer, stop_process_tree, write_tree
 
-from inventory.distributed import cross_partition_fixes, plan_partitions, walk_ordered
-from inventory.remote import Spool
+from inventory.scanning.distributed import cross_partition_fixes, plan_partitions, walk_ordered
+from inventory.scanning.remote import Spool
 from scanners.scan import mark_duplicates, scan_roots
 from scanners.walk import walk_root
 
@@ -247,7 +247,7 @@ def test_a_partition_that_cannot_list_a_folder_says_so(tmp_path, monkeypatch):
     files are not marked removed (the worker reports how many folders it could not list)."""
     import os
 
-    from inventory.distributed import partition_records
+    from inventory.scanning.distributed import partition_records
 
     (tmp_path / "福祉課").mkdir()
     (tmp_path / "福祉課" / "a.csv").write_text("氏名\n試験 太郎\n", encoding="utf-8")

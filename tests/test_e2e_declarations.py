@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from inventory import declarations as decl
+from inventory.declarations import workflow as decl
 from inventory.clock import city_today
 from inventory.models import Declaration, DeclarationEvent, DeclarationSnapshot, Department, User
 from test_e2e_browser import browser, live_server, page, shot, sign_in  # noqa: F401 (fixtures)

@@ -19,7 +19,7 @@ from test_web_privacy import item_rows
 from test_web_privacy import upload as upload_declaration
 from web_fixtures import login
 
-from inventory import declaration_excel as dx
+from inventory.declarations import excel as dx
 from inventory.xlsx_limits import CHUNK, WorkbookTooLarge, check_workbook
 
 SPARSE_ROW = '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'

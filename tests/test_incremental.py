@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from inventory.cli import main
+from inventory.cli.main import main
 from scanners.scan import scan_roots
 from scanners.state import Carried, ScanState
 

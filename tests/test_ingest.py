@@ -8,8 +8,8 @@ import sys
 import pytest
 from sqlmodel import select
 
-from inventory.ingest import RegistryWriter, begin_run, finish_run, ingest_records
-from inventory.ingest_rows import EMPTY_SHA256
+from inventory.registry.ingest import RegistryWriter, begin_run, finish_run, ingest_records
+from inventory.registry.rows import EMPTY_SHA256
 from inventory.models import (Asset, AssetCategory, AssetChange, AuditEvent, Department, Finding,
                               PendingRecord, ScanRun, Share, ShareMapping, User, set_field)
 
@@ -312,7 +312,7 @@ def test_writer_closes_partial_on_error(factory):
 def test_ingest_command(db_url, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from inventory.cli import main
+    from inventory.cli.main import main
 
     monkeypatch.setenv("INVENTORY_DATABASE_URL", db_url)
     path = tmp_path / "scan.jsonl"
@@ -396,7 +396,7 @@ def test_undecided_finding_no_longer_reported_is_deleted(factory):
 
 
 def test_a_failed_batch_is_raised_to_the_caller_and_the_run_left_partial(factory, monkeypatch):
-    import inventory.ingest as ingest
+    import inventory.registry.ingest as ingest
 
     written = ingest.write_batch
     calls = []

@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel, select
 
 from inventory.db import database_url, make_engine, normalise_url
-from inventory.ingest_rows import blank_counts, finding_rows, normalise_root, parse_mtime
+from inventory.registry.rows import blank_counts, finding_rows, normalise_root, parse_mtime
 from inventory.models import (Asset, AuditEvent, Department, Finding, User, record_change,
                               set_field)
 from scanners.record import RecordError, check_record
@@ -84,7 +84,7 @@ def test_migration_0005_keeps_every_row_through_the_sqlite_rebuild(tmp_path):
     from alembic import command
 
     from inventory.db import alembic_config, session_factory, upgrade
-    from inventory.ingest import RegistryWriter
+    from inventory.registry.ingest import RegistryWriter
     from tests.web_fixtures import RECORDS, ROOT
 
     url = f"sqlite:///{tmp_path / 'r.db'}"

@@ -1,9 +1,9 @@
-"""The password policy (inventory/passwords.py): one table of (password, user name, problems)."""
+"""The password policy (inventory/accounts/passwords.py): one table of (password, user name, problems)."""
 from __future__ import annotations
 
 import pytest
 
-from inventory.passwords import common_passwords, min_length, password_problems
+from inventory.accounts.passwords import common_passwords, min_length, password_problems
 
 
 @pytest.mark.parametrize("password, username, problems", [

@@ -15,7 +15,7 @@ import pytest
 import xlsxwriter
 
 from bench.xlsx_writer import Sheet, write_xlsx
-from inventory.demo_share import generate_share
+from inventory.demo.share import generate_share
 from scanners.document import SAMPLE_ROWS, ReadError
 from scanners.readers import ooxml_fast, ooxml_rows, ooxml_sheet
 from scanners.readers.ooxml import read_ooxml

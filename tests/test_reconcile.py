@@ -1,4 +1,4 @@
-"""Reconciliation of declarations with the scans (inventory/reconcile.py), on SQLite and PostgreSQL:
+"""Reconciliation of declarations with the scans (inventory/declarations/reconcile.py), on SQLite and PostgreSQL:
 undeclared holdings (copies count as linked), declared files that disappeared, 本人の数 far
 from the scanned counts, sensitive data not declared; per department and city-wide, in a
 fixed number of statements.
@@ -15,10 +15,10 @@ from sqlalchemy import event, select
 from test_declarations import complete, declaration_of, dept, open_2026, user
 from web_fixtures import RECORDS, REMOVED, record
 
-from inventory import declarations as decl
-from inventory.ingest import begin_run, finish_run, ingest_records
+from inventory.declarations import workflow as decl
+from inventory.registry.ingest import begin_run, finish_run, ingest_records
 from inventory.models import Asset, Share
-from inventory.reconcile import count_reason, reconcile
+from inventory.declarations.reconcile import count_reason, reconcile
 
 SAME_AS_LIST = hashlib.sha256("健康福祉部/介護保険課/認定者一覧.xlsx".encode()).hexdigest()
 NEW_RECORDS = [

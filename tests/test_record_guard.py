@@ -1,4 +1,4 @@
-"""The registry masks what a scanner should have masked (inventory/record_guard.py).
+"""The registry masks what a scanner should have masked (inventory/registry/record_guard.py).
 
 A record posted with raw values in its evidence, risk details, notes and
 sheet names (a name, a phone number, a My Number, an e-mail address) goes in
@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, inspect, text
 from test_web_api import make_token, post
 from web_fixtures import record
 
-from inventory.record_guard import MASK, guard_record, is_masked_shape
+from inventory.registry.record_guard import MASK, guard_record, is_masked_shape
 
 NAME, PHONE, MY_NUMBER, EMAIL = "山田太郎", "090-1234-5678", "123456789018", "taro.yamada@example.jp"
 RAW = (NAME, PHONE, MY_NUMBER, EMAIL, "1234-5678", "yamada")
@@ -128,7 +128,7 @@ def test_raw_values_posted_to_the_api_are_not_stored_or_logged(client, db, app, 
 def test_raw_values_through_cli_ingest_are_not_stored(db_url, tmp_path, monkeypatch, caplog):
     from click.testing import CliRunner
 
-    from inventory.cli import main
+    from inventory.cli.main import main
 
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("INVENTORY_DATABASE_URL", db_url)
@@ -153,7 +153,7 @@ def test_the_scanners_own_records_pass_unchanged(realworld):
 def test_the_demo_shares_records_pass_unchanged(tmp_path):
     """The generated municipal share holds the scanner's script, link and app phrases that the
     real-world files lack (an upload script, a hidden roster sheet, Access links)."""
-    from inventory.demo_share import write_share
+    from inventory.demo.share import write_share
     from scanners.scan import scan_roots
 
     write_share(tmp_path / "share")

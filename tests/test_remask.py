@@ -9,8 +9,8 @@ from test_record_guard import EMAIL, NAME, PHONE, all_text
 from web_fixtures import record
 
 from inventory.db import make_engine, upgrade
-from inventory.ingest import begin_run, finish_run, ingest_records
-from inventory.ingest_rows import finding_rows
+from inventory.registry.ingest import begin_run, finish_run, ingest_records
+from inventory.registry.rows import finding_rows
 
 OLD_LINK = f"hyperlink to file \\\\fs01\\共有\\{NAME}_{PHONE}.pdf"
 NEW_LINK = "hyperlink to file \\\\fs01\\…\\*.pdf"          # what today's scanner writes

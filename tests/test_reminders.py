@@ -15,11 +15,11 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from test_declarations import complete, declaration_of, dept, user
 
-from inventory import declarations as decl
-from inventory.cli import main
+from inventory.declarations import workflow as decl
+from inventory.cli.main import main
 from inventory.mailer import MailError
 from inventory.models import Declaration, DeclarationEvent, Department, User
-from inventory.reminders import (
+from inventory.declarations.reminders import (
     ReminderError,
     SmtpSettings,
     recipients,

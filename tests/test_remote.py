@@ -1,4 +1,4 @@
-"""Remote scanner mode (inventory/remote.py): the spool, back-off, and scans posting to a real
+"""Remote scanner mode (inventory/scanning/remote.py): the spool, back-off, and scans posting to a real
 registry (``inventory serve`` in a subprocess) that is killed and restarted mid-scan."""
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from registry_server import INVENTORY, TOKEN, RegistryServer, stop_process_tree,
 
 from web_fixtures import record
 
-from inventory import remote
-from inventory.remote import RETRY_BASE, RegistryClient, Spool, endpoint, retry_delay, send_spool
+from inventory.scanning import remote
+from inventory.scanning.remote import RETRY_BASE, RegistryClient, Spool, endpoint, retry_delay, send_spool
 
 
 def lines(count: int, start: int = 0) -> list[bytes]:
@@ -73,7 +73,7 @@ def test_spool_reads_across_segments_and_resumes(tmp_path, monkeypatch):
 
 TRY_LOCK = """
 import sys
-from inventory.remote import Spool, SpoolBusy
+from inventory.scanning.remote import Spool, SpoolBusy
 try:
     Spool(sys.argv[1]).lock()
 except SpoolBusy:

@@ -1,4 +1,4 @@
-"""A scan run's diff (inventory/run_diff.py, ``inventory runs show|list``): new, changed, moved,
+"""A scan run's diff (inventory/registry/run_diff.py, ``inventory runs show|list``): new, changed, moved,
 returned and removed assets from AssetChange, new risks from Finding.first_seen_run_id."""
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from web_fixtures import record
 
-from inventory.cli import main
-from inventory.ingest import begin_run, finish_run, ingest_records
+from inventory.cli.main import main
+from inventory.registry.ingest import begin_run, finish_run, ingest_records
 from inventory.models import Finding
-from inventory.run_diff import format_diff, format_runs, load_diff, recent_runs
+from inventory.registry.run_diff import format_diff, format_runs, load_diff, recent_runs
 
 REMOTE = {"code": "remote-access-tool", "detail": "TeamViewer"}
 SYNC = {"code": "cloud-sync-folder", "detail": "in a Dropbox folder"}

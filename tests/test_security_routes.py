@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import select
 from web_fixtures import RECORDS, login, user_id
 
-from inventory import declarations as decl
+from inventory.declarations import workflow as decl
 from inventory.models import (
     ApiToken,
     Asset,
@@ -35,7 +35,7 @@ from inventory.models import (
     ShareMapping,
     User,
 )
-from inventory.web.admin_shares import token_digest
+from inventory.web.admin.shares import token_digest
 from inventory.web.security_headers import HEADERS
 
 #: endpoint -> why an anonymous user may reach it

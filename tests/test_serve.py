@@ -16,6 +16,7 @@ from werkzeug.security import generate_password_hash
 from inventory.models import Role, User
 from inventory.web import _instance_secret
 
+
 from registry_server import INVENTORY, RegistryServer, stop_process_tree, wait_for_port
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="pre-forked workers need fork()")
@@ -86,7 +87,7 @@ def test_processes_starting_together_read_one_whole_secret(tmp_path):
 def test_more_workers_refused_where_there_is_no_fork(monkeypatch):
     from click.testing import CliRunner
 
-    from inventory.cli import main
+    from inventory.cli.main import main
 
     monkeypatch.setattr(os, "name", "nt")
     result = CliRunner().invoke(main, ["serve", "--workers", "2"])

@@ -1,4 +1,4 @@
-"""Score the scanner on the generated municipal share (inventory/demo_share.py) against its truth.
+"""Score the scanner on the generated municipal share (inventory/demo/share.py) against its truth.
 
 Failures print tables of paths and categories only, never a value.
 """
@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from inventory.demo_share import SHARE_FILES
+from inventory.demo.share import SHARE_FILES
 
 DAMAGED = [(f.path, f.status) for f in SHARE_FILES if f.status != "ok"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from inventory.cli import main
+from inventory.cli.main import main
 from scanners.scan import scan_roots
 from scanners.smb import (DEFAULT_PORT, SmbReads, SmbRootError, credentials_for, parse_smb_root,
                           reachable_root, walk_smb_root)

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from web_fixtures import csrf_token, login
 
 from inventory.models import AuditEvent, Department, User
-from inventory.web.admin_import import parse_date
-from inventory.web.admin_import_read import DEPARTMENT_COLUMNS, USER_COLUMNS
+from inventory.web.admin.org_import import parse_date
+from inventory.web.admin.import_read import DEPARTMENT_COLUMNS, USER_COLUMNS
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 DEPT_HEADER = ["組織コード", "組織名", "上位組織コード", "所属長ユーザー", "有効開始日", "有効終了日", "後継組織コード"]

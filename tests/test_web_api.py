@@ -10,7 +10,7 @@ from web_fixtures import RECORDS, REMOVED, ROOT, asset_id, login, record
 
 from inventory.models import ApiToken, Asset, Finding, ScanRun, Share, as_utc, utcnow
 from inventory.web import api
-from inventory.web.admin_shares import new_token, token_digest
+from inventory.web.admin.shares import new_token, token_digest
 
 LIVE = [r for r in RECORDS if r["path"] != REMOVED]
 A_PATHS = {r["path"] for r in RECORDS if r["path"].startswith("健康福祉部/介護保険課/")}

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, insert, select, update
 from web_fixtures import RECORDS, REMOVED, ROOT, asset_id, login, record, user_id
 
-from inventory.ingest import begin_run, finish_run, ingest_records
+from inventory.registry.ingest import begin_run, finish_run, ingest_records
 from inventory.models import (
     Asset,
     AssetComment,
@@ -22,7 +22,7 @@ from inventory.models import (
     set_field,
     utcnow,
 )
-from inventory.web import asset_queries
+from inventory.web.assets import queries as asset_queries
 
 A1 = "健康福祉部/介護保険課/認定者一覧.xlsx"
 A2 = "健康福祉部/介護保険課/台帳.xlsm"
@@ -350,7 +350,7 @@ def test_export_defuses_formula_like_names(client, db):
 
 
 def test_xlsx_rows_continue_on_another_sheet():
-    from inventory.web.asset_export import Column, write_xlsx
+    from inventory.web.assets.export import Column, write_xlsx
 
     rows = [{"n": i} for i in range(5)]
     with write_xlsx(rows, [Column("N", lambda r: r["n"])], "資産", sheet_rows=3) as target:
@@ -490,7 +490,7 @@ def test_english_export_headers(client):
 @pytest.mark.parametrize("sort, descending", [("path", False), ("path", True), ("size", True),
                                               ("risk_count", True), ("last_seen", False)])
 def test_both_page_plans_give_the_same_rows(db, sort, descending):
-    from inventory.web.asset_queries import AssetFilters, page_rows
+    from inventory.web.assets.queries import AssetFilters, page_rows
 
     add_assets(db, 70, "301")
     filters = AssetFilters(sort=sort, descending=descending)
@@ -501,7 +501,7 @@ def test_both_page_plans_give_the_same_rows(db, sort, descending):
 
 
 def test_large_xlsx_exports_are_sent_back_to_the_list(client, db, monkeypatch):
-    from inventory.web import assets
+    from inventory.web.assets import views as assets
 
     monkeypatch.setattr(assets, "XLSX_MAX_ROWS", 3)       # 4 live xlsx files
     login(client, "admin")
@@ -516,7 +516,7 @@ def test_large_xlsx_exports_are_sent_back_to_the_list(client, db, monkeypatch):
 def test_path_pages_read_by_department_match_the_plain_sort(db, descending):
     """The department-by-department reading of path-ordered pages (used when the matches are
     too many to sort) gives the pages the plain sort gives, in both directions."""
-    from inventory.web.asset_queries import AssetFilters, departments_of, page_rows
+    from inventory.web.assets.queries import AssetFilters, departments_of, page_rows
     from inventory.web.permissions import with_sub_departments
 
     add_assets(db, 70, "301", prefix="健康福祉部/介護保険課/生成")
@@ -559,7 +559,7 @@ def test_fast_select_writes_what_wtforms_writes(data):
     from wtforms import Form, SelectField
     from wtforms.widgets import Select
 
-    from inventory.web.asset_filters import FastSelect
+    from inventory.web.assets.filters import FastSelect
 
     class Chooser(Form):
         a = SelectField(choices=[("", "Any"), ("1", "総務部 <職員課>"), ("x&y", "A&B"), ("none", "未設定")])
@@ -571,7 +571,7 @@ def test_fast_select_writes_what_wtforms_writes(data):
 
 def test_pages_of_a_large_result_are_cut_once_until_the_registry_changes(app, client, db, monkeypatch):
     from inventory.models import AuditEvent
-    from inventory.web import assets as assets_view
+    from inventory.web.assets import views as assets_view
 
     add_assets(db, 120, "301")
     counted = assets_view.count_matching

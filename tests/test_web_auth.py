@@ -6,7 +6,7 @@ from sqlalchemy import update
 from web_fixtures import PASSWORD, csrf_token, login, login_with_form
 
 from inventory.models import User
-from inventory.web.auth import is_local_path
+from inventory.web.auth.views import is_local_path
 
 #: the one answer to every refused sign-in (wrong password, unknown or disabled account, limits)
 BAD_LOGIN_JA = "ユーザー名またはパスワードが正しくないか、一時的にログインできなくなっています。"

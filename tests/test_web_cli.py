@@ -6,10 +6,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from inventory.cli import main
-from inventory.cli_web import DEMO_DEPARTMENTS, DEMO_SHARE_NAME, seed_demo
+from inventory.cli.main import main
+from inventory.cli.web import DEMO_DEPARTMENTS, DEMO_SHARE_NAME, seed_demo
 from inventory.db import make_engine, session_factory, upgrade
-from inventory.ingest_shares import ShareIndex
+from inventory.registry.shares import ShareIndex
 from inventory.models import (Asset, DeclarationCampaign, DeclarationItem, Department, Role, Share,
                               User)
 
@@ -62,7 +62,7 @@ def test_seed_demo_twice_keeps_one_of_each_and_new_passwords(sessions, tmp_path)
 
 
 def test_every_demo_share_folder_maps_to_its_department(sessions, tmp_path):
-    from inventory.demo_share import _files
+    from inventory.demo.share import _files
 
     with sessions() as session:
         seed_demo(session, share_root=str(tmp_path))
@@ -133,7 +133,7 @@ def test_demo_without_serving_fills_the_registry(registry_url, sessions, tmp_pat
 def test_the_demo_campaign_is_opened_once_per_fiscal_year(sessions):
     import datetime as dt
 
-    from inventory.cli_web import open_demo_campaign
+    from inventory.cli.web import open_demo_campaign
 
     with sessions() as session:
         seed_demo(session)

@@ -9,9 +9,9 @@ from sqlalchemy import event, select, update
 from web_fixtures import RECORD_STRINGS, login
 
 from inventory.models import Finding, User
-from inventory.web.auth import SignedInUser
-from inventory.web.charts import bar_chart, text_width
-from inventory.web.dashboard import count_assets
+from inventory.web.auth.views import SignedInUser
+from inventory.web.dashboard.charts import bar_chart, text_width
+from inventory.web.dashboard.views import count_assets
 from inventory.web.permissions import department_scope
 
 CITY = {"assets": 7, "personal": 3, "sensitive": 1, "my_number": 1, "apps": 1, "with_risks": 3}
@@ -160,7 +160,7 @@ def test_text_width_counts_wide_characters_double(text, width_in_chars):
 def test_cached_counts_follow_a_scan(app, client):
     from web_fixtures import ROOT, record
 
-    from inventory.ingest import begin_run, finish_run, ingest_records
+    from inventory.registry.ingest import begin_run, finish_run, ingest_records
     from inventory.models import Share
 
     login(client, "admin")
@@ -175,7 +175,7 @@ def test_cached_counts_follow_a_scan(app, client):
 
 
 def test_count_cache_keeps_a_value_while_the_stamp_holds():
-    from inventory.web.dashboard import CountCache
+    from inventory.web.dashboard.views import CountCache
 
     made = []
     cache = CountCache()

@@ -1,4 +1,4 @@
-"""The declarations area, the departments' side (inventory/web/declarations.py): pages for each
+"""The declarations area, the departments' side (inventory/web/declarations/views.py): pages for each
 role, a clerk filing a declaration through the head's return and approval to the privacy
 office's acceptance, 404 for another department by URL and by every POST, the stale-edit
 path (nothing overwritten, nothing lost), Japanese messages, English, an item's history.
@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import select
 from web_fixtures import csrf_token, login
 
-from inventory import declarations as decl
-from inventory.declaration_fields import FIELDS
+from inventory.declarations import workflow as decl
+from inventory.declarations.fields import FIELDS
 from inventory.models import (
     Asset,
     Declaration,

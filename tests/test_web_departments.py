@@ -12,7 +12,7 @@ from sqlalchemy import event, select, update
 from web_fixtures import RECORDS, REMOVED, ROOT, asset_id, csrf_token, login, user_id
 
 from inventory.clock import city_today
-from inventory.ingest import begin_run, finish_run, ingest_records
+from inventory.registry.ingest import begin_run, finish_run, ingest_records
 from inventory.models import Asset, AuditEvent, Finding, Share
 
 CARE_LIST = "健康福祉部/介護保険課/認定者一覧.xlsx"     # 301: name, address, health + hidden-personal-data
@@ -413,7 +413,7 @@ def test_a_heads_pages_read_department_by_department_keep_the_review_order(app, 
     from sqlalchemy import insert
 
     from inventory.models import Department
-    from inventory.web.department_review import REVIEW_ORDER, REVIEWED, review_page
+    from inventory.web.departments.review import REVIEW_ORDER, REVIEWED, review_page
 
     ids = dict(db.execute(select(Department.code, Department.id)).all())
     db.execute(insert(Asset), [

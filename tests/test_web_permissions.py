@@ -7,7 +7,7 @@ from web_fixtures import RECORDS, REMOVED, asset_id, login
 from werkzeug.exceptions import NotFound
 
 from inventory.models import Asset, Department, User
-from inventory.web.auth import SignedInUser
+from inventory.web.auth.views import SignedInUser
 from inventory.web.permissions import (
     asset_or_404,
     department_scope,

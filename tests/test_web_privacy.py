@@ -21,11 +21,11 @@ from test_declarations import complete, declaration_of, open_2026, user
 from test_reminders import EMAILS, Inbox, free_port
 from web_fixtures import RECORDS, REMOVED, csrf_token, login, record
 
-from inventory import declaration_excel as dx
-from inventory import declarations as decl
-from inventory.ingest import begin_run, finish_run, ingest_records
+from inventory.declarations import excel as dx
+from inventory.declarations import workflow as decl
+from inventory.registry.ingest import begin_run, finish_run, ingest_records
 from inventory.models import DeclarationCampaign, DeclarationItem, Share, User
-from inventory.web.declaration_files import FILE_TEXTS, ISSUE_TEXTS, issue_text
+from inventory.web.declarations.files import FILE_TEXTS, ISSUE_TEXTS, issue_text
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from web_fixtures import PASSWORD, csrf_token, login, login_with_form, user_id
 from werkzeug.security import check_password_hash
 
 from inventory.models import AuditEvent, User, UserSession, utcnow
-from inventory.user_sessions import token_hash
+from inventory.accounts.sessions import token_hash
 from inventory.web import create_app
+
 
 COOKIE = "session"
 

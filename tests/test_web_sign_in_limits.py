@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from sqlalchemy import select, update
 from web_fixtures import PASSWORD, csrf_token, login, login_with_form, user_id
 
-from inventory.cli import main
-from inventory.login_throttle import ACCOUNT, ADDRESS, account_key
+from inventory.cli.main import main
+from inventory.accounts.login_throttle import ACCOUNT, ADDRESS, account_key
 from inventory.models import AuditEvent, LoginThrottle, utcnow
 
 REFUSED_JA = "ユーザー名またはパスワードが正しくないか、一時的にログインできなくなっています。"

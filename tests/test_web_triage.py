@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select, update
 from web_fixtures import RECORDS, ROOT, asset_id, csrf_token, login, record, user_id
 
-from inventory.ingest import begin_run, finish_run, ingest_records
+from inventory.registry.ingest import begin_run, finish_run, ingest_records
 from inventory.models import Asset, AssetComment, AuditEvent
-from inventory.web import triage_queue
-from inventory.web.forms_triage import may_move, parse_date
+from inventory.web.triage import queue as triage_queue
+from inventory.web.triage.forms import may_move, parse_date
 
 CARE_LIST = "健康福祉部/介護保険課/認定者一覧.xlsx"     # personal, sensitive, 1 risk
 LEDGER = "健康福祉部/介護保険課/台帳.xlsm"            # app, High, My Number, 1 risk, stage 発見

@@ -27,10 +27,11 @@ from sqlmodel import SQLModel
 from werkzeug.security import generate_password_hash
 
 from inventory.db import make_engine, upgrade
-from inventory.ingest import begin_run, finish_run, ingest_records
+from inventory.registry.ingest import begin_run, finish_run, ingest_records
 from inventory.models import Asset, Department, Share, ShareMapping, User
-from inventory.user_sessions import start_session
+from inventory.accounts.sessions import start_session
 from inventory.web import create_app
+
 
 PASSWORD = "correct horse battery"
 ROOT = "/mnt/share"

@@ -33,22 +33,22 @@ from scanners.private_files import private_folder
 
 from inventory.db import database_url, make_engine, session_factory
 from inventory.web import i18n, security_headers, settings
-from inventory.web.auth import bp as auth_bp
-from inventory.web.auth import load_user
+from inventory.web.auth.views import bp as auth_bp
+from inventory.web.auth.views import load_user
 from inventory.web.extensions import Registry, close_session, csrf, login_manager
 from inventory.web.labels import ROLE_LABELS, label
 from inventory.web.permissions import may_use
 
 #: area blueprints, in navigation order: (area, module, start view, navigation label)
 AREAS = (
-    ("dashboard", "dashboard", "dashboard.index", _l("Dashboard")),
-    ("assets", "assets", "assets.index", _l("Assets")),
-    ("triage", "triage", "triage.index", _l("Triage")),
-    ("departments", "departments", "departments.index", _l("Departments")),
-    ("declarations", "declarations", "declarations.index", _l("Declarations")),
-    ("privacy", "privacy", "privacy.index", _l("Privacy office")),
-    ("declaration_files", "declaration_files", None, None),
-    ("admin", "admin", "admin.index", _l("Administration")),
+    ("dashboard", "dashboard.views", "dashboard.index", _l("Dashboard")),
+    ("assets", "assets.views", "assets.index", _l("Assets")),
+    ("triage", "triage.views", "triage.index", _l("Triage")),
+    ("departments", "departments.views", "departments.index", _l("Departments")),
+    ("declarations", "declarations.views", "declarations.index", _l("Declarations")),
+    ("privacy", "privacy.views", "privacy.index", _l("Privacy office")),
+    ("declaration_files", "declarations.files", None, None),
+    ("admin", "admin.pages", "admin.index", _l("Administration")),
     ("api", "api", None, None),
 )
 ERROR_CODES = (400, 403, 404, 500)

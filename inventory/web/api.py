@@ -38,9 +38,9 @@ from werkzeug.exceptions import HTTPException
 
 from scanners.record import RecordError, check_record
 
-from inventory.ingest import begin_run, finish_run, ingest_records
-from inventory.ingest_rows import normalise_root
-from inventory.ingest_shares import ShareIndex
+from inventory.registry.ingest import begin_run, finish_run, ingest_records
+from inventory.registry.rows import normalise_root
+from inventory.registry.shares import ShareIndex
 from inventory.models import (
     ApiToken,
     Asset,
@@ -52,7 +52,7 @@ from inventory.models import (
     as_utc,
     utcnow,
 )
-from inventory.web.admin_shares import token_digest
+from inventory.web.admin.shares import token_digest
 from inventory.web.extensions import csrf, get_session
 from inventory.web.permissions import asset_or_404, login_exempt, may_use, visible_assets
 

@@ -32,8 +32,8 @@ import os
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from inventory.login_throttle import Limit, ThrottleRules
-from inventory.user_sessions import SessionLimits
+from inventory.accounts.login_throttle import Limit, ThrottleRules
+from inventory.accounts.sessions import SessionLimits
 
 #: config key -> (environment variable, default) of the whole numbers above
 NUMBERS = {

@@ -2,11 +2,11 @@
 
 Indexes (each checked with EXPLAIN on a million assets, PostgreSQL):
   - the asset list's sorts: one ``(sort key, id)`` btree per sort
-    (inventory.web.asset_queries.SORT_COLUMNS) so a page is read off an index;
+    (inventory.web.assets.queries.SORT_COLUMNS) so a page is read off an index;
   - ``ix_asset_triage_queue``: the IT triage queue's order over its rows only
-    (inventory.web.triage_queue.QUEUE_ORDER / IN_QUEUE);
+    (inventory.web.triage.queue.QUEUE_ORDER / IN_QUEUE);
   - ``ix_asset_review``: a department's review list
-    (inventory.web.department_review.review_page); ``ix_asset_review_city``
+    (inventory.web.departments.review.review_page); ``ix_asset_review_city``
     the same list city-wide (no department first);
   - ``ix_finding_asset_open``: open (active, not dismissed) findings of an asset;
   - ``ix_asset_path_trgm`` (PostgreSQL only): pg_trgm for the path search (ILIKE '%text%').
@@ -42,7 +42,7 @@ SORT_INDEXES = [
     ('ix_asset_sort_risk_count', ['risk_count', 'id']),
     ('ix_asset_sort_last_seen', ['last_seen_at', 'id']),
     # the path order within one department (departments own folders: see
-    # inventory.web.asset_queries._path_page_by_department)
+    # inventory.web.assets.queries._path_page_by_department)
     ('ix_asset_dept_path', ['department_id', 'substr(root, 1, 200)', 'substr(path, 1, 300)', 'id']),
 ]
 

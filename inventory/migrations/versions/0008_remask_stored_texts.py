@@ -1,7 +1,7 @@
 """Mask what was stored before the registry enforced masking (no schema change).
 
 Evidence, risk details, notes and sheet names stored before revision 0008 are
-run through the guard ingest now applies (:mod:`inventory.remask`): link
+run through the guard ingest now applies (:mod:`inventory.registry.remask`): link
 targets lose their folder and file names, sheets named like a person get a
 neutral label, anything that is not a masked shape or one of the scanner's
 phrases is masked.  Changed findings get the key the next scan will give
@@ -21,7 +21,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from inventory.remask import remask_registry
+    from inventory.registry.remask import remask_registry
 
     remask_registry(op.get_bind())
 

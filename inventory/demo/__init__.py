@@ -1,0 +1,1 @@
+"""The demo: a realistic, entirely fake municipal share with its ground truth."""

@@ -1,0 +1,450 @@
+"""Alerts on new high-risk findings after scan runs: email and a webhook, at once or as a daily digest.
+
+Rules (each can be turned off; the personal-data ones take a minimum of
+estimated rows about people, ``min_records``):
+
+===================== =========================================================
+``cloud-sync-personal`` a ``cloud-sync-folder`` risk first seen in the run, on
+                        a file with personal data
+``remote-access-tool``  a ``remote-access-tool`` risk first seen in the run
+``sensitive-file``      a file new in the run that holds sensitive personal data
+                        (要配慮個人情報)
+``my-number-app``       a business app holding My Numbers, new in the run or
+                        with a My Number column first seen in it
+===================== =========================================================
+
+Dismissed findings and removed files never alert.  Configuration: a TOML
+file (``$INVENTORY_ALERTS_CONFIG``, else ``alerts.toml`` in the instance
+folder), overridden by the environment (``INVENTORY_ALERT_MODE``,
+``INVENTORY_ALERT_EMAIL_TO``, ``INVENTORY_ALERT_WEBHOOK_URL``,
+``INVENTORY_ALERT_RULES``, ``INVENTORY_ALERT_MIN_RECORDS``,
+``INVENTORY_BASE_URL``); see docs/scheduling.md.  Email goes through
+:mod:`inventory.mailer` (``INVENTORY_SMTP_*``) to ``email_to``, else to the
+active IT-division and privacy-office users with an address.
+
+What is sent: rule codes, counts, asset ids and paths (metadata), never a
+value read from a file.  A run is alerted once: an
+:class:`~inventory.models.AuditEvent` (``scan_run`` / ``alerted``) records
+the delivery; a run whose delivery failed is taken up by the next digest.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import and_, func, literal, or_, select
+
+from inventory.models import (Asset, AssetChange, AssetStatus, AuditEvent, Finding, Role, ScanRun, User,
+                     utcnow)
+from inventory.registry.run_diff import translator
+
+RULES = ("cloud-sync-personal", "remote-access-tool", "sensitive-file", "my-number-app")
+RULE_TITLES = {"cloud-sync-personal": "Personal data in a cloud-sync folder",
+               "remote-access-tool": "New remote-access tool",
+               "sensitive-file": "New file with sensitive personal data",
+               "my-number-app": "Business app holding My Numbers"}
+MODES = ("immediate", "digest", "off")
+RECIPIENT_ROLES = (Role.it_division, Role.privacy_office)
+ENV = "INVENTORY_ALERT_"
+
+
+class AlertConfigError(ValueError):
+    """The alerts configuration cannot be used; ``str(exc)`` says which setting."""
+
+
+@dataclass
+class Rule:
+    enabled: bool = True
+    min_records: int = 1
+
+
+@dataclass
+class AlertConfig:
+    mode: str = "immediate"
+    email_to: list[str] = field(default_factory=list)
+    webhook_url: str | None = None
+    webhook_retries: int = 3
+    webhook_backoff: float = 2.0        # seconds before the first retry, doubled each time
+    webhook_timeout: float = 10.0
+    max_items: int = 50                 # assets listed per message (counts are always complete)
+    lang: str = "ja"
+    base_url: str | None = None         # the registry's web address, for links to assets
+    rules: dict[str, Rule] = field(default_factory=lambda: {name: Rule() for name in RULES})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None,
+             env: Mapping[str, str] | None = None) -> AlertConfig:
+        """The TOML file (if any) with the environment's overrides."""
+        env = os.environ if env is None else env
+        path = Path(path or env.get("INVENTORY_ALERTS_CONFIG") or instance_folder(env) / "alerts.toml")
+        data = {}
+        if path.is_file():
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise AlertConfigError(f"{path}: {exc}") from None
+        config = cls._from_mapping(data)
+        config._apply_env(env)
+        config._check()
+        return config
+
+    @classmethod
+    def _from_mapping(cls, data: dict) -> AlertConfig:
+        config = cls()
+        for name in ("mode", "webhook_url", "webhook_retries", "webhook_backoff", "webhook_timeout",
+                     "max_items", "lang", "base_url"):
+            if name in data:
+                setattr(config, name, data[name])
+        if "email_to" in data:
+            config.email_to = _addresses(data["email_to"])
+        for name, settings in (data.get("rules") or {}).items():
+            if name not in RULES:
+                raise AlertConfigError(f"unknown alert rule {name!r} (known: {', '.join(RULES)})")
+            config.rules[name] = Rule(enabled=bool(settings.get("enabled", True)),
+                                      min_records=int(settings.get("min_records", 1)))
+        return config
+
+    def _apply_env(self, env: Mapping[str, str]) -> None:
+        if env.get(ENV + "MODE"):
+            self.mode = env[ENV + "MODE"].strip()
+        if env.get(ENV + "EMAIL_TO"):
+            self.email_to = _addresses(env[ENV + "EMAIL_TO"])
+        if env.get(ENV + "WEBHOOK_URL"):
+            self.webhook_url = env[ENV + "WEBHOOK_URL"].strip()
+        if env.get("INVENTORY_BASE_URL"):
+            self.base_url = env["INVENTORY_BASE_URL"].strip()
+        if env.get(ENV + "RULES"):
+            enabled = {r.strip() for r in env[ENV + "RULES"].split(",") if r.strip()}
+            unknown = enabled - set(RULES)
+            if unknown:
+                raise AlertConfigError(f"{ENV}RULES: unknown rule {sorted(unknown)[0]!r}")
+            for name, rule in self.rules.items():
+                rule.enabled = name in enabled
+        if env.get(ENV + "MIN_RECORDS"):
+            try:
+                minimum = int(env[ENV + "MIN_RECORDS"])
+            except ValueError:
+                raise AlertConfigError(f"{ENV}MIN_RECORDS is not a number") from None
+            for rule in self.rules.values():
+                rule.min_records = minimum
+
+    def _check(self) -> None:
+        if self.mode not in MODES:
+            raise AlertConfigError(f"alert mode must be one of {', '.join(MODES)}")
+        if self.webhook_url and not self.webhook_url.startswith(("http://", "https://")):
+            raise AlertConfigError("the webhook URL must start with http:// or https://")
+
+
+def instance_folder(env: Mapping[str, str] | None = None) -> Path:
+    """The instance folder: ``$INVENTORY_INSTANCE_PATH``, else ./instance (as the web app)."""
+    env = os.environ if env is None else env
+    return Path(env.get("INVENTORY_INSTANCE_PATH") or Path.cwd() / "instance")
+
+
+def _addresses(value) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [a.strip() for a in items if a and a.strip()]
+
+
+# ----- finding the alerts -----
+@dataclass(frozen=True)
+class Alert:
+    """One asset that triggered one rule in one run (ids, location and a code: no values)."""
+
+    rule: str
+    run_id: int
+    asset_id: int
+    root: str
+    path: str
+    code: str
+    records: int
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "run_id": self.run_id, "asset_id": self.asset_id,
+                "root": self.root, "path": self.path, "code": self.code, "records": self.records}
+
+
+def find_alerts(session, run_ids: list[int], config: AlertConfig) -> list[Alert]:
+    """The alerts of the given runs under ``config``'s rules, one per rule and asset."""
+    if not run_ids:
+        return []
+    found: dict[tuple[str, int], Alert] = {}
+    for rule in RULES:
+        settings = config.rules[rule]
+        if not settings.enabled:
+            continue
+        for row in session.execute(_RULE_QUERIES[rule](run_ids, settings)):
+            found.setdefault((rule, row.id), Alert(rule, row.run_id, row.id, row.root, row.path,
+                                                   row.code, row.records))
+    return sorted(found.values(), key=lambda a: (RULES.index(a.rule), a.root, a.path))
+
+
+def _live():
+    return Asset.status != AssetStatus.removed
+
+
+def _first_seen_risk(code: str, run_ids: list[int]):
+    """Open findings of risk ``code`` first seen in one of the runs."""
+    return and_(Finding.kind == "risk", Finding.code == code, Finding.first_seen_run_id.in_(run_ids),
+                Finding.active.is_(True), Finding.dismissed.is_(False))
+
+
+def _cloud_sync_personal(run_ids: list[int], rule: Rule):
+    return (select(Asset.id, Asset.root, Asset.path, Asset.records,
+                   Finding.first_seen_run_id.label("run_id"), Finding.code)
+            .join(Finding, Finding.asset_id == Asset.id)
+            .where(_first_seen_risk("cloud-sync-folder", run_ids), _live(),
+                   Asset.personal_present.is_(True), Asset.records >= rule.min_records))
+
+
+def _remote_access_tool(run_ids: list[int], _rule: Rule):
+    return (select(Asset.id, Asset.root, Asset.path, Asset.records,
+                   Finding.first_seen_run_id.label("run_id"), Finding.code)
+            .join(Finding, Finding.asset_id == Asset.id)
+            .where(_first_seen_risk("remote-access-tool", run_ids), _live()))
+
+
+def _sensitive_file(run_ids: list[int], rule: Rule):
+    return (select(Asset.id, Asset.root, Asset.path, Asset.records, AssetChange.run_id,
+                   literal("sensitive").label("code"))
+            .join(AssetChange, AssetChange.asset_id == Asset.id)
+            .where(AssetChange.run_id.in_(run_ids), AssetChange.change == "new", _live(),
+                   Asset.sensitive.is_(True), Asset.records >= rule.min_records))
+
+
+def _my_number_app(run_ids: list[int], rule: Rule):
+    new_asset = (select(AssetChange.asset_id.label("asset_id"), AssetChange.run_id.label("run_id"))
+                 .where(AssetChange.run_id.in_(run_ids), AssetChange.change == "new"))
+    new_column = (select(Finding.asset_id.label("asset_id"), Finding.first_seen_run_id.label("run_id"))
+                  .where(Finding.kind == "column", Finding.category == "my_number",
+                         Finding.first_seen_run_id.in_(run_ids), Finding.active.is_(True),
+                         Finding.dismissed.is_(False)))
+    why = new_asset.union(new_column).subquery()
+    return (select(Asset.id, Asset.root, Asset.path, Asset.records, func.min(why.c.run_id).label("run_id"),
+                   literal("my_number").label("code"))
+            .join(why, why.c.asset_id == Asset.id)
+            .where(_live(), Asset.is_app.is_(True), Asset.my_number.is_(True),
+                   Asset.records >= rule.min_records)
+            .group_by(Asset.id, Asset.root, Asset.path, Asset.records))
+
+
+_RULE_QUERIES: dict[str, Callable] = {
+    "cloud-sync-personal": _cloud_sync_personal, "remote-access-tool": _remote_access_tool,
+    "sensitive-file": _sensitive_file, "my-number-app": _my_number_app,
+}
+
+
+# ----- messages -----
+def email_text(alerts: list[Alert], run_ids: list[int], config: AlertConfig,
+               digest: bool = False) -> tuple[str, str]:
+    """(subject, body) of the alert email in ``config.lang``: per rule a count and the first assets."""
+    _ = translator(config.lang)
+    runs = ", ".join(f"#{r}" for r in run_ids)
+    if digest:
+        subject = _("[Personal-data inventory] Daily digest: %(count)s new high-risk findings")
+    else:
+        subject = _("[Personal-data inventory] %(count)s new high-risk findings (scan run %(runs)s)")
+    subject = subject % {"count": len(alerts), "runs": runs}
+    lines = [_("These high-risk findings are new in scan runs %(runs)s:") % {"runs": runs}, ""]
+    by_rule = _by_rule(alerts)
+    for rule, items in by_rule.items():
+        lines.append(f"■ {_(RULE_TITLES[rule])} ({rule}): {len(items):,}")
+        for alert in items[:config.max_items]:
+            line = f"  {_('Asset %(id)s') % {'id': alert.asset_id}}  {alert.root}/{alert.path}"
+            if config.base_url:
+                line += f"\n    {config.base_url.rstrip('/')}/assets/{alert.asset_id}"
+            lines.append(line)
+        if len(items) > config.max_items:
+            lines.append("  " + _("(and %(count)s more)") % {"count": f"{len(items) - config.max_items:,}"})
+        lines.append("")
+    lines.append(_("Check them in the registry and record a decision for each."))
+    lines.append(_("This message holds file paths and counts only, never a value read from a file."))
+    return subject, "\n".join(lines) + "\n"
+
+
+def webhook_payload(alerts: list[Alert], run_ids: list[int], config: AlertConfig,
+                    digest: bool = False) -> dict:
+    """The JSON the webhook receives: counts per rule and the first ``max_items`` alerts."""
+    counts = Counter(a.rule for a in alerts)
+    return {"source": "inventory", "event": "alerts.digest" if digest else "alerts",
+            "runs": run_ids, "generated_at": utcnow().isoformat(timespec="seconds"),
+            "total": len(alerts), "counts": {rule: counts[rule] for rule in RULES if counts[rule]},
+            "alerts": [a.as_dict() for a in alerts[:config.max_items]],
+            "omitted": max(0, len(alerts) - config.max_items)}
+
+
+def _by_rule(alerts: list[Alert]) -> dict[str, list[Alert]]:
+    grouped: dict[str, list[Alert]] = {}
+    for alert in alerts:
+        grouped.setdefault(alert.rule, []).append(alert)
+    return grouped
+
+
+# ----- delivery -----
+class DeliveryError(RuntimeError):
+    """A channel failed; ``str(exc)`` is a short reason (no payload, no password)."""
+
+
+def post_webhook(url: str, payload: dict, retries: int = 3, backoff: float = 2.0,
+                 timeout: float = 10.0, sleep: Callable[[float], None] = time.sleep) -> int:
+    """POST ``payload`` as JSON; retry network errors, 429 and 5xx with doubling waits.
+    Return the HTTP status; raise :class:`DeliveryError` when every attempt failed."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    reason = "not attempted"
+    for attempt in range(retries + 1):
+        if attempt:
+            sleep(backoff * 2 ** (attempt - 1))
+        request = urllib.request.Request(url, data=body, method="POST", headers={
+            "Content-Type": "application/json; charset=utf-8", "User-Agent": "inventory-alerts"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            reason = f"HTTP {exc.code}"
+            if exc.code != 429 and exc.code < 500:
+                break
+        except (urllib.error.URLError, OSError) as exc:
+            reason = type(getattr(exc, "reason", exc)).__name__
+    raise DeliveryError(f"webhook: {reason} after {attempt + 1} attempts")
+
+
+def recipients(session, config: AlertConfig) -> list[str]:
+    """``email_to``, else the active IT-division and privacy-office users' addresses."""
+    if config.email_to:
+        return config.email_to
+    rows = session.execute(select(User.email).where(User.active.is_(True), User.email.is_not(None),
+                                                    User.role.in_([str(r) for r in RECIPIENT_ROLES]))
+                           .order_by(User.email)).scalars()
+    return sorted({e for e in rows if e})
+
+
+@dataclass
+class Delivery:
+    """What happened to one batch of alerts."""
+
+    alerts: int = 0
+    emails: int = 0
+    webhook: bool = False
+    errors: list[str] = field(default_factory=list)
+    channels: int = 0
+
+    @property
+    def delivered(self) -> bool:
+        """Every configured channel took the alerts (or there was nothing to send)."""
+        return not self.errors and (self.alerts == 0 or self.channels > 0)
+
+    def summary(self) -> str:
+        parts = [f"alerts={self.alerts}", f"emails={self.emails}", f"webhook={'ok' if self.webhook else '-'}"]
+        if self.alerts and not self.channels:
+            parts.append("no channel configured")
+        return " ".join(parts + [f"error: {e}" for e in self.errors])
+
+
+def deliver(session, alerts: list[Alert], run_ids: list[int], config: AlertConfig,
+            digest: bool = False) -> Delivery:
+    """Send the alerts by email and webhook (whichever are configured)."""
+    from inventory.mailer import MailError, SmtpSettings, send_mail
+
+    result = Delivery(alerts=len(alerts))
+    if not alerts:
+        return result
+    smtp = SmtpSettings.from_env()
+    to = recipients(session, config) if smtp else []
+    if smtp and to:
+        result.channels += 1
+        subject, body = email_text(alerts, run_ids, config, digest)
+        try:
+            send_mail(to, subject, body, smtp)
+            result.emails = 1
+        except MailError as exc:
+            result.errors.append(str(exc))
+    if config.webhook_url:
+        result.channels += 1
+        try:
+            post_webhook(config.webhook_url, webhook_payload(alerts, run_ids, config, digest),
+                         retries=config.webhook_retries, backoff=config.webhook_backoff,
+                         timeout=config.webhook_timeout)
+            result.webhook = True
+        except DeliveryError as exc:
+            result.errors.append(str(exc))
+    return result
+
+
+def _mark_alerted(session, run_ids: list[int], delivery: Delivery) -> None:
+    for run_id in run_ids:
+        session.add(AuditEvent(object_type="scan_run", object_id=run_id, field="alerted",
+                               after=delivery.summary()))
+
+
+def alerted_runs(session, run_ids: list[int]) -> set[int]:
+    """Which of the runs have had their alerts delivered."""
+    if not run_ids:
+        return set()
+    return set(session.execute(select(AuditEvent.object_id).where(
+        AuditEvent.object_type == "scan_run", AuditEvent.field == "alerted",
+        AuditEvent.object_id.in_(run_ids))).scalars())
+
+
+# ----- the two ways of sending -----
+def with_orphans(session, run_ids: list[int]) -> list[int]:
+    """``run_ids`` and the earlier runs of the same share or roots that never finished and were
+    not alerted: a scan killed half-way (its run stays ``running``) reported findings first, and
+    the run that resumed it sees them as old."""
+    found = set(run_ids)
+    for run in session.scalars(select(ScanRun).where(ScanRun.id.in_(run_ids))):
+        same_scope = (ScanRun.share_id == run.share_id) if run.share_id else ScanRun.share_id.is_(None)
+        for orphan in session.scalars(select(ScanRun).where(
+                ScanRun.id < run.id, ScanRun.status == "running", same_scope)):
+            if sorted(orphan.roots or []) == sorted(run.roots or []) or run.share_id:
+                found.add(orphan.id)
+    found -= alerted_runs(session, sorted(found - set(run_ids)))
+    return sorted(found)
+
+
+def after_run(session, run_id: int, config: AlertConfig | None = None, force: bool = False) -> Delivery | None:
+    """After a run: in ``immediate`` mode (or ``force``), send its alerts (and those of the killed
+    runs it resumed); None when not sent now (digest or off mode, already alerted).  The caller
+    commits."""
+    config = config or AlertConfig.load()
+    if not force and (config.mode != "immediate" or alerted_runs(session, [run_id])):
+        return None
+    run_ids = with_orphans(session, [run_id])
+    alerts = find_alerts(session, run_ids, config)
+    delivery = deliver(session, alerts, run_ids, config)
+    if delivery.delivered:
+        _mark_alerted(session, run_ids, delivery)
+    return delivery
+
+
+def digest_runs(session, hours: float = 24.0) -> list[int]:
+    """Runs that finished in the last ``hours`` (finished or partial) and were not alerted yet."""
+    since = utcnow() - dt.timedelta(hours=hours)
+    ids = list(session.execute(select(ScanRun.id).where(
+        ScanRun.finished_at.is_not(None), ScanRun.finished_at >= since,
+        or_(ScanRun.status == "finished", ScanRun.status == "partial")).order_by(ScanRun.id)).scalars())
+    done = alerted_runs(session, ids)
+    return with_orphans(session, [i for i in ids if i not in done])
+
+
+def send_digest(session, config: AlertConfig | None = None, hours: float = 24.0,
+                dry_run: bool = False) -> tuple[list[int], list[Alert], Delivery | None]:
+    """One message for every run of the last ``hours`` not alerted yet (``digest`` mode, or to
+    catch up runs whose immediate delivery failed).  The caller commits."""
+    config = config or AlertConfig.load()
+    run_ids = digest_runs(session, hours)
+    alerts = find_alerts(session, run_ids, config)
+    if dry_run or not run_ids:
+        return run_ids, alerts, None
+    delivery = deliver(session, alerts, run_ids, config, digest=True)
+    if delivery.delivered:
+        _mark_alerted(session, run_ids, delivery)
+    return run_ids, alerts, delivery

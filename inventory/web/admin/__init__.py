@@ -1,0 +1,1 @@
+"""Administration (admins only): departments, users, shares, mappings, API tokens, org-chart import."""

@@ -1,0 +1,1 @@
+"""The assets area: the list with filters and export, and one asset's page."""

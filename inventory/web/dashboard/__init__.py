@@ -1,0 +1,1 @@
+"""The dashboard and its server-drawn charts."""

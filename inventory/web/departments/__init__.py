@@ -1,0 +1,1 @@
+"""The department view and the review of each finding."""

@@ -1,0 +1,1 @@
+"""The privacy office's pages: campaigns, reminders, acceptance of declarations."""

@@ -1,0 +1,1 @@
+"""IT triage: the queue, one asset's triage, bulk assignment."""

@@ -1,0 +1,196 @@
+"""IT triage: the queue of business apps and personal-data files, one asset's triage, bulk assignment.
+
+Open to the IT division and admins (:data:`~inventory.web.permissions.AREA_ROLES`).
+Every change goes through ``set_field`` (one AuditEvent per field and asset).
+Nothing here is logged; the pages show file names, headers and codes, never values.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.validators import ValidationError
+
+from inventory.models import Asset, AssetComment, Finding, User, set_field
+from inventory.web.dashboard.views import department_names
+from inventory.web.extensions import get_session
+from inventory.web.triage.forms import (
+    ActiveUsers,
+    BulkTriageForm,
+    CommentForm,
+    TriageForm,
+    check_stage,
+    triage_digest,
+)
+from inventory.web.labels import (
+    CATEGORY_LABELS,
+    COMPLEXITY_LABELS,
+    GUIDELINE_LABELS,
+    LIFECYCLE_LABELS,
+    RISK_LABELS,
+    STATUS_LABELS,
+    label,
+    translated,
+)
+from inventory.web.permissions import (
+    AREA_ROLES,
+    asset_or_404,
+    department_scope,
+    require_roles,
+    visible_assets,
+    with_sub_departments,
+)
+from inventory.web.triage.queue import (
+    COMPLEXITIES,
+    NONE,
+    QueueFilters,
+    page_count,
+    people_of,
+    queue_page,
+    shown_total,
+)
+
+bp = Blueprint("triage", __name__, url_prefix="/triage")
+guard = require_roles(*AREA_ROLES["triage"])
+LABELS = {"categories": CATEGORY_LABELS, "risks": RISK_LABELS, "guidelines": GUIDELINE_LABELS,
+          "lifecycles": LIFECYCLE_LABELS, "complexities": COMPLEXITY_LABELS, "statuses": STATUS_LABELS}
+KIND_LABELS = {"all": _l("Apps and personal-data files"), "apps": _l("Business apps only"),
+               "personal": _l("Personal-data files only")}
+
+
+def usernames_of(session, asset: Asset) -> dict[int, str]:
+    """User id -> user name of ``asset``'s owner and deputy (active or not)."""
+    ids = {i for i in (asset.owner_id, asset.deputy_id) if i is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+
+
+@bp.route("/")
+@guard
+def index():
+    """The triage queue: unclassified first, then by risk; filters and pages."""
+    session = get_session()
+    return _render_queue(session, BulkTriageForm(formdata=None).setup(ActiveUsers.load(session)))
+
+
+def _render_queue(session, bulk: BulkTriageForm, status: int = 200):
+    scope = department_scope(session, current_user)
+    names = department_names(session)
+    choosable = set(names) if scope is None else scope & set(names)
+    filters = QueueFilters.from_args(request.args, choosable)
+    chosen = with_sub_departments(session, filters.department) if filters.department else None
+    total, assets = queue_page(session, filters, scope, chosen)
+    departments = sorted((names[d][0], d, names[d][1]) for d in choosable)
+    selected = set(bulk.selected_ids())
+    return render_template(
+        "triage/index.html", assets=assets, total=shown_total(total), filters=filters, pages=page_count(total),
+        people=people_of(session, assets), names=names, departments=departments, bulk=bulk,
+        selected=selected, users=bulk.users, kinds=KIND_LABELS, none_code=NONE, complexities=COMPLEXITIES, labels=translated(LABELS),
+        label=label), status
+
+
+@bp.route("/bulk", methods=("POST",))
+@guard
+def bulk():
+    """Set guideline, owner, deputy and/or stage on the selected assets (all or none)."""
+    session = get_session()
+    form = BulkTriageForm().setup(ActiveUsers.load(session))
+    if not form.validate():
+        return _render_queue(session, form, 400)
+    ids = set(form.selected_ids())
+    assets = session.execute(visible_assets(select(Asset).where(Asset.id.in_(sorted(ids))),
+                                            current_user, session)).scalars().all()
+    if len(assets) != len(ids):
+        abort(404)
+    changes = form.changes()
+    refused = refused_bulk_changes(assets, changes)
+    if refused:
+        form.form_errors.append(refused)
+        return _render_queue(session, form, 400)
+    changed = sum(set_field(session, current_user, asset, name, value)
+                  for asset in assets for name, value in changes.items())
+    session.commit()
+    flash(_("%(fields)d changes saved on %(assets)d assets.", fields=changed, assets=len(assets)), "info")
+    kept = {k: v for k, v in request.args.items() if k in QueueFilters.__dataclass_fields__}
+    return redirect(url_for("triage.index", **kept))
+
+
+def refused_bulk_changes(assets, changes: dict) -> str | None:
+    """Why ``changes`` cannot apply to every one of ``assets`` (stage moves, owner = deputy); None if they can."""
+    bad_stage = bad_people = 0
+    for asset in assets:
+        if "lifecycle" in changes:
+            try:
+                check_stage(asset.lifecycle, changes["lifecycle"], changes.get("guideline", asset.guideline))
+            except ValidationError:
+                bad_stage += 1
+        owner = changes.get("owner_id", asset.owner_id)
+        if owner is not None and owner == changes.get("deputy_id", asset.deputy_id):
+            bad_people += 1
+    if bad_stage:
+        return _("%(count)d of the selected assets cannot move to %(wanted)s from their stage "
+                 "(or need a guideline first). Nothing was changed.", count=bad_stage,
+                 wanted=label(LIFECYCLE_LABELS, changes["lifecycle"]))
+    if bad_people:
+        return _("For %(count)d of the selected assets the owner and the deputy would be the same "
+                 "person. Nothing was changed.", count=bad_people)
+    return None
+
+
+@bp.route("/<int:asset_id>", methods=("GET", "POST"))
+@guard
+def asset(asset_id: int):
+    """One asset's triage form (POST saves it, unless someone else saved in between) and comments."""
+    session = get_session()
+    found = asset_or_404(session, asset_id, current_user)
+    form = TriageForm().setup(found, ActiveUsers.load(session))
+    if request.method == "GET":
+        form.fill_from(found, usernames_of(session, found))
+        return _render_asset(session, found, form, CommentForm(formdata=None))
+    if form.version.data != triage_digest(found):       # first: checks against a stale stage mislead
+        form.form_errors.append(_l("Someone else changed this asset after you opened it. Your input "
+                                   "is kept below: compare it with the current values and save again."))
+        form.version.data = triage_digest(found)
+        return _render_asset(session, found, form, CommentForm(formdata=None), 409)
+    if not form.validate():
+        return _render_asset(session, found, form, CommentForm(formdata=None), 400)
+    changed = sum(set_field(session, current_user, found, name, value)
+                  for name, value in form.values().items())
+    session.commit()
+    flash(_("%(count)d changes saved.", count=changed) if changed else _("Nothing was changed."), "info")
+    return redirect(url_for("triage.asset", asset_id=asset_id))
+
+
+@bp.route("/<int:asset_id>/comments", methods=("POST",))
+@guard
+def comment(asset_id: int):
+    """Add a comment to an asset."""
+    session = get_session()
+    found = asset_or_404(session, asset_id, current_user)
+    form = CommentForm()
+    if not form.validate():
+        triage = TriageForm(formdata=None).setup(found, ActiveUsers.load(session))
+        triage.fill_from(found, usernames_of(session, found))
+        return _render_asset(session, found, triage, form, 400)
+    session.add(AssetComment(asset_id=found.id, user_id=current_user.id, body=form.body.data.strip()))
+    session.commit()
+    flash(_("Comment added."), "info")
+    return redirect(url_for("triage.asset", asset_id=asset_id, _anchor="comments"))
+
+
+def _render_asset(session, found: Asset, form: TriageForm, comment_form: CommentForm, status: int = 200):
+    comments = session.execute(
+        select(AssetComment.created_at, AssetComment.body, User.username, User.display_name)
+        .outerjoin(User, User.id == AssetComment.user_id)
+        .where(AssetComment.asset_id == found.id).order_by(AssetComment.created_at, AssetComment.id)).all()
+    findings = session.execute(select(Finding).where(Finding.asset_id == found.id, Finding.active)
+                               .order_by(Finding.kind, Finding.id)).scalars().all()
+    names = department_names(session)
+    return render_template(
+        "triage/asset.html", asset=found, form=form, users=form.users, comment_form=comment_form, comments=comments,
+        findings=findings, people=people_of(session, [found]),
+        department=names.get(found.department_id, (None, _("Unassigned")))[1],
+        labels=translated(LABELS), label=label), status
