@@ -30,9 +30,28 @@ class ReadError(Exception):
 
 
 class EncryptedError(ReadError):
-    """The file is password-protected or encrypted; its contents cannot be inspected."""
+    """The file is password-protected or encrypted; its contents cannot be inspected.
+
+    ``file_bytes``: the whole file, when the reader had read it before it found the lock
+    (an OLE container), so that app detection does not open the file again; in memory only.
+    """
 
     status = "encrypted"
+
+    def __init__(self, *args, file_bytes: bytes | None = None):
+        super().__init__(*args)
+        self.file_bytes = file_bytes
+
+
+class OtherContent(ReadError):
+    """The file holds another format than the reader reads (``content``, a
+    :mod:`scanners.readers.sniff` format, found only once the file was opened): the reader
+    choice (:meth:`scanners.readers.ReaderChoice.read`) reads it again with that format's
+    reader and adds ``note`` to the document.  ``str(exc)`` is the reason when it cannot."""
+
+    def __init__(self, content: str, reason: str, note: str | None = None):
+        super().__init__(reason)
+        self.content, self.note = content, note
 
 
 @dataclass
@@ -93,6 +112,10 @@ class Document:
     #: had the zip open (:class:`scanners.apps.excel_package.ExcelPackage`); in memory only,
     #: None for other formats
     package: ExcelPackage | None = None
+    #: the whole file, when the reader read it into memory once (an OLE container: xls, or an
+    #: encrypted package) and app detection reads it again from here; in memory only, None
+    #: for other formats and for files too large to hold
+    file_bytes: bytes | None = None
     #: running text of a file that holds no table (a memo, a letter, a résumé): the
     #: decoded sample, in memory only, for the prose detector; None for tabular files
     text: str | None = None

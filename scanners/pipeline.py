@@ -99,7 +99,7 @@ def read_file(file: FileRead, rec: dict, head: bytes | None = None) -> bool:
         rec["status"], rec["error"] = "error", str(exc)
         return False
     file.content = sniff(head)
-    file.document = read_document(file.candidate, rec, file.content, head)
+    file.document = read_document(file, rec, head)
     return True
 
 
@@ -109,10 +109,12 @@ def forget_values() -> None:
     forget()
 
 
-def read_document(cand: Candidate, rec: dict, content: str, head: bytes) -> Document | None:
-    """The file's document, read by what its first bytes show it holds (``content``, a
+def read_document(file: FileRead, rec: dict, head: bytes) -> Document | None:
+    """The file's document, read by what its first bytes show it holds (``file.content``, a
     :mod:`.readers.sniff` format), or None with the record's status and reason set.
-    The record keeps the extension's kind; a note says what the content was when it differs."""
+    The record keeps the extension's kind; a note says what the content was when it differs.
+    The file's bytes, when the reader read them whole, go on ``file.file_bytes``."""
+    cand, content = file.candidate, file.content
     if note := content_note(content, cand.kind):
         rec.setdefault("notes", []).append(note)
     foreign = foreign_label(head) if content == BINARY else None
@@ -122,10 +124,12 @@ def read_document(cand: Candidate, rec: dict, content: str, head: bytes) -> Docu
         rec["status"], rec["error"] = "error", f"no reader for this content: {what}"
         return None
     try:
-        document = choice.reader(cand.abspath, choice.read_as)
+        document = choice.read(cand.abspath, head)
         document.kind = cand.kind
+        file.file_bytes = document.file_bytes
         return document
     except EncryptedError as exc:
+        file.file_bytes = exc.file_bytes
         rec["status"], rec["error"] = "encrypted", str(exc) or "encrypted"
         rec["risks"].append(risk("encrypted", "password-protected or encrypted: contents could not be inspected"))
     except ReadError as exc:

@@ -36,13 +36,9 @@ ALLOWED_OUTSIDE_WEB = ("werkzeug.security",)
 # other; another branch of issue 17 separates them. Imports between these modules are left
 # out of the cycle check until that branch is merged; then empty this set.
 KNOWN_CYCLE_MODULES: set[str] = set()
-# Known exception: each workbook reader hands a file of the other family's content to the
-# other (xls bytes under an OOXML name: ooxml → calamine; an xlsx zip under an xls name:
-# calamine → ooxml). Breaking it means letting the reader choice (readers/__init__.py) retry
-# with the content's reader, which the one-read-per-file work of issue 17 reshapes; until
-# then these two imports (both lazy) are the only cycle of scanners/.
-KNOWN_CYCLE_EDGES = {("scanners.readers.ooxml", "scanners.readers.calamine"),
-                     ("scanners.readers.calamine", "scanners.readers.ooxml")}
+# Imports between two modules left out of the cycle check (none: the workbook readers no
+# longer hand a file to each other, the reader choice does, readers/__init__.py).
+KNOWN_CYCLE_EDGES: set[tuple[str, str]] = set()
 
 #: the sub-packages of ``inventory`` from the bottom up; one rank may hold several packages,
 #: which then never import each other (accounts and registry know nothing of each other)

@@ -197,7 +197,7 @@ def test_a_note_says_what_the_content_was_when_the_name_says_otherwise(content, 
 @pytest.mark.parametrize("content, kind, reader, read_as", [
     (fmt.OOXML, "xls", "read_ooxml", "xlsx"),
     (fmt.OOXML, "xlsm", "read_ooxml", "xlsm"),
-    (fmt.OLE, "xlsx", "read_ooxml", "xlsx"),         # tells an encrypted package from a renamed xls
+    (fmt.OLE, "xlsx", "read_calamine", "xlsx"),      # the OLE reader tells encrypted package from xls
     (fmt.OLE, "xls", "read_calamine", "xls"),
     (fmt.OLE, "csv", "read_calamine", "xls"),
     (fmt.XLSB, "xls", "read_calamine", "xlsb"),

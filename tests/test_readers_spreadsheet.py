@@ -12,7 +12,8 @@ import pytest
 import xlsxwriter
 from work_counters import count_part_reads
 
-from scanners.document import SAMPLE_ROWS, EncryptedError, ReadError
+from scanners.document import SAMPLE_ROWS, EncryptedError, OtherContent, ReadError
+from scanners.readers import ReaderChoice
 from scanners.readers.calamine import read_calamine
 from scanners.readers.encryption import ole_encryption, xls_filepass
 from scanners.readers.numfmt import DATE, DATETIME, TIME, format_kind, from_serial
@@ -26,7 +27,10 @@ SPREADSHEET_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xltx": "xltx", ".xltm":
 
 
 def read(path, kind):
-    return (read_ooxml if kind in ("xlsx", "xlsm", "xltx", "xltm", "xlam") else read_calamine)(str(path), kind)
+    """The kind's reader, with the hand-over of the reader choice: a file whose content is the
+    other family's (OLE under an OOXML name, an xlsx zip under an xls name) goes to its reader."""
+    reader = read_ooxml if kind in ("xlsx", "xlsm", "xltx", "xltm", "xlam") else read_calamine
+    return ReaderChoice(reader, kind).read(str(path))
 
 
 def corpus_file(relative: str) -> Path:
@@ -506,11 +510,17 @@ def test_ods_plain_and_encrypted(tmp_path):
 
 
 def test_xlsx_under_xls_name_is_read(tmp_path, roster):
+    """The xls reader finds an OOXML workbook in the zip and hands it back to the reader
+    choice, which reads it with the OOXML reader (neither reader calls the other)."""
     path = tmp_path / "renamed.xls"
     path.write_bytes(roster.read_bytes())
-    doc = read_calamine(str(path), "xls")
+    with pytest.raises(OtherContent) as found:
+        read_calamine(str(path), "xls")
+    assert found.value.content == "ooxml"
+    doc = ReaderChoice(read_calamine, "xls").read(str(path))
     assert doc.tables[0].name == "名簿"
-    assert "xlsx content under an xls name" in doc.notes
+    assert doc.notes[-1] == "xlsx content under an xls name"
+    assert doc.package is not None                       # the OOXML reader's package, for app facts
 
 
 # ---------------------------------------------------------------- the whole corpus

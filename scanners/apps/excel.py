@@ -45,24 +45,26 @@ RISK_ORDER = ("autoexec-macro", "macro-network-access", "credentials-in-file",
               "external-data-connection", "external-link")
 
 
-def excel_app_facts(path: str, kind: str, container: str | None = None) -> AppFacts:
+def excel_app_facts(source: str | bytes, kind: str, container: str | None = None) -> AppFacts:
     """App facts and risks of one Excel workbook (``kind`` is the record kind; content decides).
 
-    ``container`` ("zip" or "ole") is what the caller's sniff of the first bytes
-    found (:mod:`scanners.readers.sniff`); without it the first bytes are read here.
+    ``source`` is the file's path, or its bytes when the caller holds them (an OLE file its
+    reader read whole: the file is then not opened here).  ``container`` ("zip" or "ole") is
+    what the caller's sniff of the first bytes found (:mod:`scanners.readers.sniff`); without
+    it the first bytes are read here.
     """
     silence_oletools()
     try:
         if container is None:
-            with open(path, "rb") as fh:
+            with _opened(source) as fh:
                 head = fh.read(8)
             container = "zip" if head[:2] == b"PK" else "ole" if head == OLE_MAGIC else None
         if container == "zip":
-            return _zip_facts(path)
+            return _zip_facts(source if isinstance(source, str) else io.BytesIO(source))
         if container == "ole":
-            return _ole_facts(path)
+            return _ole_facts(source)
         if is_bare_biff(head):
-            return _bare_biff_facts(path)
+            return _bare_biff_facts(source)
         return AppFacts()            # HTML, SYLK or text saved as .xls: no place for code
     except ReadError:
         raise
@@ -76,6 +78,11 @@ def excel_app_facts(path: str, kind: str, container: str | None = None) -> AppFa
         raise ReadError(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
     except Exception as exc:  # noqa: BLE001 - a library's failure on hostile input: a reason, not a crash
         raise ReadError(f"app facts failed: {type(exc).__name__}") from None
+
+
+def _opened(source: str | bytes):
+    """The file to read: opened by its path, or its bytes as a file."""
+    return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
 
 
 # ---------------------------------------------------------------- OOXML
@@ -162,15 +169,15 @@ def link_risks(workbooks: list[str], file_links: list[str], web_links: int,
 
 # ---------------------------------------------------------------- OLE (xls, encrypted OOXML)
 
-def _ole_facts(path: str) -> AppFacts:
+def _ole_facts(source: str | bytes) -> AppFacts:
     import olefile
     try:
-        ole = olefile.OleFileIO(path)
+        ole = olefile.OleFileIO(io.BytesIO(source) if isinstance(source, bytes) else source)
     except Exception:  # noqa: BLE001 - olefile raises many kinds on malformed containers
         raise ReadError("corrupt OLE file") from None
     try:
         if ole.exists("EncryptedPackage"):
-            return _encrypted_ooxml_facts(path)
+            return _encrypted_ooxml_facts(source)
         stream = "Workbook" if ole.exists("Workbook") else "Book" if ole.exists("Book") else None
         has_vba = bool(vba_entry_names(ole))
         data = b""
@@ -185,14 +192,14 @@ def _ole_facts(path: str) -> AppFacts:
         ole.close()
     xls = read_workbook_stream(data, count_cells=True) if data else XlsFacts()
     if xls.encrypted:
-        xls = _decrypted_xls_facts(path) or xls
-    vba = summarise_vba(path) if has_vba else VbaSummary()
+        xls = _decrypted_xls_facts(source) or xls
+    vba = summarise_vba(source) if has_vba else VbaSummary()
     return _biff_app_facts(xls, vba)
 
 
-def _bare_biff_facts(path: str) -> AppFacts:
+def _bare_biff_facts(source: str | bytes) -> AppFacts:
     """A BIFF stream saved without an OLE container (Excel 2.x-4.0 sheets and workbooks)."""
-    with open(path, "rb") as fh:
+    with _opened(source) as fh:
         data = fh.read(MAX_FULL_WALK + 1)
     return _biff_app_facts(read_workbook_stream(data, count_cells=True), VbaSummary())
 
@@ -226,15 +233,15 @@ def _biff_app_facts(xls: XlsFacts, vba: VbaSummary) -> AppFacts:
     return facts
 
 
-def _decrypt_default(path: str) -> bytes | None:
+def _decrypt_default(source: str | bytes) -> bytes | None:
     """The file decrypted with Excel's default password, or None (real password, too big, failure)."""
     import os
 
     import msoffcrypto
-    if os.path.getsize(path) > MAX_DECRYPT_BYTES:
+    if (len(source) if isinstance(source, bytes) else os.path.getsize(source)) > MAX_DECRYPT_BYTES:
         return None
     try:
-        with time_limit(DECRYPT_SECONDS) as deadline, open(path, "rb") as fh:
+        with time_limit(DECRYPT_SECONDS) as deadline, _opened(source) as fh:
             office = msoffcrypto.OfficeFile(fh)
             # msoffcrypto's own verification rejects Excel's agile default-password files;
             # the decrypted bytes are checked instead (a zip, or an OLE file, must come out)
@@ -251,16 +258,16 @@ def _decrypt_default(path: str) -> bytes | None:
         return None
 
 
-def _encrypted_ooxml_facts(path: str) -> AppFacts:
-    data = _decrypt_default(path)
+def _encrypted_ooxml_facts(source: str | bytes) -> AppFacts:
+    data = _decrypt_default(source)
     if data is None or data[:2] != b"PK":
         return AppFacts(vba="unparsable: encrypted")
     return _zip_facts(io.BytesIO(data))
 
 
-def _decrypted_xls_facts(path: str) -> XlsFacts | None:
+def _decrypted_xls_facts(source: str | bytes) -> XlsFacts | None:
     import olefile
-    data = _decrypt_default(path)
+    data = _decrypt_default(source)
     if data is None:
         return None
     try:

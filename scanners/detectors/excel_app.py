@@ -13,8 +13,9 @@ class ExcelApp:
     """The ``app`` block and app risks of a workbook container (a zip or OLE file, whatever its name).
 
     A zip's facts come from the package its reader kept on the document
-    (``Document.package``).  An OLE container (xls, encrypted OOXML), and a zip the
-    reader gave no document for (an encrypted xlsb), are still read here by path.
+    (``Document.package``); an OLE container's (xls, encrypted OOXML) from the bytes its
+    reader read (``FileRead.file_bytes``).  A zip the reader gave no document for (an
+    encrypted xlsb), and an OLE file too large to hold, are still read here by path.
     """
 
     what = "app detector"
@@ -33,8 +34,10 @@ class ExcelApp:
             facts = package_app_facts(package)
         else:
             cand = file.candidate
+            ole = file.content == OLE
+            source = file.file_bytes if ole and file.file_bytes is not None else cand.abspath
             try:
-                facts = excel_app_facts(cand.abspath, cand.kind, container="ole" if file.content == OLE else "zip")
+                facts = excel_app_facts(source, cand.kind, container="ole" if ole else "zip")
             except ReadError:
                 return               # the data reader already judged the container
         rec["app"] = facts.to_record()

@@ -38,6 +38,9 @@ class FileRead:
     content: str | None = None
     #: the reader's document; None when the file was not read or could not be
     document: Document | None = None
+    #: the whole file, when its reader read it into memory (an OLE container, also one
+    #: found encrypted), for the detectors that read the container again; in memory only
+    file_bytes: bytes | None = None
     #: False for a scan that looks for personal data only (no app facts)
     apps: bool = True
     #: the personal-data result, for the detectors that follow it (hidden data)

@@ -98,9 +98,12 @@ class JetHeader:
             1250 <= self.code_page <= 1258 else "cp1252"
 
 
-def read_access(path: str, kind: str) -> Document:
-    """Read the user tables of an Access database: headers, types, sample rows, row counts."""
-    header = read_jet_header(path)
+def read_access(path: str, kind: str, head: bytes | None = None) -> Document:
+    """Read the user tables of an Access database: headers, types, sample rows, row counts.
+
+    ``head``: the file's first bytes when the caller read them already (the scan's hashing
+    pass): page 0 is then not read again."""
+    header = read_jet_header(path, head)
     check_encryption(header)
     size = os.path.getsize(path)
     have_mdbtools = shutil.which("mdb-tables") is not None
@@ -120,12 +123,16 @@ def read_access(path: str, kind: str) -> Document:
         return _read_with_mdbtools(path, kind, header, ["access-parser failed; read with mdbtools"])
 
 
-def read_jet_header(path: str) -> JetHeader:
-    """Parse page 0; ReadError for empty, zero-filled, truncated or non-Access files."""
+def read_jet_header(path: str, head: bytes | None = None) -> JetHeader:
+    """Parse page 0 (from ``head``, the file's first bytes, when it holds it); ReadError for
+    empty, zero-filled, truncated or non-Access files."""
     try:
         size = os.path.getsize(path)
-        with open(path, "rb") as fh:
-            page = bytearray(fh.read(0x1000))
+        if head is not None and (len(head) >= 0x1000 or len(head) == size):
+            page = bytearray(head[:0x1000])
+        else:
+            with open(path, "rb") as fh:
+                page = bytearray(fh.read(0x1000))
     except OSError:
         raise ReadError("cannot open file") from None
     if size == 0:

@@ -25,8 +25,10 @@ def read_biff_legacy(path: str, kind: str) -> Document:
     import xlrd
 
     try:
+        with open(path, "rb") as fh:             # one open: xlrd parses the bytes
+            data = fh.read()
         with open(os.devnull, "w") as quiet:
-            book = xlrd.open_workbook(path, logfile=quiet, verbosity=0, on_demand=False,
+            book = xlrd.open_workbook(file_contents=data, logfile=quiet, verbosity=0, on_demand=False,
                                       formatting_info=False)
             document = Document(kind=kind, notes=[f"BIFF{book.biff_version // 10} worksheet read with xlrd"])
             for sheet in book.sheets():

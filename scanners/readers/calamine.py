@@ -4,6 +4,13 @@ calamine loads a sheet's cells when the sheet is opened; only the first
 SAMPLE_ROWS rows are converted to Python.  Encryption is told apart before
 (or when calamine refuses a file); an xls encrypted with Excel's default
 write-protection key is decrypted in memory and read.
+
+An OLE file (xls, or an encrypted OOXML package under any workbook name) is read
+into memory once, up to ``MAX_IN_MEMORY``: the encryption check, the container
+check, calamine, xlrd and then app detection (``Document.file_bytes``, or the
+EncryptedError's) all work on those bytes, and the file is not opened again.
+A zip holding an OOXML workbook under an xls name is handed back to the reader
+choice (:class:`~scanners.document.OtherContent`), which reads it as OOXML.
 """
 from __future__ import annotations
 
@@ -11,72 +18,139 @@ import datetime as dt
 import io
 
 from ..apps.excel_package import ExcelPackage, package_or_failure
-from ..document import SAMPLE_ROWS, Cell, Document, EncryptedError, ReadError, Table
+from ..document import SAMPLE_ROWS, Cell, Document, EncryptedError, OtherContent, ReadError, Table
 from . import encryption
 from .cfb_check import check_cfb
 from .ooxml_sheet import LEAD_PAD
 from .safezip import PartIndex, open_zip
+from .sniff import OOXML, OOXML_KINDS
 
 #: xls files up to this size also get hidden rows/columns from xlrd
 XLRD_MAX_BYTES = 8 << 20
+#: OLE files up to this size are read into memory once; larger ones are opened by path by
+#: each step that reads them (calamine, the checks, app detection)
+MAX_IN_MEMORY = 64 << 20
 #: the reader calamine's from_path picks by extension (any other extension is sniffed)
 CALAMINE_BY_EXTENSION = {"xls": "xls", "xla": "xls", "xlsx": "xlsx", "xlsm": "xlsx", "xlam": "xlsx",
                          "xlsb": "xlsb", "ods": "ods"}
 
 
 def read_calamine(path: str, kind: str) -> Document:
-    """Read an xls, xlsb or ods file into a Document; ReadError/EncryptedError when it cannot."""
-    head = encryption.magic(path)
-    if not head:
-        raise ReadError("empty file")
-    notes: list[str] = []
-    source: str | io.BytesIO = path
-    package: ExcelPackage | None = None
+    """Read an xls, xlsb or ods file into a Document; ReadError/EncryptedError when it cannot.
+
+    ``kind`` may also be an OOXML kind for an OLE file under an OOXML name (an encrypted
+    package, or an xls renamed); the notes and errors then say so.
+    """
+    try:
+        fh = open(path, "rb")
+    except OSError:
+        raise ReadError("cannot open file") from None
+    with fh:                         # one open: the first bytes, then the OLE bytes or the zip
+        try:
+            head = fh.read(8)
+        except OSError:
+            raise ReadError("cannot open file") from None
+        if not head:
+            raise ReadError("empty file")
+        if head == encryption.OLE_MAGIC:
+            data = _whole_file(fh)
+        elif head[:2] == b"PK":
+            return _read_zip(fh, path, kind)
     if head == encryption.OLE_MAGIC:
-        source = _ole_source(path, kind, notes)
-    elif head[:2] == b"PK":
-        redirected = _zip_checks(path, kind)
-        if isinstance(redirected, Document):
-            return redirected
-        package = redirected
-        if kind == "xls":
-            notes.append("zip content under an xls name")
-        if not _path_fits(path, kind if kind in ("xlsb", "ods") else None):
-            source = _file_bytes(path)  # calamine sniffs the bytes of a file-like
-    bases: dict[str, int] = {}
-    document = _read_workbook(source, kind, bases)
+        return _read_ole(path, data, kind)
+    return _read_workbook(path, kind, {})
+
+
+def _whole_file(fh) -> bytes | None:
+    """The rest of an open file with its first bytes, when it fits in ``MAX_IN_MEMORY``."""
+    import os
+
+    try:
+        if os.fstat(fh.fileno()).st_size > MAX_IN_MEMORY:
+            return None
+        fh.seek(0)
+        return fh.read()
+    except OSError:
+        raise ReadError("cannot read file") from None
+
+
+def _read_zip(fh, path: str, kind: str) -> Document:
+    """xlsb or ods (or a zip under an xls name), the package checked on the open file."""
+    fh.seek(0)
+    package = _zip_checks(fh, kind)
+    notes = ["zip content under an xls name"] if kind == "xls" else []
+    source: str | io.BytesIO = path
+    if not _path_fits(path, kind if kind in ("xlsb", "ods") else None):
+        try:
+            fh.seek(0)
+            source = io.BytesIO(fh.read())  # calamine sniffs the bytes of a file-like
+        except OSError:
+            raise ReadError("cannot read file") from None
+    document = _read_workbook(source, kind, {})
     document.notes[:0] = notes
     document.package = package
-    plain_biff = head == encryption.OLE_MAGIC and not isinstance(source, _Decrypted)
-    if plain_biff and document.tables:  # xlrd reads the file by its bytes, whatever its name
-        from .xls_hidden import add_hidden_rows_columns
-
-        add_hidden_rows_columns(path, document, bases, XLRD_MAX_BYTES)
     return document
 
 
-def _ole_source(path: str, kind: str, notes: list[str]):
-    """Path or decrypted bytes for an OLE file; EncryptedError when it stays locked."""
-    method = encryption.ole_encryption(path)
-    if method is None:
-        if not encryption.ole_has_workbook(path):
-            raise ReadError("OLE file without a workbook stream")
-        check_cfb(path)  # calamine aborts the process on some corrupt containers
-        if kind != "xls":
+def _read_ole(path: str, data: bytes | None, kind: str) -> Document:
+    """An OLE file, from its bytes (``data``) or, when too large to hold, by its path."""
+    try:
+        notes: list[str] = []
+        source = _ole_source(path, data, kind, notes)
+        bases: dict[str, int] = {}
+        document = _read_workbook(source, kind, bases)
+    except EncryptedError as exc:
+        exc.file_bytes = data
+        raise
+    document.notes[:0] = notes
+    document.file_bytes = data
+    if document.tables and not isinstance(source, _Decrypted):  # xlrd reads the bytes, whatever the name
+        from .xls_hidden import add_hidden_rows_columns
+
+        add_hidden_rows_columns(data if data is not None else path, document, bases, XLRD_MAX_BYTES)
+    if kind in OOXML_KINDS:
+        document.notes.append("xls content under an OOXML name")
+    return document
+
+
+def _ole_source(path: str, data: bytes | None, kind: str, notes: list[str]):
+    """What calamine opens for an OLE file: its path or bytes, or the bytes decrypted;
+    EncryptedError when it stays locked."""
+    held = data if data is not None else path
+    contents = encryption.ole_contents(held)
+    if contents.encryption is None:
+        if not contents.workbook:
+            raise ReadError("OLE file, not an OOXML package" if kind in OOXML_KINDS
+                            else "OLE file without a workbook stream")
+        check_cfb(held)  # calamine aborts the process on some corrupt containers
+        if kind != "xls" and kind not in OOXML_KINDS:
             notes.append("xls content under an %s name" % kind)
-        return path if _path_fits(path, "xls") else _file_bytes(path)
-    if method == "ooxml":
+        fits = _path_fits(path, "xls")
+        if data is not None:
+            return _FileBytes(data, path if fits else None)
+        return path if fits else _file_bytes(path)
+    if contents.encryption == "ooxml":
         raise EncryptedError("encrypted OOXML package")
-    check_cfb(path)
-    plain = encryption.decrypt_default_xls(path)
+    check_cfb(held)
+    plain = encryption.decrypt_default_xls(held)
     if plain is None:
-        raise EncryptedError("encrypted xls (%s)" % method.removeprefix("xls-"))
+        raise EncryptedError("encrypted xls (%s)" % contents.encryption.removeprefix("xls-"))
     notes.append("decrypted with Excel's default write-protection key")
     return _Decrypted(plain)
 
 
 class _Decrypted(io.BytesIO):
     """Bytes of a workbook decrypted in memory (the file itself stays unreadable to xlrd)."""
+
+
+class _FileBytes(io.BytesIO):
+    """The bytes of the file itself.  ``path``: the file's path when calamine's from_path
+    would pick its reader for the content; opening the bytes falls back to it, so that a
+    file calamine's sniffing of bytes refuses fails as it does by path."""
+
+    def __init__(self, data: bytes, path: str | None):
+        super().__init__(data)
+        self.path = path
 
 
 def _path_fits(path: str, content: str | None) -> bool:
@@ -94,12 +168,13 @@ def _file_bytes(path: str) -> io.BytesIO:
         raise ReadError("cannot read file") from None
 
 
-def _zip_checks(path: str, kind: str) -> Document | ExcelPackage | None:
-    """Bomb and ODS-encryption checks on a zip; an xlsx named .xls is handed to read_ooxml.
+def _zip_checks(fh, kind: str) -> ExcelPackage | None:
+    """Bomb and ODS-encryption checks on a zip; an xlsx zip under an xls name is handed back
+    to the reader choice (OtherContent), which reads it as OOXML.
 
     An xlsb's package parts for app detection are read here, while the zip is open
     (calamine reads the cells by the path): the :class:`ExcelPackage` is returned."""
-    zf = open_zip(path)
+    zf = open_zip(fh)
     try:
         parts = PartIndex(zf)
         if parts.find("META-INF/manifest.xml") and encryption.ods_encrypted(zf):
@@ -110,11 +185,7 @@ def _zip_checks(path: str, kind: str) -> Document | ExcelPackage | None:
     finally:
         zf.close()
     if redirect:
-        from .ooxml import read_ooxml
-
-        document = read_ooxml(path, kind)
-        document.notes.append("xlsx content under an xls name")
-        return document
+        raise OtherContent(OOXML, "xlsx content under an xls name", note="xlsx content under an xls name")
     return package
 
 
@@ -126,9 +197,13 @@ def _open(source):
             return pc.CalamineWorkbook.from_path(source)
         return pc.CalamineWorkbook.from_filelike(source)
     except pc.PasswordError:
+        if getattr(source, "path", None):
+            return _open(source.path)
         raise EncryptedError("password-protected workbook") from None
     except BaseException as exc:  # calamine errors, and pyo3 panics (BaseException)
         _reraise_interrupts(exc)
+        if getattr(source, "path", None):   # calamine's sniffing of bytes refused it: as by path
+            return _open(source.path)
         raise ReadError(_reason(exc)) from None
 
 

@@ -25,12 +25,16 @@ SLACK = 64 << 20
 _STREAM, _ROOT = 2, 5
 
 
-def check_cfb(path: str) -> None:
-    """Raise ReadError when the container would send calamine outside the file."""
-    size = os.path.getsize(path)
+def check_cfb(source: str | bytes) -> None:
+    """Raise ReadError when the container (a path, or the file's bytes) would send calamine
+    outside the file."""
+    size = len(source) if isinstance(source, bytes) else os.path.getsize(source)
     if size < 512:
         raise ReadError("corrupt OLE: truncated header")
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+    if isinstance(source, bytes):
+        _Container(source, size).check()
+        return
+    with open(source, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
         _Container(data, size).check()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from dataclasses import dataclass
 
 from ..document import ReadError
 
@@ -26,6 +27,10 @@ _EOF = 0x000A
 _INTERFACEHDR = 0x00E1
 
 
+#: an OLE file: its path, or its bytes when a reader read it whole
+OleSource = str | bytes
+
+
 def magic(path: str) -> bytes:
     """The first 8 bytes of a file (fewer for tiny files)."""
     try:
@@ -35,50 +40,65 @@ def magic(path: str) -> bytes:
         raise ReadError("cannot open file") from None
 
 
-def is_ole(path: str) -> bool:
-    return magic(path) == OLE_MAGIC
+def is_ole(source: OleSource) -> bool:
+    return (source[:8] if isinstance(source, bytes) else magic(source)) == OLE_MAGIC
 
 
-def _open_ole(path_or_bytes):
+def as_file(source: OleSource):
+    """What a library that takes a path or a file-like object opens: the path, or the bytes
+    as a file (olefile would take short bytes for a file name)."""
+    return io.BytesIO(source) if isinstance(source, bytes) else source
+
+
+def _open_ole(source: OleSource):
     import olefile  # installed with oletools and msoffcrypto-tool
     try:
-        return olefile.OleFileIO(path_or_bytes)
+        return olefile.OleFileIO(as_file(source))
     except Exception:  # olefile raises many kinds on malformed containers
         raise ReadError("corrupt OLE file") from None
 
 
-def ole_encryption(path: str) -> str | None:
-    """How an OLE file is encrypted, or None when it is not.
+@dataclass(frozen=True)
+class OleContents:
+    """What an OLE file's directory says, from one parse of it."""
 
-    ``"ooxml"`` for an encrypted OOXML package, ``"xls-xor"``, ``"xls-rc4"``,
-    ``"xls-rc4-cryptoapi"`` or ``"xls"`` for a BIFF workbook with FILEPASS.
-    Raises ReadError when the file is not a readable OLE container.
+    #: :func:`ole_encryption`'s answer
+    encryption: str | None
+    #: a BIFF workbook stream (``Workbook`` or ``Book``) is there
+    workbook: bool
+
+
+def ole_contents(source: OleSource) -> OleContents:
+    """How an OLE file is encrypted and whether it holds a workbook stream.
+
+    Raises ReadError when it is not a readable OLE container.
     """
-    if not is_ole(path):
+    if not is_ole(source):
         raise ReadError("not an OLE file")
-    ole = _open_ole(path)
+    ole = _open_ole(source)
     try:
         if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
-            return "ooxml"
+            return OleContents("ooxml", ole.exists("Workbook") or ole.exists("Book"))
         for stream in ("Workbook", "Book"):
             if ole.exists(stream):
                 try:
                     head = ole.openstream(stream).read(4096)
                 except Exception:
                     raise ReadError("corrupt OLE stream") from None
-                return xls_filepass(head)
-        return None
+                return OleContents(xls_filepass(head), True)
+        return OleContents(None, False)
     finally:
         ole.close()
 
 
-def ole_has_workbook(path: str) -> bool:
-    """True when an OLE file holds a BIFF workbook stream (an xls)."""
-    ole = _open_ole(path)
-    try:
-        return ole.exists("Workbook") or ole.exists("Book")
-    finally:
-        ole.close()
+def ole_encryption(source: OleSource) -> str | None:
+    """How an OLE file is encrypted, or None when it is not.
+
+    ``"ooxml"`` for an encrypted OOXML package, ``"xls-xor"``, ``"xls-rc4"``,
+    ``"xls-rc4-cryptoapi"`` or ``"xls"`` for a BIFF workbook with FILEPASS.
+    Raises ReadError when the file is not a readable OLE container.
+    """
+    return ole_contents(source).encryption
 
 
 def xls_filepass(head: bytes) -> str | None:
@@ -113,18 +133,20 @@ def _filepass_kind(body: bytes) -> str:
     return "xls"
 
 
-def decrypt_default_xls(path: str) -> bytes | None:
-    """The decrypted bytes of an xls encrypted with Excel's default key, else None.
+def decrypt_default_xls(source: OleSource) -> bytes | None:
+    """The decrypted bytes of an xls (a path, or its bytes) encrypted with Excel's default key,
+    else None.
 
     None also when the file is too large to decrypt in memory here.
     """
     import os
 
-    if os.path.getsize(path) > MAX_DECRYPT_BYTES:
+    size = len(source) if isinstance(source, bytes) else os.path.getsize(source)
+    if size > MAX_DECRYPT_BYTES:
         return None
     try:
         import msoffcrypto
-        with open(path, "rb") as f:
+        with (io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")) as f:
             office = msoffcrypto.OfficeFile(f)
             office.load_key(password=DEFAULT_XLS_PASSWORD)
             out = io.BytesIO()

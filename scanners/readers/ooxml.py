@@ -12,12 +12,12 @@ import zipfile
 from dataclasses import dataclass
 
 from ..apps.excel_package import package_or_failure
-from ..document import Document, EncryptedError, ReadError, Table
-from . import encryption
+from ..document import Document, OtherContent, ReadError, Table
 from .numfmt import kind_for
 from .ooxml_rows import sample_sheet, shared_strings
 from .ooxml_sheet import needed_indexes, resolve
 from .safezip import PartIndex, PartTooLarge, XmlRefused, attr, open_zip, parse_part
+from .sniff import OLE, OLE_MAGIC
 
 SMALL_PART_BYTES = 16 << 20   # workbook.xml, rels, styles.xml
 VISIBILITY = {"visible": "visible", "hidden": "hidden", "veryhidden": "veryHidden"}
@@ -32,7 +32,10 @@ class SheetEntry:
 
 
 def read_ooxml(path: str, kind: str) -> Document:
-    """Read an OOXML workbook into a Document; ReadError/EncryptedError when it cannot."""
+    """Read an OOXML workbook into a Document; ReadError when it cannot.
+
+    An OLE file (an encrypted package, or an xls renamed) is handed back to the reader
+    choice (OtherContent), which reads it with the OLE reader."""
     try:
         fh = open(path, "rb")
     except OSError:
@@ -42,10 +45,10 @@ def read_ooxml(path: str, kind: str) -> Document:
             head = fh.read(8)
         except OSError:
             raise ReadError("cannot open file") from None
-        if head != encryption.OLE_MAGIC:
+        if head != OLE_MAGIC:
             fh.seek(0)
             return _read_zip(fh, kind)
-    return _read_ole_named_ooxml(path, kind)
+    raise OtherContent(OLE, "OLE file, not an OOXML package")
 
 
 def _read_zip(fh, kind: str) -> Document:
@@ -57,21 +60,6 @@ def _read_zip(fh, kind: str) -> Document:
         return document
     finally:
         zf.close()
-
-
-def _read_ole_named_ooxml(path: str, kind: str) -> Document:
-    """An OLE file with an OOXML name: encrypted package, or an xls renamed."""
-    method = encryption.ole_encryption(path)
-    if method == "ooxml":
-        raise EncryptedError("encrypted OOXML package")
-    if encryption.ole_has_workbook(path):
-        from .calamine import read_calamine
-
-        document = read_calamine(path, "xls")
-        document.kind = kind
-        document.notes.append("xls content under an OOXML name")
-        return document
-    raise ReadError("OLE file, not an OOXML package")
 
 
 def _read_package(zf: zipfile.ZipFile, kind: str) -> Document:

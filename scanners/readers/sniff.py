@@ -48,9 +48,12 @@ LABELS = {
     SQL: "SQL INSERT dump", TEXT: "plain text", EMPTY: "empty file", BINARY: "binary data",
 }
 
+#: the record kinds of OOXML workbooks (by extension)
+OOXML_KINDS = frozenset({"xlsx", "xlsm", "xltx", "xltm", "xlam"})
+
 #: formats a kind of file usually holds, and what a note calls that expectation
 EXPECTED = {
-    **{kind: ((OOXML, ZIP, OLE), "OOXML") for kind in ("xlsx", "xlsm", "xltx", "xltm", "xlam")},
+    **{kind: ((OOXML, ZIP, OLE), "OOXML") for kind in OOXML_KINDS},
     "xls": ((OLE, BIFF), "BIFF"),
     "xlsb": ((XLSB, ZIP, OLE), "xlsb"),
     "ods": ((ODS, ZIP), "ODS"),

@@ -6,22 +6,25 @@ import os
 from ..document import SAMPLE_ROWS, Document
 
 
-def add_hidden_rows_columns(path: str, document: Document, bases: dict[str, int],
+def add_hidden_rows_columns(source: str | bytes, document: Document, bases: dict[str, int],
                             max_bytes: int) -> None:
     """Fill ``hidden_rows``/``hidden_columns`` of the document's tables from xlrd.
 
-    ``bases`` maps a table name to the sheet row its ``rows[0]`` holds.  Files
-    over ``max_bytes`` are skipped (xlrd parses every cell) with a note.
+    ``source`` is the file's path, or its bytes when the reader holds them.  ``bases`` maps
+    a table name to the sheet row its ``rows[0]`` holds.  Files over ``max_bytes`` are
+    skipped (xlrd parses every cell) with a note.
     """
-    if os.path.getsize(path) > max_bytes:
+    in_memory = isinstance(source, bytes)
+    if (len(source) if in_memory else os.path.getsize(source)) > max_bytes:
         document.notes.append("hidden rows/columns not checked: file too large")
         return
     try:
         import xlrd
 
         with open(os.devnull, "w") as quiet:
-            book = xlrd.open_workbook(path, formatting_info=True, on_demand=True,
-                                      logfile=quiet, verbosity=0)
+            book = xlrd.open_workbook(None if in_memory else source,
+                                      file_contents=source if in_memory else None,
+                                      formatting_info=True, on_demand=True, logfile=quiet, verbosity=0)
             try:
                 names = set(book.sheet_names())
                 for table in document.tables:
