@@ -5,7 +5,7 @@ both halves import: the head keys and their order, statuses, kinds, personal-dat
 categories (and which are sensitive), risk codes, the empty record of a file,
 a risk's dict and :func:`check_record`.  The spec lets a record grow (extra
 keys, new risk codes) but never bend: a name here keeps its meaning, and
-``tests/test_record_contract.py`` holds these sets against the spec's lists.
+``tests/scanner/test_record_contract.py`` holds these sets against the spec's lists.
 
 Imports nothing of the scanner's machinery, so the registry can import it alone.
 """

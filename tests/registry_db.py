@@ -1,4 +1,4 @@
-"""Registry database fixtures for tests/test_models.py and tests/test_ingest.py.
+"""Registry database fixtures for tests/registry/test_models.py and tests/registry/test_ingest.py.
 
 ``db_url`` is a migrated, empty registry on SQLite (a new file per test) and on
 PostgreSQL (127.0.0.1:5432; one database per test session, emptied per test,

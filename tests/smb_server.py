@@ -1,4 +1,4 @@
-"""A real Samba server for the SMB tests (tests/test_smb.py), started from Debian's packages.
+"""A real Samba server for the SMB tests (tests/scanner/test_smb.py), started from Debian's packages.
 
 smbd runs in the foreground on 127.0.0.1, on a free port above 1024, with a
 private smb.conf and its own lock, state, cache, private and log folders

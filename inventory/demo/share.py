@@ -3,7 +3,7 @@
 :func:`generate_share` writes department folders full of spreadsheets, CSV
 exports and memos the way a Japanese city's file server holds them, and
 returns what a perfect scanner should report for each file.  ``make demo``
-uses it for the product demo; ``tests/test_share_quality.py`` scores the
+uses it for the product demo; ``tests/scanner/test_share_quality.py`` scores the
 scanner against it.  The truth is returned, never written into the share.
 """
 from __future__ import annotations

@@ -19,7 +19,7 @@ from scanners.apps.vba import VbaTimeout, summarise_limited, summarise_vba, time
 from scanners.document import ReadError
 from scanners.walk import walk_root
 
-CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 EXCEL_KINDS = {"xlsx", "xlsm", "xltx", "xltm", "xlam", "xls", "xlsb"}
 
 # Every corpus workbook with a VBA storage, macro sheets or a ribbon, checked by hand: module

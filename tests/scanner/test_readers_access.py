@@ -14,7 +14,7 @@ from scanners.document import SAMPLE_ROWS, Document, EncryptedError, ReadError
 from scanners.readers import access
 from scanners.readers.access import read_access, read_jet_header
 
-CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 ACCESS_SUFFIXES = (".mdb", ".accdb", ".accde", ".mde", ".accda")
 HAVE_MDBTOOLS = shutil.which("mdb-tables") is not None
 needs_mdbtools = pytest.mark.skipif(not HAVE_MDBTOOLS, reason="mdbtools not installed")

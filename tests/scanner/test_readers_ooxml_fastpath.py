@@ -20,7 +20,7 @@ from scanners.document import SAMPLE_ROWS, ReadError
 from scanners.readers import ooxml_fast, ooxml_rows, ooxml_sheet
 from scanners.readers.ooxml import read_ooxml
 
-CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 OOXML_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xltx": "xltx", ".xltm": "xltm", ".xlam": "xlam"}
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

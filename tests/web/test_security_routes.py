@@ -92,7 +92,7 @@ def routes(app, objects: dict):
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         missing = sorted(rule.arguments - set(objects))
         assert not missing, (f"{rule.endpoint} ({rule.rule}) takes {missing}: add to the `objects` "
-                             "fixture of tests/test_security_routes.py another department's object "
+                             "fixture of tests/web/test_security_routes.py another department's object "
                              "(or an admin-only one) for each, so its scope is checked")
         url = ARGUMENT.sub(lambda m: str(objects[m.group(1)]), rule.rule)
         found.append((rule.endpoint, sorted(rule.methods - {"HEAD", "OPTIONS"}), url, rule))

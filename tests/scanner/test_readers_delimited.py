@@ -13,7 +13,7 @@ from scanners.document import SAMPLE_ROWS, ReadError
 from scanners.readers import delimited
 from scanners.readers.delimited import detect_delimiter, detect_encoding, read_delimited
 
-CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 # fictional rows, written by the tests themselves
 KANA_HEADER = "ｼﾒｲ,ｼﾞｭｳｼｮ,ﾃﾞﾝﾜ,ｾｲﾈﾝｶﾞｯﾋﾟ"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("inventory", "scanners")
 #: tracked files inside the packages that are not needed at run time
 NOT_INSTALLED = (".pot",)

@@ -21,7 +21,7 @@ from scanners.readers.ooxml import read_ooxml
 from scanners.readers.ooxml_sheet import SHEET_SAMPLE_BYTES
 from scanners.readers.safezip import CHUNK
 
-CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 SPREADSHEET_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xltx": "xltx", ".xltm": "xltm", ".xlam": "xlam",
                      ".xls": "xls", ".xlt": "xls", ".xla": "xls", ".xlsb": "xlsb", ".ods": "ods"}
 

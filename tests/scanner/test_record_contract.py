@@ -21,7 +21,7 @@ from scanners.scan import scan_roots
 from scanners.shadow.catalogue import TOOL_RISKS
 from scanners.walk import KIND_BY_EXTENSION, Candidate
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "scan-record.md"
+SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "scan-record.md"
 
 
 @pytest.fixture(scope="module")

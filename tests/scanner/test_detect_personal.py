@@ -386,7 +386,7 @@ def test_the_dictionary_reads_a_sample_not_every_row(with_header):
 
 # --- real files ----------------------------------------------------------------
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 def _csv_document(path):

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("scanners", "inventory")
 WEB_FRAMEWORKS = ("flask", "wtforms", "werkzeug")
 ALLOWED_OUTSIDE_WEB = ("werkzeug.security",)

@@ -23,7 +23,7 @@ from scanners.readers import access as reader
 from scanners.readers.access import read_access
 from scanners.readers.access_catalog import catalog_facts, vba_project_streams
 
-CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 ACCESS_SUFFIXES = (".mdb", ".accdb", ".accde", ".mde", ".accda")
 HAVE_MDBTOOLS = shutil.which("mdb-tables") is not None
 

@@ -15,7 +15,7 @@ from inventory.models import AuditEvent, Department, User
 from inventory.web.admin.org_import import parse_date
 from inventory.web.admin.import_read import DEPARTMENT_COLUMNS, USER_COLUMNS
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 DEPT_HEADER = ["組織コード", "組織名", "上位組織コード", "所属長ユーザー", "有効開始日", "有効終了日", "後継組織コード"]
 USER_HEADER = ["ユーザー名", "氏名", "メール", "役割", "組織コード"]
 DEPARTMENTS = [DEPT_HEADER,
