@@ -4,7 +4,7 @@ overdue departments, the reconciliation lists, and the published ファイル簿
 
 Every rule is the services': campaigns and progress ``inventory.declarations.workflow``,
 reconciliation ``inventory.declarations.reconcile``, reminders ``inventory.declarations.reminders``, files
-``inventory.declarations.excel``.  Links to a department's declaration go to the
+``inventory.declarations.excel_export``.  Links to a department's declaration go to the
 ``declarations`` area when it is there (written separately).  The pages show file names
 and counts, never a value read from a file.
 """
@@ -30,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from inventory.declarations import excel as dx
+from inventory.declarations import excel_export
 from inventory.declarations import workflow as decl
 from inventory.clock import city_today
 from inventory.mailer import MailError
@@ -58,7 +58,7 @@ REASON_LABELS = {"disappeared": _l("Its files were all removed"), "no_link": _l(
                  "above": _l("Far more people declared than the scans count"),
                  "missing": _l("Number of people not filled in")}
 #: the ファイル簿 downloads: format -> (media type, file name suffix)
-FILEBOOK_FORMATS = {"xlsx": (dx.XLSX_TYPE, ".xlsx"), "csv": ("text/csv; charset=utf-8", ".csv"),
+FILEBOOK_FORMATS = {"xlsx": (excel_export.XLSX_TYPE, ".xlsx"), "csv": ("text/csv; charset=utf-8", ".csv"),
                     "csv-cp932": ("text/csv; charset=Shift_JIS", "_sjis.csv")}
 #: reminder outcomes, in the order the summary names them
 REMINDER_STATUSES = ("sent", "already_today", "no_recipients", "failed")
@@ -203,10 +203,10 @@ def filebook(campaign_id: int, fmt: str):
     media_type, suffix = FILEBOOK_FORMATS[fmt]
     try:
         if fmt == "xlsx":
-            data = dx.filebook_xlsx(session, found)
+            data = excel_export.filebook_xlsx(session, found)
         else:
-            data = dx.filebook_csv(session, found, "cp932" if fmt == "csv-cp932" else "utf-8-sig")
-    except dx.CsvEncodingError as exc:
+            data = excel_export.filebook_csv(session, found, "cp932" if fmt == "csv-cp932" else "utf-8-sig")
+    except excel_export.CsvEncodingError as exc:
         flash(_("The Shift_JIS CSV cannot hold a character in row %(row)s, column “%(column)s”. "
                 "Download the UTF-8 CSV or the Excel file, or correct the text.",
                 row=exc.row, column=exc.column), "error")
