@@ -14,7 +14,7 @@ import pytest
 from registry_server import INVENTORY, TOKEN, RegistryServer, stop_process_tree, write_tree
 
 from inventory.scanning.distributed import cross_partition_fixes, plan_partitions, walk_ordered
-from inventory.scanning.remote import Spool
+from inventory.scanning.spool import Spool
 from scanners.scan import mark_duplicates, scan_roots
 from scanners.walk import walk_root
 

@@ -62,7 +62,7 @@ from scanners.shadow import sync_client_of_folder
 from scanners.walk import (data_kind_of, is_excluded, is_office_lock_file, is_snapshot_dir, kind_of,
                            walk_root)
 
-from inventory.scanning.remote import TOKEN_ENV, DeliveryError, RegistryClient, env_float
+from inventory.scanning.remote_client import TOKEN_ENV, DeliveryError, RegistryClient, env_float
 from inventory.scanning.sinks import RemoteSink
 from inventory.scanning.loop import ScanOptions, ScanSummary, scan_into
 

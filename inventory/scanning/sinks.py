@@ -195,7 +195,9 @@ class RemoteSink(Sink):
         self.roots: dict[str, str] = {}
 
     def open(self, options: ScanOptions) -> None:
-        from inventory.scanning.remote import RegistryClient, RemoteWriter, Spool, env_float, spool_home
+        from inventory.scanning.remote import RemoteWriter
+        from inventory.scanning.remote_client import RegistryClient, env_float
+        from inventory.scanning.spool import Spool, spool_home
 
         if self.wait is None:
             self.wait = env_float(self.SEND_WAIT_ENV, 600)
@@ -211,7 +213,7 @@ class RemoteSink(Sink):
             time.sleep(self.delay)
 
     def close(self, summary: ScanSummary) -> None:
-        from inventory.scanning.remote import Refused
+        from inventory.scanning.remote_client import Refused
 
         wait = self.wait
         if summary.error is not None and not isinstance(summary.error, Refused):
