@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from test_declarations import complete, declaration_of, open_2026, user
 
 from inventory.declarations import excel_export, excel_import, excel_layout
+from inventory.declarations import editing
 from inventory.declarations import workflow as decl
 from inventory.declarations.fields import FIELD_BY_NAME, FIELDS
 from inventory.models import AuditEvent, DeclarationEvent, DeclarationItem
@@ -39,8 +40,8 @@ def accept(db, declaration, code: str, **changes_by_name) -> None:
     """Fill every item (with per-file changes), submit, approve and accept."""
     clerk = user(db, "clerk_a" if code == "301" else "clerk_b")
     for item in decl.items_of(db, declaration.id):
-        decl.save_item(db, clerk, declaration, item, complete(item, **changes_by_name.get(item.file_name, {})),
-                       item.version)
+        editing.save_item(db, clerk, declaration, item, complete(item, **changes_by_name.get(item.file_name, {})),
+                          item.version)
     decl.act(db, clerk, declaration, "submit", declaration.version)
     decl.act(db, user(db, "head_a" if code == "301" else "head_b"), declaration, "approve", declaration.version)
     decl.act(db, user(db, "privacy"), declaration, "accept", declaration.version)
@@ -65,7 +66,7 @@ def test_the_published_filebook_has_the_laws_columns_and_only_published_accepted
     clerk = user(db, "clerk_a")
     decl.act(db, clerk, d301, "reopen", d301.version, comment="利用目的の見直し")
     item = items_by_name(db, d301)["認定者一覧"]
-    decl.save_item(db, clerk, d301, item, complete(item, purpose="未受理の変更"), item.version)
+    editing.save_item(db, clerk, d301, item, complete(item, purpose="未受理の変更"), item.version)
     db.commit()
 
     rows = sheet_rows(excel_export.filebook_xlsx(db, campaign))
@@ -89,7 +90,7 @@ def test_abolished_items_leave_the_next_years_filebook(db):
     db.commit()
     d = declaration_of(db, c2027, "301")
     ledger = items_by_name(db, d)["台帳"]
-    decl.set_abolished(db, user(db, "clerk_a"), d, ledger, True, ledger.version)
+    editing.set_abolished(db, user(db, "clerk_a"), d, ledger, True, ledger.version)
     decl.act(db, user(db, "clerk_a"), d, "submit", d.version)
     decl.act(db, user(db, "head_a"), d, "approve", d.version)
     decl.act(db, user(db, "privacy"), d, "accept", d.version)
@@ -275,7 +276,7 @@ def test_a_row_changed_by_someone_else_since_the_export_is_refused_and_nothing_i
     data = excel_export.declaration_workbook(db, d)
     clerk = user(db, "clerk_a")
     ledger = items_by_name(db, d)["台帳"]
-    decl.save_item(db, clerk, d, ledger, complete(ledger, purpose="別の人の入力"), ledger.version)
+    editing.save_item(db, clerk, d, ledger, complete(ledger, purpose="別の人の入力"), ledger.version)
     db.commit()
     mine = {"個人情報ファイルの利用目的": "私の入力", "事務の名称": "介護認定事務", "記録範囲": "申請者",
             "個人情報ファイルが利用に供される事務をつかさどる組織の名称": "介護保険課"}

@@ -22,6 +22,7 @@ from test_reminders import EMAILS, Inbox, free_port
 from web_fixtures import RECORDS, REMOVED, csrf_token, login, record
 
 from inventory.declarations import excel_export, excel_import, excel_layout
+from inventory.declarations import editing
 from inventory.declarations import workflow as decl
 from inventory.registry.ingest import begin_run, finish_run, ingest_records
 from inventory.models import DeclarationCampaign, DeclarationItem, Share, User
@@ -47,8 +48,8 @@ def text_of(html: str) -> str:
 def accept_301(db, campaign, **changes) -> None:
     d = declaration_of(db, campaign, "301")
     for item in decl.items_of(db, d.id):
-        decl.save_item(db, user(db, "clerk_a"), d, item, complete(item, **changes.get(item.file_name, {})),
-                       item.version)
+        editing.save_item(db, user(db, "clerk_a"), d, item, complete(item, **changes.get(item.file_name, {})),
+                          item.version)
     decl.act(db, user(db, "clerk_a"), d, "submit", d.version)
     decl.act(db, user(db, "head_a"), d, "approve", d.version)
     decl.act(db, user(db, "privacy"), d, "accept", d.version)

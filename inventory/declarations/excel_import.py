@@ -6,7 +6,7 @@ spellings of its cells are in :mod:`inventory.declarations.excel_layout`).  Ever
 every field is checked (:func:`~inventory.declarations.workflow.check_values` plus
 parsing), and all the problems are returned as (row, column, problem) with a Japanese
 message; if there is any, nothing is written.  Otherwise every changed row is applied
-through :func:`~inventory.declarations.workflow.save_item` in the caller's transaction.
+through :func:`~inventory.declarations.editing.save_item` in the caller's transaction.
 
 Error messages name a row number, a column header and the problem, never the content of a
 cell.  Nothing here commits.
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from openpyxl import load_workbook
 
+from inventory.declarations import editing
 from inventory.declarations import workflow as decl
 from inventory.declarations.excel_layout import (
     CHANGE_HEADER,
@@ -308,7 +309,7 @@ def _differs(item, values: dict, abolish: bool) -> bool:
 
 def _fields_differ(item, values: dict) -> bool:
     """Whether a field of the row differs from the item (compared as the workflow compares them)."""
-    return any(decl._comparable(getattr(item, name)) != decl._comparable(values[name])
+    return any(editing._comparable(getattr(item, name)) != editing._comparable(values[name])
                for name in FIELD_BY_NAME)
 
 
@@ -333,7 +334,7 @@ def _apply(session, user, declaration: Declaration, rows: list[_Row], items: dic
 
 
 def _signature(values: dict) -> tuple:
-    return tuple(decl._comparable(values.get(name)) if not isinstance(values.get(name), list)
+    return tuple(editing._comparable(values.get(name)) if not isinstance(values.get(name), list)
                  else tuple(sorted(values[name])) for name in FIELD_BY_NAME)
 
 
@@ -347,7 +348,7 @@ def _apply_row(session, user, declaration: Declaration, row: _Row, item, result:
             result.unchanged += 1
             return
         known.add(_signature(row.values))
-        created = decl.save_item(session, user, declaration, None, row.values, None)
+        created = editing.save_item(session, user, declaration, None, row.values, None)
         created.origin = "import"
         session.add(created)
         result.created += 1
@@ -357,8 +358,8 @@ def _apply_row(session, user, declaration: Declaration, row: _Row, item, result:
         return
     seen = row.version
     if _fields_differ(item, row.values):
-        decl.save_item(session, user, declaration, item, row.values, seen)
+        editing.save_item(session, user, declaration, item, row.values, seen)
         seen = item.version
     if bool(item.abolished) != row.abolish:
-        decl.set_abolished(session, user, declaration, item, row.abolish, seen)
+        editing.set_abolished(session, user, declaration, item, row.abolish, seen)
     result.updated += 1

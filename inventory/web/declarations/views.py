@@ -18,7 +18,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from inventory.declarations import editing
 from inventory.declarations import workflow as decl
+from inventory.declarations.campaigns import campaign_progress, progress_state
 from inventory.clock import city_today
 from inventory.declarations.fields import FIELDS
 from inventory.models import DeclarationCampaign, DeclarationItem, FileType
@@ -88,7 +90,7 @@ def index():
     found = campaigns(session)
     wanted = request.args.get("campaign", "")
     chosen = next((c for c in found if wanted.isdigit() and c.id == int(wanted)), found[0] if found else None)
-    rows = decl.campaign_progress(session, chosen, today(), department_scope(session, current_user)) \
+    rows = campaign_progress(session, chosen, today(), department_scope(session, current_user)) \
         if chosen else []
     names = department_names(session)
     office = current_user.role in decl.OFFICE_ROLES
@@ -126,7 +128,7 @@ def _render_declaration(session, declaration, failed: tuple[str, WorkflowForm] |
     return render_template(
         "declarations/declaration.html", declaration=declaration, campaign=campaign, items=items,
         department=department_names(session).get(declaration.department_id, ("", "—"))[1],
-        state=decl.progress_state(declaration, campaign, today()), actions=actions, forms=forms,
+        state=progress_state(declaration, campaign, today()), actions=actions, forms=forms,
         commented=COMMENTED, message=message, lost_comment=lost_comment,
         may_edit=decl.may_edit(session, current_user, declaration),
         linked=linked_counts(session, [i.id for i in items]), incomplete=incomplete_positions(items),
@@ -259,8 +261,8 @@ def _save(session, declaration, found: DeclarationItem | None, form: ItemForm):
         form.show_problems(problems + [p for p in decl.check_values(values) if p.field not in parsed])
         return _render_item(session, declaration, found, form, status=400)
     try:
-        saved = decl.save_item(session, current_user, declaration, found, values, form.seen_version(),
-                               form.chosen_assets())
+        saved = editing.save_item(session, current_user, declaration, found, values, form.seen_version(),
+                                  form.chosen_assets())
     except decl.DeclarationError as exc:
         session.rollback()
         return _refused_item(session, declaration, item_id, form, exc)
@@ -276,7 +278,7 @@ def _refused_item(session, declaration, item_id: int | None, form: ItemForm, exc
     if exc.code == "not_found":
         abort(404)
     found = session.get(DeclarationItem, item_id) if item_id is not None else None
-    if isinstance(exc, decl.InvalidItem):
+    if isinstance(exc, editing.InvalidItem):
         form.show_problems(exc.problems)
         return _render_item(session, declaration, found, form, status=400)
     if isinstance(exc, decl.StaleError) and item_id is not None:
@@ -355,7 +357,7 @@ def _abolished(item_id: int, abolished: bool):
     if not form.validate() or form.seen_version() is None:
         abort(400)
     try:
-        decl.set_abolished(session, current_user, declaration, found, abolished, form.seen_version())
+        editing.set_abolished(session, current_user, declaration, found, abolished, form.seen_version())
     except decl.DeclarationError as exc:
         session.rollback()
         return _refused_button(declaration.id, item_id, exc)
@@ -374,7 +376,7 @@ def delete(item_id: int):
     if not form.validate() or form.seen_version() is None:
         abort(400)
     try:
-        decl.delete_item(session, current_user, declaration, found, form.seen_version())
+        editing.delete_item(session, current_user, declaration, found, form.seen_version())
     except decl.DeclarationError as exc:
         session.rollback()
         return _refused_button(declaration.id, item_id, exc)
