@@ -152,7 +152,8 @@ class RegistrySink(Sink):
     def _send_alerts(self) -> None:
         """Send the run's alerts when alerts are immediate (a failure only warns; an interrupted
         scan sends none here: the digest takes its run up)."""
-        from inventory.registry.alerts import AlertConfigError, after_run
+        from inventory.registry.alert_config import AlertConfigError
+        from inventory.registry.alerts import after_run
 
         try:
             with self.factory() as session:
