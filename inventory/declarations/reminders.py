@@ -1,6 +1,6 @@
 """Email reminders (督促) to the departments whose declaration is overdue.
 
-Who is overdue is :func:`inventory.declarations.workflow.progress_state` "overdue": the due date has
+Who is overdue is :func:`inventory.declarations.campaigns.progress_state` "overdue": the due date has
 passed (in Japan time) and the declaration has not reached the privacy office.  Each
 overdue department gets one message, in Japanese, addressed to the active users with an
 email address among:
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from inventory.clock import city_today, day_start
-from inventory.declarations.workflow import PROGRESS_LABELS, campaign_progress, progress_state
+from inventory.declarations.campaigns import PROGRESS_LABELS, campaign_progress, progress_state
 from inventory.mailer import MailError, SmtpSettings, send_mail
 from inventory.models import (
     DECLARATION_STATUS_LABELS,

@@ -1,6 +1,9 @@
-"""Annual personal-data holdings declarations (個人情報ファイル簿): campaigns, prefill, editing
-with optimistic locking, and the workflow.  Web views, the CLI, the Excel import and the
-tests all go through these functions; none of them commits unless it says so.
+"""Annual personal-data holdings declarations (個人情報ファイル簿): opening a campaign, who may
+see, edit and act on a declaration, the checks of an item's values, and the workflow.  Web
+views, the CLI, the Excel import and the tests all go through these functions and those of
+:mod:`~inventory.declarations.editing` (an item's changes) and
+:mod:`~inventory.declarations.campaigns` (prefill, progress); none of them commits unless
+it says so.
 
 The workflow of a department's declaration::
 
@@ -24,12 +27,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import select, update
 
-from inventory.declarations.fields import COMPARED, FIELD_BY_NAME, FIELDS, published_flag
+from inventory.declarations.campaigns import current_departments, prefill, previous_campaign
+from inventory.declarations.fields import FIELDS
 from inventory.models import (
-    Asset,
-    AssetStatus,
     Declaration,
     DeclarationCampaign,
     DeclarationEvent,
@@ -37,12 +39,8 @@ from inventory.models import (
     DeclarationItemAsset,
     DeclarationSnapshot,
     DeclarationStatus,
-    Department,
-    FileType,
-    ItemChange,
     Role,
     User,
-    record_change,
     utcnow,
 )
 from inventory.permissions import department_scope   # one rule for scopes, shared with assets
@@ -84,21 +82,7 @@ class StaleError(DeclarationError):
         self.what = what
 
 
-# --- campaigns -----------------------------------------------------------------------------
-
-def current_departments(session, on: dt.date) -> list[Department]:
-    """Departments that exist on ``on`` (valid_from <= on <= valid_to), by code."""
-    stmt = (select(Department).where(Department.valid_from <= on,
-                                     or_(Department.valid_to.is_(None), Department.valid_to >= on))
-            .order_by(Department.code, Department.id))
-    return list(session.execute(stmt).scalars())
-
-
-def previous_campaign(session, campaign: DeclarationCampaign) -> DeclarationCampaign | None:
-    stmt = (select(DeclarationCampaign).where(DeclarationCampaign.fiscal_year < campaign.fiscal_year)
-            .order_by(DeclarationCampaign.fiscal_year.desc()).limit(1))
-    return session.execute(stmt).scalars().first()
-
+# --- opening a campaign ----------------------------------------------------------------------
 
 def open_campaign(session, user: User | None, fiscal_year: int, opens_on: dt.date, due_on: dt.date,
                   reference_date: dt.date | None = None, publish_threshold: int = 1000,
@@ -131,108 +115,6 @@ def open_campaign(session, user: User | None, fiscal_year: int, opens_on: dt.dat
     return campaign
 
 
-# --- prefill ---------------------------------------------------------------------------------
-
-def predecessor_ids(session, department: Department) -> set[int]:
-    """Departments whose holdings ``department`` inherits: itself, those a reorganisation
-    merged or renamed into it (``successor_id``), and earlier periods of its code."""
-    stmt = select(Department.id).where(or_(
-        Department.id == department.id, Department.successor_id == department.id,
-        Department.code == department.code))
-    return set(session.execute(stmt).scalars())
-
-
-def latest_accepted_items(session, declaration_id: int) -> list[dict]:
-    """The items of a declaration's latest accepted version (its newest snapshot), or []."""
-    stmt = (select(DeclarationSnapshot.items).where(DeclarationSnapshot.declaration_id == declaration_id)
-            .order_by(DeclarationSnapshot.history_no.desc()).limit(1))
-    return session.execute(stmt).scalars().first() or []
-
-
-def prefill(session, campaign: DeclarationCampaign, declaration: Declaration, department: Department,
-            previous: DeclarationCampaign | None) -> None:
-    """Fill a new declaration: last year's accepted items carried forward (継続, links to assets
-    still live), then one suggested item (新規, origin "scan") per live personal-data asset of
-    the department that no carried item links, with byte-identical copies linked to it too."""
-    position = 0
-    linked: set[int] = set()
-    if previous is not None:
-        sources = predecessor_ids(session, department)
-        old = session.execute(select(Declaration.id).where(
-            Declaration.campaign_id == previous.id, Declaration.department_id.in_(sorted(sources)))
-            .order_by(Declaration.id)).scalars().all()
-        for old_id in old:
-            for frozen in latest_accepted_items(session, old_id):
-                if frozen.get("abolished"):
-                    continue
-                position += 1
-                item = _carried_item(frozen, declaration, position, campaign)
-                session.add(item)
-                session.flush()
-                live = _live_assets(session, frozen.get("asset_ids") or [])
-                _link(session, item.id, live)
-                linked.update(live)
-    for asset, copies in _unlinked_personal_assets(session, department.id, linked):
-        position += 1
-        item = DeclarationItem(
-            declaration_id=declaration.id, position=position, origin="scan", change=ItemChange.new,
-            file_name=_stem(asset.name)[:200], organisation=department.name[:200],
-            record_categories=list(asset.categories or []), sensitive=bool(asset.sensitive),
-            subject_count=asset.records or None, file_type=FileType.electronic)
-        item.published = published_flag(item.subject_count, item.exemption, campaign.publish_threshold)
-        session.add(item)
-        session.flush()
-        item.lineage_id = item.id
-        _link(session, item.id, [asset.id, *copies])
-
-
-def _carried_item(frozen: dict, declaration: Declaration, position: int,
-                  campaign: DeclarationCampaign) -> DeclarationItem:
-    values = {f.name: frozen.get(f.name) for f in FIELDS if f.name in frozen}
-    item = DeclarationItem(declaration_id=declaration.id, position=position, origin="carried",
-                           change=ItemChange.continued, carried_from_id=frozen.get("id"),
-                           lineage_id=frozen.get("lineage_id") or frozen.get("id"), **values)
-    item.published = published_flag(item.subject_count, item.exemption or "", campaign.publish_threshold)
-    return item
-
-
-def _live_assets(session, asset_ids: list[int]) -> list[int]:
-    if not asset_ids:
-        return []
-    stmt = select(Asset.id).where(Asset.id.in_(asset_ids), Asset.status != AssetStatus.removed)
-    return list(session.execute(stmt).scalars())
-
-
-def _unlinked_personal_assets(session, department_id: int, linked: set[int]):
-    """(asset, [ids of its live copies]) for live personal assets of one department (not its
-    sub-departments: they declare for themselves) that ``linked`` does not hold; copies of an
-    original go with it (one item), copies of a linked original are linked by nobody here."""
-    stmt = (select(Asset).where(Asset.department_id == department_id, Asset.personal_present,
-                                Asset.status != AssetStatus.removed).order_by(Asset.path, Asset.id))
-    assets = list(session.execute(stmt).scalars())
-    copies: dict[int, list[int]] = {}
-    originals = []
-    for asset in assets:
-        if asset.copy_of_id is not None and any(a.id == asset.copy_of_id for a in assets):
-            copies.setdefault(asset.copy_of_id, []).append(asset.id)
-        else:
-            originals.append(asset)
-    for asset in originals:
-        if asset.id in linked:
-            continue
-        yield asset, [c for c in copies.get(asset.id, []) if c not in linked]
-
-
-def _stem(name: str) -> str:
-    return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
-
-
-def _link(session, item_id: int, asset_ids) -> None:
-    for asset_id in dict.fromkeys(asset_ids):
-        session.add(DeclarationItemAsset(item_id=item_id, asset_id=asset_id))
-    session.flush()
-
-
 # --- permissions -----------------------------------------------------------------------------
 
 def may_see(session, user: User, declaration: Declaration) -> bool:
@@ -259,7 +141,7 @@ def allowed_actions(session, user: User, declaration: Declaration) -> list[str]:
     return actions
 
 
-# --- editing ---------------------------------------------------------------------------------
+# --- an item's values ------------------------------------------------------------------------
 
 @dataclass
 class ItemProblem:
@@ -285,174 +167,6 @@ def check_values(values: dict) -> list[ItemProblem]:
         elif f.kind == "choice" and f.name == "file_type" and not value:
             problems.append(ItemProblem(f.name, "required"))
     return problems
-
-
-def save_item(session, user: User, declaration: Declaration, item: DeclarationItem | None,
-              values: dict, seen_version: int | None, asset_ids: list[int] | None = None
-              ) -> DeclarationItem:
-    """Create (``item`` None) or change an item of an editable declaration.
-
-    ``values`` are typed field values (see :func:`check_values`); ``seen_version`` the item's
-    version the person edited (ignored for a new item).  Every changed field is audited.
-    Raises :class:`DeclarationError` (not editable, invalid) or :class:`StaleError`.
-    """
-    _require_editable(session, user, declaration)
-    problems = check_values(values)
-    if problems:
-        raise InvalidItem(problems)
-    campaign = session.get(DeclarationCampaign, declaration.campaign_id)
-    changes = {name: values.get(name) for name in FIELD_BY_NAME}
-    changes["published"] = published_flag(changes["subject_count"], changes["exemption"] or "",
-                                          campaign.publish_threshold)
-    if item is None:
-        item = _new_item(session, declaration, changes)
-    else:
-        if item.declaration_id != declaration.id:
-            raise DeclarationError("not_found", "the item is not part of this declaration")
-        _update_item(session, user, item, changes, seen_version)
-    if asset_ids is not None:
-        set_item_assets(session, user, item, asset_ids)
-    item.change = derive_change(session, item)
-    session.add(item)
-    touch(session, user, declaration)
-    return item
-
-
-class InvalidItem(DeclarationError):
-    def __init__(self, problems: list[ItemProblem]):
-        super().__init__("invalid", "; ".join(f"{p.field}: {p.code}" for p in problems))
-        self.problems = problems
-
-
-def _new_item(session, declaration: Declaration, changes: dict) -> DeclarationItem:
-    last = session.execute(select(func.max(DeclarationItem.position))
-                           .where(DeclarationItem.declaration_id == declaration.id)).scalar()
-    item = DeclarationItem(declaration_id=declaration.id, position=(last or 0) + 1, origin="person",
-                           change=ItemChange.new, **changes)
-    session.add(item)
-    session.flush()
-    item.lineage_id = item.id
-    return item
-
-
-def _update_item(session, user: User, item: DeclarationItem, changes: dict, seen_version) -> None:
-    """Write ``changes`` if the item still has ``seen_version`` (atomically), auditing each field."""
-    before = {name: getattr(item, name) for name in changes}
-    result = session.execute(update(DeclarationItem)
-                             .where(DeclarationItem.id == item.id, DeclarationItem.version == seen_version)
-                             .values(**changes, version=DeclarationItem.version + 1, updated_at=utcnow()))
-    if result.rowcount != 1:
-        session.rollback()
-        raise StaleError("item")
-    session.refresh(item)
-    for name, old in before.items():
-        if name != "published":
-            record_change(session, user, item, name, _comparable(old), _comparable(changes[name]))
-
-
-def set_item_assets(session, user: User, item: DeclarationItem, asset_ids: list[int]) -> None:
-    """Link the item to exactly ``asset_ids`` (audited as one change of "assets")."""
-    current = set(session.execute(select(DeclarationItemAsset.asset_id)
-                                  .where(DeclarationItemAsset.item_id == item.id)).scalars())
-    wanted = set(asset_ids)
-    if current == wanted:
-        return
-    for asset_id in current - wanted:
-        session.delete(session.get(DeclarationItemAsset, (item.id, asset_id)))
-    for asset_id in wanted - current:
-        session.add(DeclarationItemAsset(item_id=item.id, asset_id=asset_id))
-    session.flush()
-    record_change(session, user, item, "assets", ",".join(map(str, sorted(current))) or None,
-                  ",".join(map(str, sorted(wanted))) or None)
-
-
-def set_abolished(session, user: User, declaration: Declaration, item: DeclarationItem,
-                  abolished: bool, seen_version: int) -> None:
-    """Mark a carried item 廃止 (or undo it).  An item new this year is deleted instead."""
-    _require_editable(session, user, declaration)
-    result = session.execute(update(DeclarationItem)
-                             .where(DeclarationItem.id == item.id, DeclarationItem.version == seen_version)
-                             .values(abolished=abolished, version=DeclarationItem.version + 1,
-                                     updated_at=utcnow()))
-    if result.rowcount != 1:
-        session.rollback()
-        raise StaleError("item")
-    session.refresh(item)
-    record_change(session, user, item, "abolished", not abolished, abolished)
-    item.change = derive_change(session, item)
-    session.add(item)
-    touch(session, user, declaration)
-
-
-def delete_item(session, user: User, declaration: Declaration, item: DeclarationItem,
-                seen_version: int) -> None:
-    """Delete an item that is new this year; carried items are abolished, never deleted
-    (the ファイル簿 must show what ended)."""
-    _require_editable(session, user, declaration)
-    if item.carried_from_id is not None:
-        raise DeclarationError("carried", "an item carried from last year is abolished, not deleted")
-    if item.version != seen_version:
-        raise StaleError("item")
-    record_change(session, user, item, "deleted", item.file_name, None)
-    session.delete(item)
-    session.flush()
-    touch(session, user, declaration)
-
-
-def derive_change(session, item: DeclarationItem) -> str:
-    """継続 / 変更 / 新規 / 廃止 of an item against the item it was carried from."""
-    if item.abolished:
-        return ItemChange.abolished
-    if item.carried_from_id is None:
-        return ItemChange.new
-    old = _frozen_item(session, item.carried_from_id)
-    if old is None:
-        return ItemChange.new
-    for name in COMPARED:
-        if _comparable(old.get(name)) != _comparable(getattr(item, name)):
-            return ItemChange.changed
-    return ItemChange.continued
-
-
-def _frozen_item(session, item_id: int) -> dict | None:
-    """The accepted (frozen) form of an item of an earlier declaration: the newest snapshot
-    holding it, else the row itself."""
-    row = session.get(DeclarationItem, item_id)
-    if row is None:
-        return None
-    for items in session.execute(select(DeclarationSnapshot.items)
-                                 .where(DeclarationSnapshot.declaration_id == row.declaration_id)
-                                 .order_by(DeclarationSnapshot.history_no.desc())).scalars():
-        for frozen in items:
-            if frozen.get("id") == item_id:
-                return frozen
-    return item_dict(row)
-
-
-def _comparable(value):
-    if isinstance(value, list):
-        return sorted(value)
-    if isinstance(value, str):
-        return value.strip()
-    return value
-
-
-def _require_editable(session, user: User, declaration: Declaration) -> None:
-    if not may_see(session, user, declaration) or user.role not in EDITOR_ROLES:
-        raise DeclarationError("forbidden", "you may not edit this declaration")
-    if declaration.status not in EDITABLE:
-        raise DeclarationError("not_editable", "the declaration is not a draft")
-
-
-def touch(session, user: User | None, declaration: Declaration) -> None:
-    """A change to the declaration's items: new version, and 作成中 from the first edit."""
-    now = utcnow()
-    declaration.version += 1
-    declaration.updated_at = now
-    if declaration.started_at is None and user is not None:
-        declaration.started_at = now
-    session.add(declaration)
-    session.flush()
 
 
 # --- workflow --------------------------------------------------------------------------------
@@ -543,39 +257,3 @@ def _event(session, user: User | None, declaration: Declaration, action: str, fr
     session.add(DeclarationEvent(declaration_id=declaration.id, user_id=user.id if user else None,
                                  action=action, from_status=from_status, to_status=to_status,
                                  comment=comment))
-
-
-# --- progress --------------------------------------------------------------------------------
-
-#: the privacy office's progress states, in display order
-PROGRESS_STATES = ("not_started", "drafting", "awaiting_head", "reviewing", "accepted", "overdue")
-PROGRESS_LABELS = {"not_started": "未着手", "drafting": "作成中", "awaiting_head": "所属長決裁待ち",
-                   "reviewing": "審査中", "accepted": "受理", "overdue": "期限超過"}
-
-
-def progress_state(declaration: Declaration, campaign: DeclarationCampaign, today: dt.date) -> str:
-    """未着手 / 作成中 / 所属長決裁待ち / 審査中 / 受理, or 期限超過 when the due date has passed and
-    the declaration has not reached the privacy office (a head's pending approval counts as
-    the department's delay)."""
-    status = declaration.status
-    if status == S.accepted and declaration.history_no > 0:
-        return "accepted"
-    if status == S.reviewing:
-        return "reviewing"
-    if today > campaign.due_on:
-        return "overdue"
-    if status == S.submitted:
-        return "awaiting_head"
-    if declaration.started_at is None and declaration.history_no == 0:
-        return "not_started"
-    return "drafting"
-
-
-def campaign_progress(session, campaign: DeclarationCampaign, today: dt.date,
-                      scope: set[int] | None = None) -> list[tuple[Declaration, Department, str]]:
-    """(declaration, department, progress state) for each declaration of the campaign in scope."""
-    stmt = (select(Declaration, Department).join(Department, Department.id == Declaration.department_id)
-            .where(Declaration.campaign_id == campaign.id).order_by(Department.code, Department.id))
-    if scope is not None:
-        stmt = stmt.where(Declaration.department_id.in_(sorted(scope) or [-1]))
-    return [(d, dept, progress_state(d, campaign, today)) for d, dept in session.execute(stmt)]

@@ -13,12 +13,9 @@ estimated rows about people, ``min_records``):
                         with a My Number column first seen in it
 ===================== =========================================================
 
-Dismissed findings and removed files never alert.  Configuration: a TOML
-file (``$INVENTORY_ALERTS_CONFIG``, else ``alerts.toml`` in the instance
-folder), overridden by the environment (``INVENTORY_ALERT_MODE``,
-``INVENTORY_ALERT_EMAIL_TO``, ``INVENTORY_ALERT_WEBHOOK_URL``,
-``INVENTORY_ALERT_RULES``, ``INVENTORY_ALERT_MIN_RECORDS``,
-``INVENTORY_BASE_URL``); see docs/scheduling.md.  Email goes through
+Dismissed findings and removed files never alert.  Configuration:
+:class:`~inventory.registry.alert_config.AlertConfig` (a TOML file overridden by the
+environment; see docs/scheduling.md).  Email goes through
 :mod:`inventory.mailer` (``INVENTORY_SMTP_*``) to ``email_to``, else to the
 active IT-division and privacy-office users with an address.
 
@@ -31,128 +28,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import time
-import tomllib
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import and_, func, literal, or_, select
 
 from inventory.models import (Asset, AssetChange, AssetStatus, AuditEvent, Finding, Role, ScanRun, User,
                      utcnow)
+from inventory.registry.alert_config import RULES, AlertConfig, Rule
 from inventory.registry.run_diff import translator
 
-RULES = ("cloud-sync-personal", "remote-access-tool", "sensitive-file", "my-number-app")
+# the command line (inventory/cli/runs.py, edited on another branch) takes this from here too;
+# once it imports it from alert_config, this line goes
+from inventory.registry.alert_config import AlertConfigError  # noqa: F401
+
 RULE_TITLES = {"cloud-sync-personal": "Personal data in a cloud-sync folder",
                "remote-access-tool": "New remote-access tool",
                "sensitive-file": "New file with sensitive personal data",
                "my-number-app": "Business app holding My Numbers"}
-MODES = ("immediate", "digest", "off")
 RECIPIENT_ROLES = (Role.it_division, Role.privacy_office)
-ENV = "INVENTORY_ALERT_"
-
-
-class AlertConfigError(ValueError):
-    """The alerts configuration cannot be used; ``str(exc)`` says which setting."""
-
-
-@dataclass
-class Rule:
-    enabled: bool = True
-    min_records: int = 1
-
-
-@dataclass
-class AlertConfig:
-    mode: str = "immediate"
-    email_to: list[str] = field(default_factory=list)
-    webhook_url: str | None = None
-    webhook_retries: int = 3
-    webhook_backoff: float = 2.0        # seconds before the first retry, doubled each time
-    webhook_timeout: float = 10.0
-    max_items: int = 50                 # assets listed per message (counts are always complete)
-    lang: str = "ja"
-    base_url: str | None = None         # the registry's web address, for links to assets
-    rules: dict[str, Rule] = field(default_factory=lambda: {name: Rule() for name in RULES})
-
-    @classmethod
-    def load(cls, path: str | os.PathLike | None = None,
-             env: Mapping[str, str] | None = None) -> AlertConfig:
-        """The TOML file (if any) with the environment's overrides."""
-        env = os.environ if env is None else env
-        path = Path(path or env.get("INVENTORY_ALERTS_CONFIG") or instance_folder(env) / "alerts.toml")
-        data = {}
-        if path.is_file():
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError as exc:
-                raise AlertConfigError(f"{path}: {exc}") from None
-        config = cls._from_mapping(data)
-        config._apply_env(env)
-        config._check()
-        return config
-
-    @classmethod
-    def _from_mapping(cls, data: dict) -> AlertConfig:
-        config = cls()
-        for name in ("mode", "webhook_url", "webhook_retries", "webhook_backoff", "webhook_timeout",
-                     "max_items", "lang", "base_url"):
-            if name in data:
-                setattr(config, name, data[name])
-        if "email_to" in data:
-            config.email_to = _addresses(data["email_to"])
-        for name, settings in (data.get("rules") or {}).items():
-            if name not in RULES:
-                raise AlertConfigError(f"unknown alert rule {name!r} (known: {', '.join(RULES)})")
-            config.rules[name] = Rule(enabled=bool(settings.get("enabled", True)),
-                                      min_records=int(settings.get("min_records", 1)))
-        return config
-
-    def _apply_env(self, env: Mapping[str, str]) -> None:
-        if env.get(ENV + "MODE"):
-            self.mode = env[ENV + "MODE"].strip()
-        if env.get(ENV + "EMAIL_TO"):
-            self.email_to = _addresses(env[ENV + "EMAIL_TO"])
-        if env.get(ENV + "WEBHOOK_URL"):
-            self.webhook_url = env[ENV + "WEBHOOK_URL"].strip()
-        if env.get("INVENTORY_BASE_URL"):
-            self.base_url = env["INVENTORY_BASE_URL"].strip()
-        if env.get(ENV + "RULES"):
-            enabled = {r.strip() for r in env[ENV + "RULES"].split(",") if r.strip()}
-            unknown = enabled - set(RULES)
-            if unknown:
-                raise AlertConfigError(f"{ENV}RULES: unknown rule {sorted(unknown)[0]!r}")
-            for name, rule in self.rules.items():
-                rule.enabled = name in enabled
-        if env.get(ENV + "MIN_RECORDS"):
-            try:
-                minimum = int(env[ENV + "MIN_RECORDS"])
-            except ValueError:
-                raise AlertConfigError(f"{ENV}MIN_RECORDS is not a number") from None
-            for rule in self.rules.values():
-                rule.min_records = minimum
-
-    def _check(self) -> None:
-        if self.mode not in MODES:
-            raise AlertConfigError(f"alert mode must be one of {', '.join(MODES)}")
-        if self.webhook_url and not self.webhook_url.startswith(("http://", "https://")):
-            raise AlertConfigError("the webhook URL must start with http:// or https://")
-
-
-def instance_folder(env: Mapping[str, str] | None = None) -> Path:
-    """The instance folder: ``$INVENTORY_INSTANCE_PATH``, else ./instance (as the web app)."""
-    env = os.environ if env is None else env
-    return Path(env.get("INVENTORY_INSTANCE_PATH") or Path.cwd() / "instance")
-
-
-def _addresses(value) -> list[str]:
-    items = value.split(",") if isinstance(value, str) else list(value)
-    return [a.strip() for a in items if a and a.strip()]
 
 
 # ----- finding the alerts -----

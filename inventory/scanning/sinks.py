@@ -152,7 +152,8 @@ class RegistrySink(Sink):
     def _send_alerts(self) -> None:
         """Send the run's alerts when alerts are immediate (a failure only warns; an interrupted
         scan sends none here: the digest takes its run up)."""
-        from inventory.registry.alerts import AlertConfigError, after_run
+        from inventory.registry.alert_config import AlertConfigError
+        from inventory.registry.alerts import after_run
 
         try:
             with self.factory() as session:
@@ -195,7 +196,9 @@ class RemoteSink(Sink):
         self.roots: dict[str, str] = {}
 
     def open(self, options: ScanOptions) -> None:
-        from inventory.scanning.remote import RegistryClient, RemoteWriter, Spool, env_float, spool_home
+        from inventory.scanning.remote import RemoteWriter
+        from inventory.scanning.remote_client import RegistryClient, env_float
+        from inventory.scanning.spool import Spool, spool_home
 
         if self.wait is None:
             self.wait = env_float(self.SEND_WAIT_ENV, 600)
@@ -211,7 +214,7 @@ class RemoteSink(Sink):
             time.sleep(self.delay)
 
     def close(self, summary: ScanSummary) -> None:
-        from inventory.scanning.remote import Refused
+        from inventory.scanning.remote_client import Refused
 
         wait = self.wait
         if summary.error is not None and not isinstance(summary.error, Refused):

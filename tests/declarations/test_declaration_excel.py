@@ -16,13 +16,14 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from test_declarations import complete, declaration_of, open_2026, user
 
-from inventory.declarations import excel as dx
+from inventory.declarations import excel_export, excel_import, excel_layout
+from inventory.declarations import editing
 from inventory.declarations import workflow as decl
 from inventory.declarations.fields import FIELD_BY_NAME, FIELDS
 from inventory.models import AuditEvent, DeclarationEvent, DeclarationItem
 
 LAW_HEADER = [f.ja for f in FIELDS if f.published]
-COL = {h: n for n, h in enumerate(dx.TEMPLATE_HEADERS, 1)}
+COL = {h: n for n, h in enumerate(excel_layout.TEMPLATE_HEADERS, 1)}
 
 
 @pytest.fixture
@@ -39,8 +40,8 @@ def accept(db, declaration, code: str, **changes_by_name) -> None:
     """Fill every item (with per-file changes), submit, approve and accept."""
     clerk = user(db, "clerk_a" if code == "301" else "clerk_b")
     for item in decl.items_of(db, declaration.id):
-        decl.save_item(db, clerk, declaration, item, complete(item, **changes_by_name.get(item.file_name, {})),
-                       item.version)
+        editing.save_item(db, clerk, declaration, item, complete(item, **changes_by_name.get(item.file_name, {})),
+                          item.version)
     decl.act(db, clerk, declaration, "submit", declaration.version)
     decl.act(db, user(db, "head_a" if code == "301" else "head_b"), declaration, "approve", declaration.version)
     decl.act(db, user(db, "privacy"), declaration, "accept", declaration.version)
@@ -65,10 +66,10 @@ def test_the_published_filebook_has_the_laws_columns_and_only_published_accepted
     clerk = user(db, "clerk_a")
     decl.act(db, clerk, d301, "reopen", d301.version, comment="利用目的の見直し")
     item = items_by_name(db, d301)["認定者一覧"]
-    decl.save_item(db, clerk, d301, item, complete(item, purpose="未受理の変更"), item.version)
+    editing.save_item(db, clerk, d301, item, complete(item, purpose="未受理の変更"), item.version)
     db.commit()
 
-    rows = sheet_rows(dx.filebook_xlsx(db, campaign))
+    rows = sheet_rows(excel_export.filebook_xlsx(db, campaign))
     assert rows[0] == LAW_HEADER
     assert len(rows) == 2                                        # one item: 認定者一覧, as accepted
     cells = dict(zip(LAW_HEADER, rows[1]))
@@ -89,28 +90,28 @@ def test_abolished_items_leave_the_next_years_filebook(db):
     db.commit()
     d = declaration_of(db, c2027, "301")
     ledger = items_by_name(db, d)["台帳"]
-    decl.set_abolished(db, user(db, "clerk_a"), d, ledger, True, ledger.version)
+    editing.set_abolished(db, user(db, "clerk_a"), d, ledger, True, ledger.version)
     decl.act(db, user(db, "clerk_a"), d, "submit", d.version)
     decl.act(db, user(db, "head_a"), d, "approve", d.version)
     decl.act(db, user(db, "privacy"), d, "accept", d.version)
     db.commit()
-    names = [row[0] for row in dx.filebook_rows(db, c2027)[1:]]
+    names = [row[0] for row in excel_export.filebook_rows(db, c2027)[1:]]
     assert names == ["認定者一覧"]
-    assert sorted(row[0] for row in dx.filebook_rows(db, campaign)[1:]) == ["台帳", "認定者一覧"]
+    assert sorted(row[0] for row in excel_export.filebook_rows(db, campaign)[1:]) == ["台帳", "認定者一覧"]
 
 
 def test_filebook_csv_in_utf8_with_bom_and_in_cp932(db):
     campaign = open_2026(db)
     accept(db, declaration_of(db, campaign, "301"), "301",
            台帳={"purpose": "=HYPERLINK(\"x\")", "record_scope": "4月〜3月の申請者"})
-    utf8 = dx.filebook_csv(db, campaign)
+    utf8 = excel_export.filebook_csv(db, campaign)
     assert utf8.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(utf8.decode("utf-8-sig"))))
     assert rows[0] == LAW_HEADER and len(rows) == 3
     ledger = dict(zip(LAW_HEADER, next(r for r in rows if r[0] == "台帳")))
     assert ledger["個人情報ファイルの利用目的"] == "'=HYPERLINK(\"x\")"     # never a formula in Excel
     assert ledger["記録範囲"] == "4月〜3月の申請者"
-    sjis = list(csv.reader(io.StringIO(dx.filebook_csv(db, campaign, "cp932").decode("cp932"))))
+    sjis = list(csv.reader(io.StringIO(excel_export.filebook_csv(db, campaign, "cp932").decode("cp932"))))
     assert sjis[0] == LAW_HEADER
     ledger = dict(zip(LAW_HEADER, next(r for r in sjis if r[0] == "台帳")))
     assert ledger["記録範囲"] == "4月～3月の申請者"          # WAVE DASH typed on a Mac: the same SJIS code
@@ -119,11 +120,11 @@ def test_filebook_csv_in_utf8_with_bom_and_in_cp932(db):
 def test_cp932_csv_refuses_a_character_it_cannot_hold_and_names_row_and_column(db):
     campaign = open_2026(db)
     accept(db, declaration_of(db, campaign, "301"), "301", 台帳={"business_name": "𠮷野台地区の事務"})
-    with pytest.raises(dx.CsvEncodingError) as exc:
-        dx.filebook_csv(db, campaign, "cp932")
+    with pytest.raises(excel_export.CsvEncodingError) as exc:
+        excel_export.filebook_csv(db, campaign, "cp932")
     assert exc.value.column == "事務の名称" and exc.value.row in (2, 3)
     assert "𠮷" not in str(exc.value)
-    assert "𠮷野台".encode() in dx.filebook_csv(db, campaign)   # UTF-8 holds it
+    assert "𠮷野台".encode() in excel_export.filebook_csv(db, campaign)   # UTF-8 holds it
 
 
 # --- the template and its import -------------------------------------------------------------
@@ -132,7 +133,7 @@ def edit_template(data: bytes, edits: dict[int, dict[str, object]], new_rows=())
     """Change cells of the template as a person would in Excel: {row: {header: value}}, then
     append ``new_rows`` ({header: value} each).  Text is typed as text (never a formula)."""
     book = load_workbook(io.BytesIO(data))
-    sheet = book[dx.SHEET_ITEMS]
+    sheet = book[excel_layout.SHEET_ITEMS]
 
     def put(row: int, header: str, value) -> None:
         cell = sheet.cell(row=row, column=COL[header], value=value)
@@ -152,7 +153,7 @@ def edit_template(data: bytes, edits: dict[int, dict[str, object]], new_rows=())
 
 
 def row_of(data: bytes, file_name: str) -> int:
-    rows = sheet_rows(data, dx.SHEET_ITEMS)
+    rows = sheet_rows(data, excel_layout.SHEET_ITEMS)
     index = next(n for n, r in enumerate(rows) if r[COL["個人情報ファイルの名称"] - 1] == file_name)
     return index + 1
 
@@ -169,16 +170,18 @@ def state(db, declaration) -> tuple:
 def test_template_layout_choices_and_hidden_parts(db):
     campaign = open_2026(db)
     d = declaration_of(db, campaign, "301")
-    data = dx.declaration_workbook(db, d)
+    data = excel_export.declaration_workbook(db, d)
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == [dx.SHEET_ITEMS, dx.SHEET_NOTES, dx.SHEET_CHOICES, dx.SHEET_META]
-    assert (book[dx.SHEET_CHOICES].sheet_state, book[dx.SHEET_META].sheet_state) == ("hidden", "veryHidden")
-    sheet = book[dx.SHEET_ITEMS]
-    assert [c.value for c in sheet[1]] == list(dx.TEMPLATE_HEADERS)
-    assert [f.ja for f in FIELDS] == list(dx.TEMPLATE_HEADERS[2:2 + len(FIELDS)])
+    assert book.sheetnames == [excel_layout.SHEET_ITEMS, excel_layout.SHEET_NOTES, excel_layout.SHEET_CHOICES,
+                               excel_layout.SHEET_META]
+    assert (book[excel_layout.SHEET_CHOICES].sheet_state,
+            book[excel_layout.SHEET_META].sheet_state) == ("hidden", "veryHidden")
+    sheet = book[excel_layout.SHEET_ITEMS]
+    assert [c.value for c in sheet[1]] == list(excel_layout.TEMPLATE_HEADERS)
+    assert [f.ja for f in FIELDS] == list(excel_layout.TEMPLATE_HEADERS[2:2 + len(FIELDS)])
     version_letter = sheet.cell(row=1, column=COL["版"]).column_letter
     assert sheet.column_dimensions[version_letter].hidden
-    rows = {r[COL["個人情報ファイルの名称"] - 1]: r for r in sheet_rows(data, dx.SHEET_ITEMS)[1:]}
+    rows = {r[COL["個人情報ファイルの名称"] - 1]: r for r in sheet_rows(data, excel_layout.SHEET_ITEMS)[1:]}
     assert set(rows) == {"台帳", "認定者一覧"}
     first = rows["認定者一覧"]
     assert first[COL["区分"] - 1] == "新規" and first[COL["本人の数"] - 1] == 40
@@ -196,7 +199,7 @@ def test_round_trip_export_edit_import_updates_adds_and_never_duplicates(db):
     d = declaration_of(db, campaign, "301")
     clerk = user(db, "clerk_a")
     before = items_by_name(db, d)
-    data = dx.declaration_workbook(db, d)
+    data = excel_export.declaration_workbook(db, d)
     row = row_of(data, "認定者一覧")
     edited = edit_template(data, {row: {
         "事務の名称": "要介護認定事務", "個人情報ファイルが利用に供される事務をつかさどる組織の名称": "介護保険課",
@@ -206,7 +209,7 @@ def test_round_trip_export_edit_import_updates_adds_and_never_duplicates(db):
         new_rows=[{"個人情報ファイルの名称": "紙の申請書綴り", "個人情報ファイルが利用に供される事務をつかさどる組織の名称": "介護保険課",
                    "事務の名称": "要介護認定事務", "個人情報ファイルの利用目的": "申請の受付", "記録範囲": "申請者",
                    "個人情報ファイルの種別": "マニュアル処理", "本人の数": 1500, "要配慮個人情報が含まれるときは、その旨": "○"}])
-    result = dx.import_declaration(db, clerk, d, edited)
+    result = excel_import.import_declaration(db, clerk, d, edited)
     assert result.issues == []
     assert (result.created, result.updated, result.unchanged) == (1, 1, 1)
     db.commit()
@@ -224,17 +227,17 @@ def test_round_trip_export_edit_import_updates_adds_and_never_duplicates(db):
     event = db.execute(select(DeclarationEvent).where(DeclarationEvent.declaration_id == d.id,
                                                       DeclarationEvent.action == "import")).scalar_one()
     assert "追加 1 件" in event.comment
-    again = dx.import_declaration(db, clerk, d, edited)            # the same file uploaded twice
+    again = excel_import.import_declaration(db, clerk, d, edited)            # the same file uploaded twice
     assert (again.issues, again.created, again.updated, again.unchanged) == ([], 0, 0, 3)
-    fresh = dx.declaration_workbook(db, d)
-    result = dx.import_declaration(db, clerk, d, fresh)              # a fresh export changes nothing
+    fresh = excel_export.declaration_workbook(db, d)
+    result = excel_import.import_declaration(db, clerk, d, fresh)              # a fresh export changes nothing
     assert (result.issues, result.created, result.updated, result.unchanged) == ([], 0, 0, 3)
 
 
 def test_every_error_is_listed_by_row_and_field_in_japanese_and_nothing_is_imported(db):
     campaign = open_2026(db)
     d = declaration_of(db, campaign, "301")
-    data = dx.declaration_workbook(db, d)
+    data = excel_export.declaration_workbook(db, d)
     first, second = row_of(data, "台帳"), row_of(data, "認定者一覧")
     edited = edit_template(data, {
         first: {"個人情報ファイルの種別": "紙袋", "本人の数": "約40", "要配慮個人情報が含まれるときは、その旨": "たぶん",
@@ -243,7 +246,7 @@ def test_every_error_is_listed_by_row_and_field_in_japanese_and_nothing_is_impor
                  "適用除外（法第74条第2項）": "第11号"}},
         new_rows=[{"項目ID": "abc", "個人情報ファイルの名称": "新規"}, {"項目ID": 999999, "個人情報ファイルの名称": "x"}])
     before = state(db, d)
-    result = dx.import_declaration(db, user(db, "clerk_a"), d, edited)
+    result = excel_import.import_declaration(db, user(db, "clerk_a"), d, edited)
     found = {(i.row, i.column, i.code) for i in result.issues}
     new1, new2 = max(first, second) + 1, max(first, second) + 2
     label = {name: f.ja for name, f in FIELD_BY_NAME.items()}
@@ -270,10 +273,10 @@ def test_every_error_is_listed_by_row_and_field_in_japanese_and_nothing_is_impor
 def test_a_row_changed_by_someone_else_since_the_export_is_refused_and_nothing_is_written(db):
     campaign = open_2026(db)
     d = declaration_of(db, campaign, "301")
-    data = dx.declaration_workbook(db, d)
+    data = excel_export.declaration_workbook(db, d)
     clerk = user(db, "clerk_a")
     ledger = items_by_name(db, d)["台帳"]
-    decl.save_item(db, clerk, d, ledger, complete(ledger, purpose="別の人の入力"), ledger.version)
+    editing.save_item(db, clerk, d, ledger, complete(ledger, purpose="別の人の入力"), ledger.version)
     db.commit()
     mine = {"個人情報ファイルの利用目的": "私の入力", "事務の名称": "介護認定事務", "記録範囲": "申請者",
             "個人情報ファイルが利用に供される事務をつかさどる組織の名称": "介護保険課"}
@@ -282,7 +285,7 @@ def test_a_row_changed_by_someone_else_since_the_export_is_refused_and_nothing_i
                                       "事務の名称": "事務", "個人情報ファイルの利用目的": "目的", "記録範囲": "範囲",
                                       "個人情報ファイルの種別": "電算処理"}])
     before = state(db, d)
-    result = dx.import_declaration(db, clerk, d, edited)
+    result = excel_import.import_declaration(db, clerk, d, edited)
     assert [(i.row, i.code) for i in result.issues] == [(row_of(data, "台帳"), "stale")]
     assert state(db, d) == before
     assert items_by_name(db, d)["台帳"].purpose == "別の人の入力"
@@ -294,14 +297,14 @@ def test_abolishing_through_the_template_applies_to_carried_items_only(db):
     c2027 = decl.open_campaign(db, None, 2027, dt.date(2027, 5, 1), dt.date(2027, 6, 30), publish_threshold=30)
     db.commit()
     d = declaration_of(db, c2027, "301")
-    data = dx.declaration_workbook(db, d)
-    assert {r[COL["区分"] - 1] for r in sheet_rows(data, dx.SHEET_ITEMS)[1:]} == {"継続"}
+    data = excel_export.declaration_workbook(db, d)
+    assert {r[COL["区分"] - 1] for r in sheet_rows(data, excel_layout.SHEET_ITEMS)[1:]} == {"継続"}
     refused = edit_template(data, {row_of(data, "台帳"): {"区分": "廃止"}},
                             new_rows=[{"区分": "廃止", "個人情報ファイルの名称": "x"}])
-    result = dx.import_declaration(db, user(db, "clerk_a"), d, refused)
+    result = excel_import.import_declaration(db, user(db, "clerk_a"), d, refused)
     assert ("abolish_new", "区分") in {(i.code, i.column) for i in result.issues}
     ok = edit_template(data, {row_of(data, "台帳"): {"区分": "廃止"}})
-    result = dx.import_declaration(db, user(db, "clerk_a"), d, ok)
+    result = excel_import.import_declaration(db, user(db, "clerk_a"), d, ok)
     assert (result.issues, result.updated) == ([], 1)
     db.commit()
     ledger = items_by_name(db, d)["台帳"]
@@ -314,23 +317,24 @@ def test_a_file_that_is_not_this_declarations_template_is_refused(db, kind):
     d = declaration_of(db, campaign, "301")
     if kind == "plain workbook":
         book = Workbook()
-        book.active.append(list(dx.TEMPLATE_HEADERS))
+        book.active.append(list(excel_layout.TEMPLATE_HEADERS))
         out = io.BytesIO()
         book.save(out)
         data, code = out.getvalue(), "not_template"
     elif kind == "csv":
-        data, code = ",".join(dx.TEMPLATE_HEADERS).encode("utf-8-sig"), "not_xlsx"
+        data, code = ",".join(excel_layout.TEMPLATE_HEADERS).encode("utf-8-sig"), "not_xlsx"
     elif kind == "other declaration":
-        data, code = dx.declaration_workbook(db, declaration_of(db, campaign, "101")), "other_declaration"
+        data = excel_export.declaration_workbook(db, declaration_of(db, campaign, "101"))
+        code = "other_declaration"
     else:
-        book = load_workbook(io.BytesIO(dx.declaration_workbook(db, d)))
-        book[dx.SHEET_ITEMS].delete_rows(1)
+        book = load_workbook(io.BytesIO(excel_export.declaration_workbook(db, d)))
+        book[excel_layout.SHEET_ITEMS].delete_rows(1)
         out = io.BytesIO()
         book.save(out)
         data, code = out.getvalue(), "not_template"
-    with pytest.raises(dx.TemplateError) as exc:
-        dx.import_declaration(db, user(db, "clerk_a"), d, data)
-    assert exc.value.code == code and exc.value.message == dx.FILE_MESSAGES[code]
+    with pytest.raises(excel_import.TemplateError) as exc:
+        excel_import.import_declaration(db, user(db, "clerk_a"), d, data)
+    assert exc.value.code == code and exc.value.message == excel_import.FILE_MESSAGES[code]
 
 
 @pytest.mark.parametrize("username", ["clerk_b", "privacy", "it"])
@@ -338,7 +342,7 @@ def test_only_the_departments_editors_may_import(db, username):
     campaign = open_2026(db)
     d = declaration_of(db, campaign, "301")
     with pytest.raises(decl.DeclarationError) as exc:
-        dx.import_declaration(db, user(db, username), d, dx.declaration_workbook(db, d))
+        excel_import.import_declaration(db, user(db, username), d, excel_export.declaration_workbook(db, d))
     assert exc.value.code == "forbidden"
 
 
@@ -347,10 +351,10 @@ def test_only_the_departments_editors_may_import(db, username):
     ("subject_count", "", None), ("sensitive", "○", True), ("sensitive", "無", False), ("sensitive", True, True),
     ("file_type", "電算", "electronic"), ("file_type", "マニュアル処理", "manual"),
     ("exemption", "該当なし", ""), ("exemption", "第三号", "3"), ("exemption", "１０", "10"),
-    ("exemption", dx.EXEMPTIONS["7"], "7"),
+    ("exemption", excel_layout.EXEMPTIONS["7"], "7"),
     ("record_categories", "心身の状況；氏名\n氏名", ["health", "name"]), ("record_categories", "所得・給与", ["income"]),
     ("retention", 5, "5"), ("retention", dt.datetime(2030, 3, 31), "2030-03-31"),
 ])
 def test_cells_are_read_in_the_spellings_staff_use(field, cell, expected):
     found: list = []
-    assert dx._parse_field(FIELD_BY_NAME[field], cell, 2, found) == expected and found == []
+    assert excel_import._parse_field(FIELD_BY_NAME[field], cell, 2, found) == expected and found == []

@@ -11,7 +11,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from inventory.declarations import editing
 from inventory.declarations import workflow as decl
+from inventory.declarations.campaigns import campaign_progress, progress_state
 from inventory.declarations.fields import FIELDS, published_flag
 from inventory.models import (Asset, AssetStatus, AuditEvent, Declaration, DeclarationEvent,
                               DeclarationItem, DeclarationItemAsset, DeclarationSnapshot,
@@ -60,7 +62,7 @@ def fill_and_accept(db, campaign, code="301") -> Declaration:
     d = declaration_of(db, campaign, code)
     clerk = user(db, "clerk_a" if code == "301" else "clerk_b")
     for item in decl.items_of(db, d.id):
-        decl.save_item(db, clerk, d, item, complete(item), item.version)
+        editing.save_item(db, clerk, d, item, complete(item), item.version)
     decl.act(db, clerk, d, "submit", d.version)
     decl.act(db, user(db, "head_a" if code == "301" else "head_b"), d, "approve", d.version)
     decl.act(db, user(db, "privacy"), d, "accept", d.version)
@@ -103,8 +105,8 @@ def test_invalid_values_are_refused_field_by_field(db):
     d = declaration_of(db, campaign, "301")
     item = decl.items_of(db, d.id)[0]
     values = complete(item, purpose="", subject_count=-3, file_type="paper", file_name="x" * 201)
-    with pytest.raises(decl.InvalidItem) as exc:
-        decl.save_item(db, user(db, "clerk_a"), d, item, values, item.version)
+    with pytest.raises(editing.InvalidItem) as exc:
+        editing.save_item(db, user(db, "clerk_a"), d, item, values, item.version)
     assert {(p.field, p.code) for p in exc.value.problems} == {
         ("purpose", "required"), ("subject_count", "not_count"), ("file_type", "choice"),
         ("file_name", "too_long")}
@@ -118,7 +120,7 @@ def test_submit_needs_complete_items_then_head_and_office_take_it_to_accepted(db
         decl.act(db, clerk, d, "submit", d.version)
     assert exc.value.code == "incomplete"
     for item in decl.items_of(db, d.id):
-        decl.save_item(db, clerk, d, item, complete(item), item.version)
+        editing.save_item(db, clerk, d, item, complete(item), item.version)
     assert d.started_at is not None
     assert decl.allowed_actions(db, clerk, d) == ["submit"]
     decl.act(db, clerk, d, "submit", d.version)
@@ -129,7 +131,7 @@ def test_submit_needs_complete_items_then_head_and_office_take_it_to_accepted(db
     decl.act(db, head, d, "return_head", d.version, comment="利用目的を具体的に")
     assert d.status == "returned" and decl.may_edit(db, clerk, d)
     item = decl.items_of(db, d.id)[0]
-    decl.save_item(db, clerk, d, item, complete(item, purpose="要介護認定の審査及び通知のため"), item.version)
+    editing.save_item(db, clerk, d, item, complete(item, purpose="要介護認定の審査及び通知のため"), item.version)
     decl.act(db, clerk, d, "submit", d.version)
     decl.act(db, head, d, "approve", d.version)
     assert d.status == "reviewing" and not decl.may_edit(db, clerk, d)
@@ -155,7 +157,7 @@ def test_a_change_during_the_year_takes_the_same_path_and_gets_the_next_history_
     clerk = user(db, "clerk_a")
     decl.act(db, clerk, d, "reopen", d.version, comment="委託先の変更")
     item = decl.items_of(db, d.id)[0]
-    decl.save_item(db, clerk, d, item, complete(item, contractor="株式会社テスト"), item.version)
+    editing.save_item(db, clerk, d, item, complete(item, contractor="株式会社テスト"), item.version)
     decl.act(db, clerk, d, "submit", d.version)
     decl.act(db, user(db, "head_a"), d, "approve", d.version)
     decl.act(db, user(db, "privacy"), d, "accept", d.version)
@@ -180,7 +182,7 @@ def test_who_may_act_is_enforced(db, username, action):
     d = declaration_of(db, campaign, "301")
     if action == "approve":
         for item in decl.items_of(db, d.id):
-            decl.save_item(db, user(db, "clerk_a"), d, item, complete(item), item.version)
+            editing.save_item(db, user(db, "clerk_a"), d, item, complete(item), item.version)
         decl.act(db, user(db, "clerk_a"), d, "submit", d.version)
     with pytest.raises(decl.DeclarationError) as exc:
         decl.act(db, user(db, username), d, action, d.version)
@@ -192,7 +194,7 @@ def test_another_department_cannot_edit_items(db):
     d = declaration_of(db, campaign, "301")
     item = decl.items_of(db, d.id)[0]
     with pytest.raises(decl.DeclarationError) as exc:
-        decl.save_item(db, user(db, "clerk_b"), d, item, complete(item), item.version)
+        editing.save_item(db, user(db, "clerk_b"), d, item, complete(item), item.version)
     assert exc.value.code == "forbidden"
 
 
@@ -207,10 +209,10 @@ def test_two_clerks_editing_one_item_never_overwrite_each_other(app):
         d2, i2 = second.get(Declaration, d_id), second.get(DeclarationItem, item_id)
         seen = i1.version
         assert i2.version == seen
-        decl.save_item(first, user(first, "clerk_a"), d1, i1, complete(i1, purpose="一人目の入力"), seen)
+        editing.save_item(first, user(first, "clerk_a"), d1, i1, complete(i1, purpose="一人目の入力"), seen)
         first.commit()
         with pytest.raises(decl.StaleError):
-            decl.save_item(second, user(second, "clerk_a"), d2, i2, complete(i2, purpose="二人目の入力"), seen)
+            editing.save_item(second, user(second, "clerk_a"), d2, i2, complete(i2, purpose="二人目の入力"), seen)
     with sessions() as db:
         assert db.get(DeclarationItem, item_id).purpose == "一人目の入力"
 
@@ -222,7 +224,7 @@ def test_a_stale_workflow_action_is_refused(app):
         d = declaration_of(db, campaign, "301")
         seen = d.version
         item = decl.items_of(db, d.id)[0]
-        decl.save_item(db, user(db, "clerk_a"), d, item, complete(item), item.version)
+        editing.save_item(db, user(db, "clerk_a"), d, item, complete(item), item.version)
         db.commit()
         with pytest.raises(decl.StaleError):
             decl.act(db, user(db, "clerk_a"), d, "submit", seen)
@@ -241,18 +243,18 @@ def test_next_year_carries_accepted_items_forward_and_classifies_changes(db):
     assert {n: i.lineage_id for n, i in items.items()} == first_ids
     clerk = user(db, "clerk_a")
     changed = items["認定者一覧"]
-    decl.save_item(db, clerk, d, changed, complete(changed, purpose="変更後の目的"), changed.version)
+    editing.save_item(db, clerk, d, changed, complete(changed, purpose="変更後の目的"), changed.version)
     assert changed.change == "changed"
-    decl.save_item(db, clerk, d, changed, complete(changed, purpose=decl.item_dict(changed)["purpose"]),
-                   changed.version)
+    editing.save_item(db, clerk, d, changed, complete(changed, purpose=decl.item_dict(changed)["purpose"]),
+                      changed.version)
     abolished = items["台帳"]
-    decl.set_abolished(db, clerk, d, abolished, True, abolished.version)
+    editing.set_abolished(db, clerk, d, abolished, True, abolished.version)
     assert abolished.change == "abolished"
     with pytest.raises(decl.DeclarationError) as exc:
-        decl.delete_item(db, clerk, d, abolished, abolished.version)
+        editing.delete_item(db, clerk, d, abolished, abolished.version)
     assert exc.value.code == "carried"
-    new = decl.save_item(db, clerk, d, None, complete(items["台帳"], file_name="紙の申請書綴り",
-                                                      file_type="manual", subject_count=None), None)
+    new = editing.save_item(db, clerk, d, None, complete(items["台帳"], file_name="紙の申請書綴り",
+                                                         file_type="manual", subject_count=None), None)
     assert new.change == "new" and not new.published
 
 
@@ -281,10 +283,10 @@ def test_published_flag(count, exemption, threshold, published):
 def test_progress_states(db):
     campaign = open_2026(db)
     d = declaration_of(db, campaign, "301")
-    assert decl.progress_state(d, campaign, OPENS) == "not_started"
+    assert progress_state(d, campaign, OPENS) == "not_started"
     item = decl.items_of(db, d.id)[0]
-    decl.save_item(db, user(db, "clerk_a"), d, item, complete(item), item.version)
-    assert decl.progress_state(d, campaign, OPENS) == "drafting"
-    assert decl.progress_state(d, campaign, DUE + dt.timedelta(days=1)) == "overdue"
-    states = {dept.code: s for _d, dept, s in decl.campaign_progress(db, campaign, DUE + dt.timedelta(days=1))}
+    editing.save_item(db, user(db, "clerk_a"), d, item, complete(item), item.version)
+    assert progress_state(d, campaign, OPENS) == "drafting"
+    assert progress_state(d, campaign, DUE + dt.timedelta(days=1)) == "overdue"
+    states = {dept.code: s for _d, dept, s in campaign_progress(db, campaign, DUE + dt.timedelta(days=1))}
     assert states == {"100": "overdue", "101": "overdue", "300": "overdue", "301": "overdue"}

@@ -19,7 +19,7 @@ from test_web_privacy import item_rows
 from test_web_privacy import upload as upload_declaration
 from web_fixtures import login
 
-from inventory.declarations import excel as dx
+from inventory.declarations import excel_layout
 from inventory.xlsx_limits import CHUNK, WorkbookTooLarge, check_workbook
 
 SPARSE_ROW = '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
@@ -117,7 +117,7 @@ def template(client, db):
     d = declaration_of(db, open_2026(db), "301")
     login(client, "clerk_a")
     data = client.get(f"/declarations/{d.id}/excel").data
-    return d, data, sheet_part(data, dx.SHEET_ITEMS)
+    return d, data, sheet_part(data, excel_layout.SHEET_ITEMS)
 
 
 @pytest.mark.parametrize("part, change, message", [

@@ -15,6 +15,7 @@ from sqlalchemy import event, select
 from test_declarations import complete, declaration_of, dept, open_2026, user
 from web_fixtures import RECORDS, REMOVED, record
 
+from inventory.declarations import editing
 from inventory.declarations import workflow as decl
 from inventory.registry.ingest import begin_run, finish_run, ingest_records
 from inventory.models import Asset, Share
@@ -76,7 +77,7 @@ def test_undeclared_holdings_per_department_and_city_wide(db):
     assert reconcile(db, campaign, set()).undeclared == []
     d = declaration_of(db, campaign, "301")                      # an item deleted: its file becomes undeclared
     ledger = item_named(db, d, "台帳")
-    decl.delete_item(db, user(db, "clerk_a"), d, ledger, ledger.version)
+    editing.delete_item(db, user(db, "clerk_a"), d, ledger, ledger.version)
     db.commit()
     assert names(reconcile(db, campaign, {dept(db, "301").id}).undeclared, db) == ["台帳.xlsm", "新しい名簿.xlsx"]
     per = dict(reconcile(db, campaign).per_department())
@@ -89,10 +90,11 @@ def test_a_copy_is_declared_through_its_original_and_the_original_through_its_co
     scan_again(db, current_records(NEW_RECORDS))
     original, copy = asset(db, "認定者一覧.xlsx"), asset(db, "認定者一覧のコピー.xlsx")
     item = item_named(db, d, "認定者一覧")
-    decl.set_item_assets(db, user(db, "clerk_a"), item, [copy.id])        # only the copy is linked now
+    editing.set_item_assets(db, user(db, "clerk_a"), item, [copy.id])        # only the copy is linked now
     db.commit()
     assert original.id not in {a.asset_id for a in reconcile(db, campaign).undeclared}
-    decl.set_abolished(db, user(db, "clerk_a"), d, item, True, item.version)   # an abolished item declares nothing
+    # an abolished item declares nothing
+    editing.set_abolished(db, user(db, "clerk_a"), d, item, True, item.version)
     db.commit()
     listed = {a.asset_id for a in reconcile(db, campaign).undeclared}
     assert {original.id, copy.id} <= listed
@@ -103,9 +105,9 @@ def test_declared_electronic_files_that_disappeared_or_link_nothing(db):
     clerk = user(db, "clerk_b")
     d101 = declaration_of(db, campaign, "101")
     staff = item_named(db, d101, "職員名簿")
-    decl.save_item(db, clerk, d101, None, complete(staff, file_name="給与システム出力"), None, asset_ids=[])
-    decl.save_item(db, clerk, d101, None, complete(staff, file_name="紙の名簿", file_type="manual"), None,
-                   asset_ids=[])
+    editing.save_item(db, clerk, d101, None, complete(staff, file_name="給与システム出力"), None, asset_ids=[])
+    editing.save_item(db, clerk, d101, None, complete(staff, file_name="紙の名簿", file_type="manual"), None,
+                      asset_ids=[])
     db.commit()
     assert [i.file_name for i in reconcile(db, campaign).vanished] == ["給与システム出力"]
     scan_again(db, current_records(drop={"総務部/職員課/職員名簿.xlsx"}))
@@ -122,19 +124,19 @@ def test_subject_counts_far_from_the_scanned_counts(db):
     scan_again(db, current_records(NEW_RECORDS))
     listing, ledger = item_named(db, d, "認定者一覧"), item_named(db, d, "台帳")
     copy = asset(db, "認定者一覧のコピー.xlsx")
-    decl.save_item(db, clerk, d, listing, complete(listing, subject_count=130), listing.version,
-                   asset_ids=[asset(db, "認定者一覧.xlsx").id, copy.id])   # 40 rows, twice: counted once
-    decl.save_item(db, clerk, d, ledger, complete(ledger, subject_count=10), ledger.version)
+    editing.save_item(db, clerk, d, listing, complete(listing, subject_count=130), listing.version,
+                      asset_ids=[asset(db, "認定者一覧.xlsx").id, copy.id])   # 40 rows, twice: counted once
+    editing.save_item(db, clerk, d, ledger, complete(ledger, subject_count=10), ledger.version)
     staff_d = declaration_of(db, campaign, "101")
     staff = item_named(db, staff_d, "職員名簿")
-    decl.save_item(db, user(db, "clerk_b"), staff_d, staff, complete(staff, subject_count=None), staff.version)
+    editing.save_item(db, user(db, "clerk_b"), staff_d, staff, complete(staff, subject_count=None), staff.version)
     db.commit()
     gaps = {g.file_name: (g.reason, g.subject_count, g.max_records, g.sum_records)
             for g in reconcile(db, campaign).count_gaps}
     assert gaps == {"認定者一覧": ("above", 130, 40, 40), "台帳": ("below", 10, 40, 40),
                     "職員名簿": ("missing", None, 40, 40)}
     assert {g.file_name for g in reconcile(db, campaign, factor=4).count_gaps} == {"職員名簿"}   # 130 <= 160, 10*4 >= 40
-    decl.save_item(db, clerk, d, listing, complete(listing, subject_count=100), listing.version)
+    editing.save_item(db, clerk, d, listing, complete(listing, subject_count=100), listing.version)
     db.commit()
     assert "認定者一覧" not in {g.file_name for g in reconcile(db, campaign).count_gaps}
 
@@ -152,7 +154,7 @@ def test_sensitive_data_found_but_not_declared(db):
     d = declaration_of(db, campaign, "301")
     listing = item_named(db, d, "認定者一覧")
     assert reconcile(db, campaign).sensitive_gaps == []                 # prefilled 要配慮 有 from the scan
-    decl.save_item(db, user(db, "clerk_a"), d, listing, complete(listing, sensitive=False), listing.version)
+    editing.save_item(db, user(db, "clerk_a"), d, listing, complete(listing, sensitive=False), listing.version)
     db.commit()
     gaps = reconcile(db, campaign).sensitive_gaps
     assert [(g.file_name, g.sensitive_assets) for g in gaps] == [("認定者一覧", 1)]

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from test_declarations import complete, declaration_of, dept, user
 
+from inventory.declarations import editing
 from inventory.declarations import workflow as decl
 from inventory.cli.main import main
 from inventory.mailer import MailError
@@ -84,7 +85,7 @@ def reviewing(db, campaign, code="301") -> None:
     """The department's declaration filled, submitted and approved: with the privacy office."""
     d = declaration_of(db, campaign, code)
     for item in decl.items_of(db, d.id):
-        decl.save_item(db, user(db, "clerk_a"), d, item, complete(item), item.version)
+        editing.save_item(db, user(db, "clerk_a"), d, item, complete(item), item.version)
     decl.act(db, user(db, "clerk_a"), d, "submit", d.version)
     decl.act(db, user(db, "head_a"), d, "approve", d.version)
     db.commit()

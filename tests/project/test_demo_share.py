@@ -14,7 +14,8 @@ import pytest
 
 from inventory.demo.people import (is_valid_my_number, my_number_check_digit, phone_text, to_fullwidth,
                                  to_halfwidth_kana, to_hiragana, wareki)
-from inventory.demo.share import SHARE_FILES, write_share
+from inventory.demo.share import write_share
+from inventory.demo.share_files import SHARE_FILES
 
 SPEC_CATEGORIES = {
     "name", "name_kana", "address", "postal_code", "phone", "email", "birth_date", "age", "gender",

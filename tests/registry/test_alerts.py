@@ -17,8 +17,8 @@ from sqlalchemy import select
 from test_incremental import ROSTER
 from test_run_diff import REMOTE, SYNC, ingest, rec
 
-from inventory.registry.alerts import (AlertConfig, AlertConfigError, DeliveryError, after_run, find_alerts,
-                              post_webhook, send_digest)
+from inventory.registry.alert_config import AlertConfig, AlertConfigError
+from inventory.registry.alerts import DeliveryError, after_run, find_alerts, post_webhook, send_digest
 from inventory.cli.main import main
 from inventory.models import Finding, User
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from inventory.db import database_url, make_engine
-from inventory.scanning.remote import Spool
+from inventory.scanning.spool import Spool
 from inventory.web import _instance_secret
 from scanners.state import ScanState
 

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from inventory.demo.share import SHARE_FILES
+from inventory.demo.share_files import SHARE_FILES
 
 DAMAGED = [(f.path, f.status) for f in SHARE_FILES if f.status != "ok"]
 

@@ -1,5 +1,6 @@
-"""Distributed scans (inventory/scanning/distributed.py): partition planning, copies across partitions,
-and a real Celery worker (Redis, then RabbitMQ) whose records equal a local scan's."""
+"""Distributed scans (inventory/scanning/distributed.py, partitions.py): partition planning,
+copies across partitions, and a real Celery worker (Redis, then RabbitMQ) whose records equal a
+local scan's."""
 from __future__ import annotations
 
 import json
@@ -13,8 +14,8 @@ import psutil
 import pytest
 from registry_server import INVENTORY, TOKEN, RegistryServer, stop_process_tree, write_tree
 
-from inventory.scanning.distributed import cross_partition_fixes, plan_partitions, walk_ordered
-from inventory.scanning.remote import Spool
+from inventory.scanning.partitions import cross_partition_fixes, plan_partitions, walk_ordered
+from inventory.scanning.spool import Spool
 from scanners.scan import mark_duplicates, scan_roots
 from scanners.walk import walk_root
 

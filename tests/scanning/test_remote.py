@@ -1,5 +1,6 @@
-"""Remote scanner mode (inventory/scanning/remote.py): the spool, back-off, and scans posting to a real
-registry (``inventory serve`` in a subprocess) that is killed and restarted mid-scan."""
+"""Remote scanner mode (inventory/scanning/remote.py, spool.py, remote_client.py): the spool,
+back-off, and scans posting to a real registry (``inventory serve`` in a subprocess) that is
+killed and restarted mid-scan."""
 from __future__ import annotations
 
 import json
@@ -17,8 +18,11 @@ from registry_server import INVENTORY, TOKEN, RegistryServer, stop_process_tree,
 
 from web_fixtures import record
 
-from inventory.scanning import remote
-from inventory.scanning.remote import RETRY_BASE, RegistryClient, Spool, endpoint, retry_delay, send_spool
+from inventory.scanning import remote_client
+from inventory.scanning import spool as spool_module
+from inventory.scanning.remote import send_spool
+from inventory.scanning.remote_client import RETRY_BASE, RegistryClient, endpoint, retry_delay
+from inventory.scanning.spool import Spool
 
 
 def lines(count: int, start: int = 0) -> list[bytes]:
@@ -51,7 +55,7 @@ def server(registry):
 
 # ----- the spool on its own -----
 def test_spool_reads_across_segments_and_resumes(tmp_path, monkeypatch):
-    monkeypatch.setattr(remote, "SEGMENT_RECORDS", 4)
+    monkeypatch.setattr(spool_module, "SEGMENT_RECORDS", 4)
     spool = Spool.create(tmp_path, "http://127.0.0.1:1", ["/share"])
     assert spool.append(lines(10)) == 10
     assert sorted(p.name for p in spool.path.glob("records-*.jsonl")) == [
@@ -73,7 +77,7 @@ def test_spool_reads_across_segments_and_resumes(tmp_path, monkeypatch):
 
 TRY_LOCK = """
 import sys
-from inventory.scanning.remote import Spool, SpoolBusy
+from inventory.scanning.spool import Spool, SpoolBusy
 try:
     Spool(sys.argv[1]).lock()
 except SpoolBusy:
@@ -200,7 +204,7 @@ def test_a_transport_failure_is_retried_only_until_told_to_stop():
     threading.Timer(0.5, stop.set).start()
     client = RegistryClient(server.url, TOKEN, max_delay=0.05, stop=stop, log=lambda m: None)
     try:
-        with pytest.raises(remote.Unreachable, match="cut off|ChunkedEncodingError"):
+        with pytest.raises(remote_client.Unreachable, match="cut off|ChunkedEncodingError"):
             client.post(b"[]")
     finally:
         client.close()
@@ -213,7 +217,7 @@ def test_a_4xx_stops_the_sender_at_once(status):
     server = FailingServer([_answer_with(status, b'{"error": "records refused"}')])
     client = RegistryClient(server.url, TOKEN, max_delay=0.05, log=lambda m: None)
     try:
-        with pytest.raises(remote.Refused, match="records refused"):
+        with pytest.raises(remote_client.Refused, match="records refused"):
             client.post(b"[]")
     finally:
         client.close()

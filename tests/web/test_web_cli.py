@@ -62,7 +62,7 @@ def test_seed_demo_twice_keeps_one_of_each_and_new_passwords(sessions, tmp_path)
 
 
 def test_every_demo_share_folder_maps_to_its_department(sessions, tmp_path):
-    from inventory.demo.share import _files
+    from inventory.demo.share_files import _files
 
     with sessions() as session:
         seed_demo(session, share_root=str(tmp_path))

@@ -1,7 +1,8 @@
-"""The declarations area, the departments' side (inventory/web/declarations/views.py): pages for each
-role, a clerk filing a declaration through the head's return and approval to the privacy
-office's acceptance, 404 for another department by URL and by every POST, the stale-edit
-path (nothing overwritten, nothing lost), Japanese messages, English, an item's history.
+"""The declarations area, the departments' side (inventory/web/declarations/views.py,
+item_pages.py): pages for each role, a clerk filing a declaration through the head's return
+and approval to the privacy office's acceptance, 404 for another department by URL and by
+every POST, the stale-edit path (nothing overwritten, nothing lost), Japanese messages,
+English, an item's history.
 
 The registry is the web fixtures' (tests/web_fixtures.py): 介護保険課 (301) holds two
 personal-data files, so its declaration opens with two suggested items; 職員課 (101) one.

@@ -21,7 +21,8 @@ from test_declarations import complete, declaration_of, open_2026, user
 from test_reminders import EMAILS, Inbox, free_port
 from web_fixtures import RECORDS, REMOVED, csrf_token, login, record
 
-from inventory.declarations import excel as dx
+from inventory.declarations import excel_export, excel_import, excel_layout
+from inventory.declarations import editing
 from inventory.declarations import workflow as decl
 from inventory.registry.ingest import begin_run, finish_run, ingest_records
 from inventory.models import DeclarationCampaign, DeclarationItem, Share, User
@@ -47,8 +48,8 @@ def text_of(html: str) -> str:
 def accept_301(db, campaign, **changes) -> None:
     d = declaration_of(db, campaign, "301")
     for item in decl.items_of(db, d.id):
-        decl.save_item(db, user(db, "clerk_a"), d, item, complete(item, **changes.get(item.file_name, {})),
-                       item.version)
+        editing.save_item(db, user(db, "clerk_a"), d, item, complete(item, **changes.get(item.file_name, {})),
+                          item.version)
     decl.act(db, user(db, "clerk_a"), d, "submit", d.version)
     decl.act(db, user(db, "head_a"), d, "approve", d.version)
     decl.act(db, user(db, "privacy"), d, "accept", d.version)
@@ -165,10 +166,10 @@ def test_filebook_downloads_have_the_right_types_and_content(client, db):
     login(client, "privacy")
     base = f"/privacy/campaigns/{campaign.id}/filebook"
     xlsx = client.get(base + ".xlsx")
-    assert xlsx.status_code == 200 and xlsx.mimetype == dx.XLSX_TYPE
+    assert xlsx.status_code == 200 and xlsx.mimetype == excel_export.XLSX_TYPE
     assert "attachment" in xlsx.headers["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(xlsx.data), read_only=True).worksheets[0].iter_rows(values_only=True))
-    assert list(rows[0]) == [f.ja for f in dx.PUBLISHED_FIELDS] and len(rows) == 3
+    assert list(rows[0]) == [f.ja for f in excel_layout.PUBLISHED_FIELDS] and len(rows) == 3
     utf8 = client.get(base + ".csv")
     assert utf8.headers["Content-Type"] == "text/csv; charset=utf-8" and utf8.data.startswith(b"\xef\xbb\xbf")
     sjis = client.get(base + ".csv-cp932")
@@ -245,8 +246,8 @@ def test_the_export_is_for_those_who_may_see_the_declaration(client, db, usernam
     response = client.get(f"/declarations/{d.id}/excel")
     assert response.status_code == status
     if status == 200:
-        assert response.mimetype == dx.XLSX_TYPE
-        assert dx.SHEET_META in load_workbook(io.BytesIO(response.data)).sheetnames
+        assert response.mimetype == excel_export.XLSX_TYPE
+        assert excel_layout.SHEET_META in load_workbook(io.BytesIO(response.data)).sheetnames
 
 
 @pytest.mark.parametrize("username, status", [("clerk_a", 200), ("head_a", 200), ("privacy", 403),
@@ -308,7 +309,7 @@ def test_a_valid_import_is_applied_and_a_foreign_file_is_refused(client, db):
     assert "要介護認定の審査" in [p for _i, _v, p in item_rows(db, d)]
     other = declaration_of(db, campaign, "101")
     assert client.get(f"/declarations/{other.id}/excel").status_code == 404     # not clerk_a's to see
-    foreign = upload(client, d.id, dx.declaration_workbook(db, other))
+    foreign = upload(client, d.id, excel_export.declaration_workbook(db, other))
     assert foreign.status_code == 400
     assert "別の届出（別の年度または所属）から書き出したファイルです。" in foreign.get_data(as_text=True)
     not_excel = upload(client, d.id, "項目ID,区分\n".encode("utf-8"), "届出.csv")
@@ -317,9 +318,10 @@ def test_a_valid_import_is_applied_and_a_foreign_file_is_refused(client, db):
 
 def test_the_web_messages_say_in_japanese_what_the_service_says(app):
     with app.test_request_context("/"), force_locale("ja"):
-        for code in dx.ISSUE_MESSAGES:
-            issue = dx.ImportIssue(2, "本人の数", code, limit=200, number=3)
+        for code in excel_import.ISSUE_MESSAGES:
+            issue = excel_import.ImportIssue(2, "本人の数", code, limit=200, number=3)
             assert issue_text(issue) == issue.message, code
-        for code, message in dx.FILE_MESSAGES.items():
+        for code, message in excel_import.FILE_MESSAGES.items():
             assert str(FILE_TEXTS[code]) == message, code
-    assert set(ISSUE_TEXTS) == set(dx.ISSUE_MESSAGES) and set(FILE_TEXTS) == set(dx.FILE_MESSAGES)
+    assert set(ISSUE_TEXTS) == set(excel_import.ISSUE_MESSAGES)
+    assert set(FILE_TEXTS) == set(excel_import.FILE_MESSAGES)

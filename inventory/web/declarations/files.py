@@ -2,7 +2,7 @@
 declaration) and the import of the filled-in template (those who may edit it: the
 department's clerks and heads while it is a draft or returned).
 
-The import is all or nothing (``inventory.declarations.excel.import_declaration``):
+The import is all or nothing (``inventory.declarations.excel_import.import_declaration``):
 every row and field is checked first and every problem is listed (row, column,
 problem), translated here from the service's codes; with any problem, or a file that
 is not this declaration's template, nothing is written.  Messages never repeat what
@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from inventory.declarations import excel as dx
+from inventory.declarations import excel_export, excel_import, excel_layout
 from inventory.declarations import workflow as decl
 from inventory.declarations.fields import FIELDS
 from inventory.models import Declaration, DeclarationCampaign, Department
@@ -29,7 +29,7 @@ from inventory.web.permissions import AREA_ROLES, require_roles
 bp = Blueprint("declaration_files", __name__, url_prefix="/declarations")
 bp.before_request(require_roles(*AREA_ROLES["declaration_files"])(lambda: None))
 
-#: the import's problems (inventory.declarations.excel.ISSUE_MESSAGES, same Japanese)
+#: the import's problems (inventory.declarations.excel_import.ISSUE_MESSAGES, same Japanese)
 ISSUE_TEXTS = {
     "required": _l("This field is required."),
     "too_long": _l("Use at most %(limit)s characters."),
@@ -47,7 +47,7 @@ ISSUE_TEXTS = {
                 "edit the new file."),
     "abolish_new": _l("An item new this year cannot be abolished. Delete it on the declaration page instead."),
 }
-#: problems with the whole file (inventory.declarations.excel.FILE_MESSAGES, same Japanese)
+#: problems with the whole file (inventory.declarations.excel_import.FILE_MESSAGES, same Japanese)
 FILE_TEXTS = {
     "too_large": _l("The file is too large (5 MB at most)."),
     "not_xlsx": _l("Choose an Excel workbook (.xlsx)."),
@@ -61,11 +61,12 @@ FILE_TEXTS = {
     "too_many_strings": _l("The file holds too many different texts (200,000 at most)."),
 }
 #: the template's own columns, in English
-COLUMN_TEXTS = {dx.ID_HEADER: _l("Item ID"), dx.CHANGE_HEADER: _l("Change against last year"),
-                dx.VERSION_HEADER: _l("Version")}
+COLUMN_TEXTS = {excel_layout.ID_HEADER: _l("Item ID"),
+                excel_layout.CHANGE_HEADER: _l("Change against last year"),
+                excel_layout.VERSION_HEADER: _l("Version")}
 
 
-def issue_text(issue: dx.ImportIssue) -> str:
+def issue_text(issue: excel_import.ImportIssue) -> str:
     """An import problem in the UI language (the Japanese is the service's own wording)."""
     return str(ISSUE_TEXTS[issue.code]) % {"limit": issue.limit, "number": issue.number}
 
@@ -98,8 +99,8 @@ def export(declaration_id: int):
     session = get_session()
     declaration = declaration_or_404(session, declaration_id)
     campaign, department = _describe(session, declaration)
-    data = dx.declaration_workbook(session, declaration)
-    return send_file(io.BytesIO(data), mimetype=dx.XLSX_TYPE, as_attachment=True,
+    data = excel_export.declaration_workbook(session, declaration)
+    return send_file(io.BytesIO(data), mimetype=excel_export.XLSX_TYPE, as_attachment=True,
                      download_name=f"個人情報ファイル簿届出_{campaign.fiscal_year}_{department.code}.xlsx")
 
 
@@ -114,12 +115,12 @@ def import_form(declaration_id: int):
     form = DeclarationImportForm()
     issues, file_error, status = [], None, 200
     if form.validate_on_submit():
-        data = form.file.data.stream.read(dx.MAX_IMPORT_BYTES + 1)
+        data = form.file.data.stream.read(excel_import.MAX_IMPORT_BYTES + 1)
         try:
-            if len(data) > dx.MAX_IMPORT_BYTES:
-                raise dx.TemplateError("too_large")
-            result = dx.import_declaration(session, current_user, declaration, data)
-        except dx.TemplateError as exc:
+            if len(data) > excel_import.MAX_IMPORT_BYTES:
+                raise excel_import.TemplateError("too_large")
+            result = excel_import.import_declaration(session, current_user, declaration, data)
+        except excel_import.TemplateError as exc:
             session.rollback()
             file_error, status = str(FILE_TEXTS[exc.code]), 400
         except decl.DeclarationError:

@@ -2,9 +2,9 @@
 opening a campaign, a campaign's progress by department (table and SVG chart), reminders to
 overdue departments, the reconciliation lists, and the published ファイル簿 downloads.
 
-Every rule is the services': campaigns and progress ``inventory.declarations.workflow``,
+Every rule is the services': campaigns ``inventory.declarations.workflow`` and ``campaigns``,
 reconciliation ``inventory.declarations.reconcile``, reminders ``inventory.declarations.reminders``, files
-``inventory.declarations.excel``.  Links to a department's declaration go to the
+``inventory.declarations.excel_export``.  Links to a department's declaration go to the
 ``declarations`` area when it is there (written separately).  The pages show file names
 and counts, never a value read from a file.
 """
@@ -30,8 +30,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from inventory.declarations import excel as dx
+from inventory.declarations import excel_export
 from inventory.declarations import workflow as decl
+from inventory.declarations.campaigns import PROGRESS_STATES, campaign_progress
 from inventory.clock import city_today
 from inventory.mailer import MailError
 from inventory.models import Declaration, DeclarationCampaign
@@ -48,7 +49,7 @@ bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 #: every view of the area is for these roles only (checked before each request of the blueprint)
 bp.before_request(require_roles(*AREA_ROLES["privacy"])(lambda: None))
 
-#: the office's progress states (inventory.declarations.workflow.PROGRESS_STATES)
+#: the office's progress states (inventory.declarations.campaigns.PROGRESS_STATES)
 PROGRESS_LABELS = {"not_started": _l("Not started"), "drafting": _l("Drafting"),
                    "awaiting_head": _l("Awaiting the head's approval"), "reviewing": _l("Under review"),
                    "accepted": _l("Accepted"), "overdue": _l("Overdue")}
@@ -58,7 +59,7 @@ REASON_LABELS = {"disappeared": _l("Its files were all removed"), "no_link": _l(
                  "above": _l("Far more people declared than the scans count"),
                  "missing": _l("Number of people not filled in")}
 #: the ファイル簿 downloads: format -> (media type, file name suffix)
-FILEBOOK_FORMATS = {"xlsx": (dx.XLSX_TYPE, ".xlsx"), "csv": ("text/csv; charset=utf-8", ".csv"),
+FILEBOOK_FORMATS = {"xlsx": (excel_export.XLSX_TYPE, ".xlsx"), "csv": ("text/csv; charset=utf-8", ".csv"),
                     "csv-cp932": ("text/csv; charset=Shift_JIS", "_sjis.csv")}
 #: reminder outcomes, in the order the summary names them
 REMINDER_STATUSES = ("sent", "already_today", "no_recipients", "failed")
@@ -87,7 +88,7 @@ def index():
     campaigns = session.execute(select(DeclarationCampaign)
                                 .order_by(DeclarationCampaign.fiscal_year.desc())).scalars().all()
     day = today()
-    counts = {c.id: Counter(state for _d, _dept, state in decl.campaign_progress(session, c, day))
+    counts = {c.id: Counter(state for _d, _dept, state in campaign_progress(session, c, day))
               for c in campaigns}
     return render_template("privacy/index.html", campaigns=campaigns, counts=counts,
                            declarations_url=view_url("declarations.index"))
@@ -134,9 +135,9 @@ def campaign(campaign_id: int):
     """Progress by department (table and chart), reminders, reconciliation, downloads."""
     session = get_session()
     found = campaign_or_404(session, campaign_id)
-    rows = decl.campaign_progress(session, found, today())
+    rows = campaign_progress(session, found, today())
     counts = Counter(state for _d, _dept, state in rows)
-    chart_rows = [(label(PROGRESS_LABELS, s), counts[s]) for s in decl.PROGRESS_STATES]
+    chart_rows = [(label(PROGRESS_LABELS, s), counts[s]) for s in PROGRESS_STATES]
     names = department_names(session)
     departments = [(dept.id, names.get(dept.id, ("", dept.name))[1]) for _d, dept, _s in rows]
     wanted = request.args.get("department", "")
@@ -203,10 +204,10 @@ def filebook(campaign_id: int, fmt: str):
     media_type, suffix = FILEBOOK_FORMATS[fmt]
     try:
         if fmt == "xlsx":
-            data = dx.filebook_xlsx(session, found)
+            data = excel_export.filebook_xlsx(session, found)
         else:
-            data = dx.filebook_csv(session, found, "cp932" if fmt == "csv-cp932" else "utf-8-sig")
-    except dx.CsvEncodingError as exc:
+            data = excel_export.filebook_csv(session, found, "cp932" if fmt == "csv-cp932" else "utf-8-sig")
+    except excel_export.CsvEncodingError as exc:
         flash(_("The Shift_JIS CSV cannot hold a character in row %(row)s, column “%(column)s”. "
                 "Download the UTF-8 CSV or the Excel file, or correct the text.",
                 row=exc.row, column=exc.column), "error")
