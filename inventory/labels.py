@@ -4,17 +4,14 @@ below every layer that shows them.
 Codes the registry stores (categories, risk codes, statuses, roles ...) are
 short English strings; people see these labels instead, translated by
 whoever shows them: the web app through Flask-Babel
-(:mod:`inventory.web.labels` makes each table lazy), the run report of the
-command line and of e-mail through :func:`inventory.registry.run_diff.translator`.
+(:mod:`inventory.web.labels` makes each table lazy), everything else (the
+command line, e-mail, Excel) through :func:`inventory.catalogue.label`.
 The Japanese catalogue is ``inventory/translations``; :func:`N_` only marks a
-msgid for ``pybabel extract`` (``-k N_``, see :mod:`inventory.web.i18n`).
+msgid for ``pybabel extract`` (``-k N_``, see :mod:`inventory.catalogue`).
 """
 from __future__ import annotations
 
-
-def N_(text: str) -> str:  # noqa: N802 (gettext's name for "mark, translate later")
-    """``text`` unchanged: marks it as a msgid for the catalogue."""
-    return text
+from inventory.catalogue import N_
 
 
 CATEGORY_LABELS = {
@@ -77,6 +74,20 @@ KIND_LABELS = {"executable": N_("Program"), "script": N_("Script"), "shortcut": 
 CHANGE_LABELS = {"new": N_("Found"), "changed": N_("Content changed"), "moved": N_("Moved or renamed"),
                  "returned": N_("Found again"), "removed": N_("No longer found")}
 
+#: a scan run's state (ScanRun.status)
+RUN_STATUS_LABELS = {
+    "running": N_("Running (or stopped without finishing)"), "finished": N_("Finished"),
+    "partial": N_("Interrupted (partial: nothing marked removed)"), "failed": N_("Failed"),
+}
+
+#: the alert rules (inventory.registry.alerts.RULES)
+ALERT_RULE_LABELS = {
+    "cloud-sync-personal": N_("Personal data in a cloud-sync folder"),
+    "remote-access-tool": N_("New remote-access tool"),
+    "sensitive-file": N_("New file with sensitive personal data"),
+    "my-number-app": N_("Business app holding My Numbers"),
+}
+
 #: asset fields people change (AuditEvent.field), as the history shows them
 FIELD_LABELS = {
     "business_process": N_("Business process"), "guideline": N_("Guideline"),
@@ -117,6 +128,13 @@ EXEMPTION_LABELS = {
     "8": N_("Art. 74(2)(viii): academic research by staff"),
     "9": N_("Art. 74(2)(ix): fewer people than the Cabinet Order sets"),
     "10": N_("Art. 74(2)(x): others set by Cabinet Order"),
+}
+
+#: where a department stands in a campaign (inventory.declarations.workflow.PROGRESS_STATES)
+PROGRESS_LABELS = {
+    "not_started": N_("Not started"), "drafting": N_("Drafting"),
+    "awaiting_head": N_("Awaiting the head's approval"), "reviewing": N_("Under review"),
+    "accepted": N_("Accepted"), "overdue": N_("Overdue"),
 }
 
 #: the workflow's buttons (inventory.declarations.workflow.TRANSITIONS)

@@ -13,6 +13,7 @@ REALWORLD = REPO.parent / "shared" / "realworld"
 def _scan_state_in_tmp(tmp_path, monkeypatch):
     """`inventory scan` keeps a state cache (instance/scan-state.db by default): one per test."""
     monkeypatch.setenv("INVENTORY_SCAN_STATE", str(tmp_path / "scan-state.db"))
+    monkeypatch.delenv("INVENTORY_LANG", raising=False)          # texts in their default language
 
 
 @pytest.fixture(scope="session")

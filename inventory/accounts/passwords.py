@@ -8,8 +8,8 @@ or one of them with digits or symbols before or after it ("Password2024!"),
 or when it is made of fewer than four different characters.
 
 :func:`password_problems` gives problem codes; the web forms and the CLI turn
-them into Japanese messages (:data:`PROBLEM_MESSAGES_JA` for the CLI, the
-Flask-Babel catalogue for the web).
+them into messages of the one catalogue (:data:`PROBLEM_MESSAGES`, Japanese by default:
+:func:`problem_messages` for the CLI, Flask-Babel for the web).
 """
 from __future__ import annotations
 
@@ -18,16 +18,20 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from inventory import catalogue
+from inventory.catalogue import N_
+
 COMMON_PASSWORDS = Path(__file__).resolve().parents[1] / "data" / "common_passwords.txt"
 DEFAULT_MIN_LENGTH = 12
 #: the policy's floor, whatever the environment says
 LEAST_MIN_LENGTH = 8
 _EDGES = re.compile(r"^[\d\W_]+|[\d\W_]+$")
 
-PROBLEM_MESSAGES_JA = {
-    "too_short": "パスワードは {count} 文字以上にしてください。",
-    "contains_username": "パスワードにユーザー名を含めることはできません。",
-    "common": "よく使われているパスワードのため使えません。推測されにくいものにしてください。",
+#: each problem's msgid (the web forms' texts are the same msgids)
+PROBLEM_MESSAGES = {
+    "too_short": N_("A password needs at least %(count)s characters."),
+    "contains_username": N_("A password must not contain the user name."),
+    "common": N_("This password is among the most commonly used ones; choose one that is hard to guess."),
 }
 
 
@@ -64,6 +68,6 @@ def is_common(password: str) -> bool:
     return lower in common or _EDGES.sub("", lower) in common or len(set(lower)) < 4
 
 
-def problem_messages_ja(problems: list[str]) -> list[str]:
-    """The problems in Japanese, for the CLI."""
-    return [PROBLEM_MESSAGES_JA[code].format(count=min_length()) for code in problems]
+def problem_messages(problems: list[str], lang: str | None = None) -> list[str]:
+    """The problems as messages in ``lang`` (Japanese by default), for the CLI."""
+    return [catalogue.gettext(PROBLEM_MESSAGES[code], lang) % {"count": min_length()} for code in problems]

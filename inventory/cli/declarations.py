@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import click
 
-STATUS_TEXT = {"sent": "sent", "already_today": "already reminded today", "no_recipients":
-               "nobody to remind (no clerk or head with an email address)", "failed": "FAILED",
-               "would_send": "would send (dry run)"}
+from inventory.catalogue import N_
+from inventory.cli.text import CliError, _, group
+
+#: what happened to a department's reminder (inventory.declarations.reminders.Outcome.status)
+STATUS_TEXT = {"sent": N_("sent"), "already_today": N_("already reminded today"),
+               "no_recipients": N_("nobody to remind (no clerk or head with an e-mail address)"),
+               "failed": N_("FAILED"), "would_send": N_("would send (dry run)")}
 
 
-@click.group()
+@group()
 def declarations() -> None:
     """The annual personal-data holdings declarations (個人情報ファイル簿).
 
@@ -28,7 +32,7 @@ def declarations() -> None:
 @click.option("--force", is_flag=True, help="Remind departments already reminded today too.")
 @click.option("--dry-run", is_flag=True, help="List who would be reminded; send and record nothing.")
 def remind(fiscal_year, force, dry_run):
-    """Email a reminder (in Japanese) to each department whose declaration is overdue.
+    """E-mail a reminder (in Japanese) to each department whose declaration is overdue.
 
     SMTP: INVENTORY_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS (see README).
 
@@ -39,25 +43,27 @@ def remind(fiscal_year, force, dry_run):
     """
     from inventory.cli.registry import open_registry
     from inventory.mailer import MailError
-    from inventory.declarations.reminders import ReminderError, latest_campaign, send_reminders, smtp_settings
+    from inventory.declarations.reminders import latest_campaign, send_reminders, smtp_settings
 
     try:
         settings = smtp_settings()
-        if settings is None and not dry_run:
-            raise ReminderError("SMTP is not configured: set INVENTORY_SMTP_HOST (and INVENTORY_SMTP_FROM)")
-    except (ReminderError, MailError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except MailError as exc:
+        raise CliError(str(exc)) from None
+    if settings is None and not dry_run:
+        raise CliError(_("SMTP is not configured: set INVENTORY_SMTP_HOST (and INVENTORY_SMTP_FROM)."))
     with open_registry()() as session:
         campaign = latest_campaign(session, fiscal_year)
         if campaign is None:
-            raise click.ClickException("no such campaign" if fiscal_year else "no campaign yet")
+            raise CliError(_("No campaign of fiscal year %(year)s.") % {"year": fiscal_year} if fiscal_year
+                           else _("No campaign yet."))
         outcomes = send_reminders(session, campaign, settings, force=force, dry_run=dry_run)
     for o in outcomes:
-        extra = f" ({o.recipients} recipients)" if o.recipients else ""
-        error = f": {o.error}" if o.error else ""
-        click.echo(f"{o.department_code} {o.department_name}: {STATUS_TEXT.get(o.status, o.status)}{extra}{error}")
+        status = _(STATUS_TEXT[o.status]) if o.status in STATUS_TEXT else o.status
+        if o.recipients:
+            status = _("%(status)s (%(count)s recipients)") % {"status": status, "count": o.recipients}
+        click.echo(f"{o.department_code} {o.department_name}: {status}" + (f": {o.error}" if o.error else ""))
     if not outcomes:
-        click.echo(f"campaign {campaign.fiscal_year}: no overdue department", err=True)
+        click.echo(_("Campaign %(year)s: no department is overdue.") % {"year": campaign.fiscal_year}, err=True)
     if any(o.status == "failed" for o in outcomes):
         raise SystemExit(1)
 

@@ -1,4 +1,9 @@
-"""The ``inventory`` command line."""
+"""The ``inventory`` command line.
+
+What it prints for a person is in Japanese, or in English with ``--lang en`` or
+``INVENTORY_LANG=en`` (:mod:`inventory.cli.text`); help texts and messages are the
+catalogue's English msgids.
+"""
 from __future__ import annotations
 
 import os
@@ -11,6 +16,7 @@ import click
 from scanners.pool import DEFAULT_TIMEOUT, default_workers
 from scanners.walk import is_smb_root
 
+from inventory.cli.text import CliError, CliUsageError, Group, _, current_language
 from inventory.scanning.loop import ScanOptions, default_state_path, scan_into
 
 
@@ -21,7 +27,7 @@ COMMAND_MODULES = ("inventory.cli.registry", "inventory.cli.web", "inventory.cli
                    "inventory.cli.runs", "inventory.cli.remote")
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Group):
     """A command group that imports its command modules on first need."""
 
     loaded = False
@@ -47,7 +53,16 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
-    """Personal-data asset inventory and shadow-IT registry."""
+    """Personal-data asset inventory and shadow-IT registry.
+
+    Texts are in Japanese; --lang en (before or after a command) or INVENTORY_LANG=en
+    prints them in English.
+
+    \b
+    Example:
+      inventory scan /mnt/share/福祉部
+      inventory --lang en runs list
+    """
 
 
 def _share_to_scan(name: str):
@@ -61,16 +76,18 @@ def _share_to_scan(name: str):
     with open_registry()() as session:
         share = session.exec(select(Share).where(Share.name == name)).first()
     if share is None:
-        raise click.ClickException(f"no share named {name!r} in the registry")
+        raise CliError(_("No share named %(name)s in the registry.") % {"name": repr(name)})
     if share.active and is_smb_root(share.root):
         from scanners.smb import SmbRootError, reachable_root
 
         try:
             reachable_root(share.root)
         except SmbRootError as exc:
-            raise click.ClickException(f"the root of share {name!r} is not reachable: {exc}") from None
+            raise CliError(_("The root of share %(name)s is not reachable: %(reason)s")
+                           % {"name": repr(name), "reason": exc}) from None
     elif share.active and not os.path.exists(share.root):
-        raise click.ClickException(f"the root of share {name!r} is not reachable: {share.root}")
+        raise CliError(_("The root of share %(name)s is not reachable: %(reason)s")
+                       % {"name": repr(name), "reason": share.root})
     return share
 
 
@@ -126,8 +143,6 @@ class ScanRoot(click.Path):
               help="Skip paths (relative to the root) or names matching GLOB; repeatable.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress line on standard error (default: when it is a terminal).")
-@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True,
-              help="Language of the table summary.")
 @click.option("--apps/--no-apps", default=True, show_default=True,
               help="Also recognise business apps and shadow IT (--no-apps: personal data only).")
 @click.option("--registry/--no-registry", default=True, show_default=True,
@@ -154,7 +169,7 @@ class ScanRoot(click.Path):
                    "which post to the registry at --post URL.")
 @click.option("--partitions", type=click.IntRange(min=1), default=16, show_default=True,
               help="At most this many partitions for --distributed.")
-def scan(roots, share_name, fmt, output, workers, timeout, exclude, progress, lang, apps, registry,
+def scan(roots, share_name, fmt, output, workers, timeout, exclude, progress, apps, registry,
          incremental, state_path, no_state, throttle, post, token, spool_dir, distributed, partitions):
     """Scan folders (mounted file shares), files or smb:// shares for personal data.
 
@@ -165,26 +180,28 @@ def scan(roots, share_name, fmt, output, workers, timeout, exclude, progress, la
     \b
     Example:
       inventory scan /mnt/share/福祉部 --format jsonl --output scan.jsonl --workers 4
-      inventory scan --share 本庁舎共有 --no-progress     # from cron or a systemd timer
+      inventory scan --share 本庁舎共有 --no-progress
       INVENTORY_SMB_USER=scan INVENTORY_SMB_PASSWORD=... inventory scan smb://fs01/共有/福祉部
     """
     share = None
     if share_name:
         if roots:
-            raise click.UsageError("give ROOT arguments or --share, not both")
+            raise CliUsageError(_("Give ROOT arguments or --share, not both."))
         share = _share_to_scan(share_name)
         if not share.active:
-            click.echo(f"share {share_name!r} is disabled: nothing scanned", err=True)
+            click.echo(_("Share %(name)s is disabled: nothing was scanned.") % {"name": repr(share_name)},
+                       err=True)
             return
         roots, exclude = (share.root,), tuple(share.exclusions or ()) + tuple(exclude)
     elif not roots:
-        raise click.UsageError("give ROOT arguments or --share NAME")
+        raise CliUsageError(_("Give ROOT arguments or --share NAME."))
     if fmt is None:
         fmt = "table" if (output is None and sys.stdout.isatty()) else "jsonl"
     options = ScanOptions(roots=tuple(roots), workers=default_workers() if workers is None else workers,
                           timeout=timeout, exclude=tuple(exclude), apps=apps,
                           state_path=None if no_state else (state_path or default_state_path()),
-                          full=not incremental, throttle=throttle, progress=progress, lang=lang)
+                          full=not incremental, throttle=throttle, progress=progress,
+                          lang=current_language())
     if post or distributed:
         from inventory.cli.remote import remote_scan
 
@@ -211,10 +228,9 @@ def local_sinks(fmt: str, output: str | None, registry: bool, share=None) -> lis
 @main.command()
 @click.option("--dest", type=click.Path(file_okay=False), default="demo-share", show_default=True,
               help="Folder to write the demo share into (replaced if it exists).")
-@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
 @click.option("--serve/--no-serve", default=True, show_default=True,
               help="Serve the web UI on 127.0.0.1:5000 afterwards.")
-def demo(dest, lang, serve):
+def demo(dest, serve):
     """Generate a demo municipal share, scan it into the registry, print the demo accounts
     and serve the web UI on http://127.0.0.1:5000/.
 
@@ -224,7 +240,7 @@ def demo(dest, lang, serve):
     """
     from inventory.cli.web import run_demo
 
-    run_demo(dest, lang=lang, serve=serve)
+    run_demo(dest, lang=current_language(), serve=serve)
 
 
 def run() -> None:

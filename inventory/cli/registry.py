@@ -5,8 +5,10 @@ import json
 
 import click
 
+from inventory.cli.text import CliError, _, command, current_language, group
 
-@click.group()
+
+@group()
 def db() -> None:
     """The registry database ($INVENTORY_DATABASE_URL, else instance/inventory.db).
 
@@ -29,7 +31,7 @@ def db_upgrade(revision):
 
     url = database_url()
     upgrade(url, revision)
-    click.echo(f"registry at revision {current_revision(url)}", err=True)
+    click.echo(_("The registry is at revision %(revision)s.") % {"revision": current_revision(url)}, err=True)
 
 
 def open_registry(url: str | None = None):
@@ -48,11 +50,11 @@ def open_registry(url: str | None = None):
 
         upgrade(url)
     elif revision != ScriptDirectory.from_config(alembic_config(url)).get_current_head():
-        raise click.ClickException("the registry's schema is out of date: run `inventory db upgrade`")
+        raise CliError(_("The registry's schema is out of date: run `inventory db upgrade`."))
     return session_factory(make_engine(url))
 
 
-@click.command()
+@command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--share", "share_name", default=None, metavar="NAME",
               help="The records come from this share (roots that match no share are its root).")
@@ -69,8 +71,8 @@ def ingest(file, share_name, partial):
     from sqlmodel import select
 
     from inventory.registry.ingest import RegistryWriter
-    from inventory.registry.finish import run_summary
     from inventory.models import Share
+    from inventory.registry.run_diff import run_line
 
     factory = open_registry()
     share = None
@@ -78,7 +80,7 @@ def ingest(file, share_name, partial):
         with factory() as session:
             share = session.exec(select(Share).where(Share.name == share_name)).first()
         if share is None:
-            raise click.ClickException(f"no share named {share_name!r}")
+            raise CliError(_("No share named %(name)s in the registry.") % {"name": repr(share_name)})
     bad_lines = 0
     writer = RegistryWriter(factory, share=share, source="ingest", absolute_roots=False)
     with writer:
@@ -92,9 +94,10 @@ def ingest(file, share_name, partial):
         if partial:
             run = writer.close(complete=False)
     run = writer.run
+    lang = current_language()
     if bad_lines:
-        click.echo(f"{bad_lines} lines were not JSON", err=True)
-    click.echo(f"scan run {run.id} {run.status}: {run_summary(run)}", err=True)
+        click.echo(_("%(count)s lines were not JSON.") % {"count": f"{bad_lines:,}"}, err=True)
+    click.echo(run_line(run, lang), err=True)
 
 
 #: what this module adds to ``inventory`` (inventory.cli.main.LazyGroup)

@@ -18,8 +18,11 @@ import click
 
 from scanners.walk import is_smb_root
 
-from inventory.scanning.remote import (TOKEN_ENV, Delivery, Refused, Spool, SpoolBusy, endpoint, env_float, send_spool,
-                     spool_home)
+from inventory.cli.text import CliUsageError, _, command, current_language, group
+
+from inventory.scanning.remote import Delivery, send_spool
+from inventory.scanning.remote_client import TOKEN_ENV, Refused, endpoint, env_float
+from inventory.scanning.spool import Spool, SpoolBusy, spool_home
 from inventory.scanning.sinks import JsonlSink, RemoteSink, TableSink
 from inventory.scanning.loop import ScanOptions, scan_into
 
@@ -33,7 +36,7 @@ def need_token(token: str | None) -> str:
     """The bearer token from --token or $INVENTORY_API_TOKEN (an error without one)."""
     token = token or os.environ.get(TOKEN_ENV, "")
     if not token.strip():
-        raise click.UsageError(f"--post needs a token: --token or ${TOKEN_ENV}")
+        raise CliUsageError(_("--post needs a token: --token or $%(variable)s.") % {"variable": TOKEN_ENV})
     return token.strip()
 
 
@@ -41,7 +44,7 @@ def check_url(url: str) -> str:
     try:
         endpoint(url)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--post") from None
+        raise CliUsageError(_("--post: %(problem)s") % {"problem": exc}) from None
     return url
 
 
@@ -54,28 +57,41 @@ def exit_code(result: Delivery) -> int:
 def report(result: Delivery, spool: Spool | None = None) -> int:
     """Tell what was delivered (stderr); return the exit code."""
     if result.delivered:
-        totals = " ".join(f"{k}={v}" for k, v in result.totals.items())
-        click.echo(f"registry: scan run {result.run} {result.status}: {totals}", err=True)
+        click.echo(_delivered(result.run, result.status, result.totals), err=True)
     else:
-        where = f" in {spool.path}" if spool is not None else ""
+        if spool is not None:
+            kept = _("The records are kept in %(path)s") % {"path": spool.path}
+        else:
+            kept = _("The records are kept in the spool")
         why = f" ({result.error})" if result.error else ""
-        click.echo(f"remote: records kept{where}{why}; send them later with "
-                   f"`inventory spool send`", err=True)
+        click.echo(kept + why + _("; send them later with `inventory spool send`."), err=True)
     return exit_code(result)
+
+
+def _delivered(run, status, totals: dict) -> str:
+    """"Registry: scan run 12: Finished; 10 records: ..." from the registry API's answer."""
+    from inventory import catalogue
+    from inventory.labels import RUN_STATUS_LABELS
+    from inventory.registry.run_diff import counts_text
+
+    lang = current_language()
+    return _("Registry: scan run %(id)s: %(status)s; %(counts)s") % {
+        "id": run, "status": catalogue.label(RUN_STATUS_LABELS, status, lang),
+        "counts": counts_text(totals or {}, lang)}
 
 
 def remote_scan(options: ScanOptions, url, token, spool_dir, distributed, partitions, fmt,
                 output) -> int:
     """``inventory scan --post`` / ``--distributed``: check the options, run; the exit code."""
     if not url:
-        raise click.UsageError("--distributed needs --post URL: workers post to the registry's API")
+        raise CliUsageError(_("--distributed needs --post URL: the workers post to the registry's API."))
     check_url(url)
     token = need_token(token)
     if distributed:
         if output:
-            raise click.UsageError("--distributed: the records go to the registry, not to --output")
+            raise CliUsageError(_("--distributed: the records go to the registry, not to --output."))
         if any(is_smb_root(r) for r in options.roots):
-            raise click.UsageError("--distributed scans mounted folders; scan smb:// roots with --post")
+            raise CliUsageError(_("--distributed scans mounted folders; scan smb:// roots with --post."))
         return run_distributed_scan(options, url, token, partitions)
     return run_remote_scan(options, url, token, spool_dir, fmt, output)
 
@@ -104,16 +120,16 @@ def run_distributed_scan(options: ScanOptions, url: str, token: str, partitions:
                                    "apps": options.apps},
                                   log=lambda message: click.echo(message, err=True))
     except Refused as exc:
-        click.echo(f"distributed: {exc}", err=True)
+        click.echo(_("Distributed scan: %(problem)s") % {"problem": exc}, err=True)
         return EXIT_REFUSED
-    totals = " ".join(f"{k}={v}" for k, v in outcome["totals"].items())
-    click.echo(f"registry: scan run {outcome['run']} {outcome['status']}: {totals} "
-               f"({outcome['partitions']} partitions, {outcome['fixed']} copies re-checked)", err=True)
+    click.echo(_delivered(outcome["run"], outcome["status"], outcome["totals"]) + " " + _(
+        "(%(partitions)s partitions, %(fixed)s copies checked again)") % {
+        "partitions": outcome["partitions"], "fixed": outcome["fixed"]}, err=True)
     return EXIT_DELIVERED if outcome["complete"] else EXIT_SPOOLED
 
 
 # ----- inventory spool -----
-@click.group()
+@group()
 def spool() -> None:
     """The remote scanner's spool: records not yet acknowledged by the registry.
 
@@ -135,16 +151,18 @@ def spool_list(spool_dir):
     spools = Spool.all_in(spool_home(spool_dir))
     for item in spools:
         meta, durable = item.meta, item.durable()
-        state = "delivered" if meta.get("delivered") else f"{durable - item.acked()} to send"
-        click.echo(f"{item.path.name}  run={meta.get('run')}  scan={meta['scan']}  "
-                   f"records={durable}  {state}  {meta['url']}")
+        state = (_("delivered") if meta.get("delivered")
+                 else _("%(count)s to send") % {"count": durable - item.acked()})
+        click.echo(_("%(name)s  run %(run)s  scan %(scan)s  %(records)s records  %(state)s  %(url)s") % {
+            "name": item.path.name, "run": meta.get("run"), "scan": meta["scan"], "records": durable,
+            "state": state, "url": meta["url"]})
     if not spools:
-        click.echo("no spools", err=True)
+        click.echo(_("No spools."), err=True)
 
 
 @spool.command("send")
 @_SPOOL_OPTION
-@click.option("--token", default=None, help=f"Bearer token (default ${TOKEN_ENV}).")
+@click.option("--token", default=None, help="Bearer token (default $INVENTORY_API_TOKEN).")
 @click.option("--wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help="Stop retrying after this long (default: $INVENTORY_SEND_WAIT, else 600).")
 def spool_send(spool_dir, token, wait):
@@ -159,15 +177,16 @@ def spool_send(spool_dir, token, wait):
         try:
             result = send_spool(item, token, wait=wait, log=lambda m: click.echo(m, err=True))
         except SpoolBusy as exc:
-            click.echo(f"remote: {exc}: skipped", err=True)
+            click.echo(_("Skipped: %(problem)s") % {"problem": exc}, err=True)
             continue
-        click.echo(f"{item.path.name}: {result.sent} record(s) sent", err=True)
+        click.echo(_("%(name)s: %(count)s records sent") % {"name": item.path.name, "count": result.sent},
+                   err=True)
         worst = max(worst, report(result, item))
     sys.exit(worst)
 
 
 # ----- inventory worker -----
-@click.command(context_settings={"ignore_unknown_options": True})
+@command(context_settings={"ignore_unknown_options": True})
 @click.option("--concurrency", "-c", type=click.IntRange(min=1), default=None,
               help="Partitions scanned at once (default: one per core).")
 @click.option("--queues", "-Q", default=None,
@@ -190,7 +209,8 @@ def worker(concurrency, queues, pool, loglevel, celery_args):
     from inventory.scanning.distributed import app
 
     if not os.environ.get(TOKEN_ENV):
-        click.echo(f"warning: ${TOKEN_ENV} is not set: tasks will fail to post records", err=True)
+        click.echo(_("Warning: $%(variable)s is not set: the tasks will fail to post their records.")
+                   % {"variable": TOKEN_ENV}, err=True)
     argv = ["worker", f"--loglevel={loglevel}", f"--pool={pool}",
             f"--queues={queues or app.conf.task_default_queue}"]
     if concurrency:

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import click
 
-LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True,
-                    help="Language of the text.")
+from inventory.cli.text import CliError, _, current_language, group
 
 
-@click.group()
+@group()
 def runs() -> None:
     """Scan runs in the registry and what each changed.
 
@@ -19,9 +18,9 @@ def runs() -> None:
 
 
 @runs.command("list")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@LANG
-def runs_list(limit, lang):
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many runs, newest first.")
+def runs_list(limit):
     """The latest scan runs, newest first, with their counts.
 
     \b
@@ -32,15 +31,14 @@ def runs_list(limit, lang):
     from inventory.registry.run_diff import format_runs, recent_runs
 
     with open_registry()() as session:
-        click.echo(format_runs(recent_runs(session, limit), lang))
+        click.echo(format_runs(recent_runs(session, limit), current_language()))
 
 
 @runs.command("show")
 @click.argument("run_id", type=int)
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
               help="Assets listed per section (the counts are always complete).")
-@LANG
-def runs_show(run_id, limit, lang):
+def runs_show(run_id, limit):
     """What one scan run changed: new, changed, moved, returned and removed assets, and new risks.
 
     \b
@@ -53,37 +51,46 @@ def runs_show(run_id, limit, lang):
     with open_registry()() as session:
         diff = load_diff(session, run_id, limit)
         if diff is None:
-            raise click.ClickException(f"no scan run {run_id}")
-        click.echo(format_diff(diff, lang))
+            raise CliError(_("No scan run %(id)s.") % {"id": run_id})
+        click.echo(format_diff(diff, current_language()))
 
 
-@click.group()
+@group()
 def alerts() -> None:
-    """Alerts on new high-risk findings (email and webhook; see inventory/registry/alerts.py).
+    """Alerts on new high-risk findings, by e-mail and webhook (set up in docs/scheduling.md).
 
     \b
     Example:
-      inventory alerts digest            # daily, from cron or a systemd timer
+      inventory alerts digest
       inventory alerts send 12 --dry-run
     """
 
 
 def _config():
-    from inventory.registry.alerts import AlertConfig, AlertConfigError
+    from inventory.registry.alert_config import AlertConfig, AlertConfigError
 
     try:
         return AlertConfig.load()
     except AlertConfigError as exc:
-        raise click.ClickException(f"alerts configuration: {exc}") from None
+        raise CliError(_("Alerts configuration: %(problem)s") % {"problem": exc}) from None
 
 
 def _echo_alerts(found) -> None:
+    """One line per alert: the rule's label, the asset, where it is and the run."""
+    from inventory import catalogue
+    from inventory.labels import ALERT_RULE_LABELS
+
+    lang = current_language()
     for alert in found:
-        click.echo(f"{alert.rule}\trun {alert.run_id}\tasset {alert.asset_id}\t{alert.root}/{alert.path}")
+        click.echo(_("%(rule)s: asset %(asset)s  %(path)s  (scan run %(run)s)") % {
+            "rule": catalogue.label(ALERT_RULE_LABELS, alert.rule, lang), "asset": alert.asset_id,
+            "path": f"{alert.root}/{alert.path}", "run": alert.run_id})
+    if not found:
+        click.echo(_("No alerts."), err=True)
 
 
 def _finish(delivery) -> None:
-    click.echo(f"alerts: {delivery.summary()}", err=True)
+    click.echo(_("Alerts: %(what)s") % {"what": delivery.text(current_language())}, err=True)
     if not delivery.delivered:
         raise SystemExit(1)
 
@@ -108,7 +115,7 @@ def alerts_digest(hours, dry_run):
     with open_registry()() as session:
         run_ids, found, delivery = send_digest(session, config, hours=hours, dry_run=dry_run)
         session.commit()
-    click.echo(f"runs: {', '.join(map(str, run_ids)) or '-'}", err=True)
+    click.echo(_("Scan runs: %(runs)s") % {"runs": ", ".join(map(str, run_ids)) or "-"}, err=True)
     if dry_run or delivery is None:
         _echo_alerts(found)
         return
@@ -132,7 +139,7 @@ def alerts_send(run_id, dry_run):
     config = _config()
     with open_registry()() as session:
         if session.get(ScanRun, run_id) is None:
-            raise click.ClickException(f"no scan run {run_id}")
+            raise CliError(_("No scan run %(id)s.") % {"id": run_id})
         if dry_run:
             _echo_alerts(find_alerts(session, [run_id], config))
             return

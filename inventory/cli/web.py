@@ -16,6 +16,9 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from inventory import catalogue
+from inventory.cli.text import CliError, CliUsageError, _, command, current_language, group
+from inventory.labels import ROLE_LABELS
 from inventory.models import Department, Role, Share, ShareMapping, User
 
 DEMO_SHARE_NAME = "デモ共有フォルダ"
@@ -129,10 +132,11 @@ def run_demo(dest: str, lang: str = "ja", serve: bool = True, host: str = "127.0
 
     from inventory.db import database_url, make_engine, session_factory, upgrade
     from inventory.demo.share import generate_share
-    from inventory.registry.finish import run_summary
+    from inventory.registry.run_diff import run_counts
     from inventory.scanning.sinks import RegistrySink, TableSink
     from inventory.scanning.loop import ScanOptions, scan_into
 
+    _ = catalogue.translator(lang)
     url = database_url()
     upgrade(url)
     dest_path = Path(dest)
@@ -140,7 +144,8 @@ def run_demo(dest: str, lang: str = "ja", serve: bool = True, host: str = "127.0
         shutil.rmtree(dest_path)
     dest_path.mkdir(parents=True)
     truth = generate_share(dest_path)
-    click.echo(f"デモ用の共有フォルダを作成しました: {dest_path} ({len(truth)} ファイル)", err=True)
+    click.echo(_("Wrote the demo share: %(path)s (%(count)s files)") % {"path": dest_path, "count": len(truth)},
+               err=True)
     engine = make_engine(url)
     factory = session_factory(engine)
     try:
@@ -152,18 +157,22 @@ def run_demo(dest: str, lang: str = "ja", serve: bool = True, host: str = "127.0
         scan_into(ScanOptions(roots=(str(dest_path),), workers=workers, progress=False, lang=lang),
                   [registry, TableSink()])
         sys.stdout.flush()                      # the table before the lines on standard error
-        click.echo(f"台帳に登録しました ({url.split('://')[0]}): {run_summary(registry.run)}", err=True)
+        click.echo(_("Into the registry (%(database)s): %(counts)s") % {
+            "database": url.split("://")[0], "counts": run_counts(registry.run, lang)}, err=True)
         with factory() as session:
             campaign = open_demo_campaign(session)
             session.commit()
             if campaign is not None:
-                click.echo(f"{campaign.fiscal_year}年度の個人情報ファイル簿の照会を開始しました "
-                           f"(期限 {campaign.due_on.isoformat()})", err=True)
+                click.echo(_("Opened the declaration campaign of fiscal year %(year)s (due %(due)s).") % {
+                    "year": campaign.fiscal_year, "due": campaign.due_on.isoformat()}, err=True)
     finally:
         engine.dispose()
-    click.echo("デモ用アカウント (ユーザー名 / 役割 / パスワード):")
+    from inventory.scanning.progress import display_width
+
+    click.echo(_("Demo accounts (user name / role / password):"))
     for username, role, password in accounts:
-        click.echo(f"  {username:<14} {role:<15} {password}")
+        role_label = catalogue.label(ROLE_LABELS, role, lang)
+        click.echo(f"  {username:<14} {role_label}{' ' * max(1, 22 - display_width(role_label))}{password}")
     if serve:
         serve_app(host, port)
     return accounts
@@ -200,13 +209,15 @@ def serve_app(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
 
     if workers > 1:
         ensure_secret()
-        click.echo(f"http://{host}:{port}/ で待ち受けています ({workers} プロセス、Ctrl+C で終了)", err=True)
+        click.echo(_("Serving on http://%(host)s:%(port)s/ (%(workers)s processes; Ctrl+C to stop)") % {
+            "host": host, "port": port, "workers": workers}, err=True)
         _prefork_server_class()(create_app, host, port, threads, workers).run()
         return
     from waitress import serve as waitress_serve
 
     app = create_app()
-    click.echo(f"http://{host}:{port}/ で待ち受けています (Ctrl+C で終了)", err=True)
+    click.echo(_("Serving on http://%(host)s:%(port)s/ (Ctrl+C to stop)") % {"host": host, "port": port},
+               err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="inventory")
 
 
@@ -237,7 +248,7 @@ def _prefork_server_class():
     return PreforkServer
 
 
-@click.command()
+@command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
@@ -247,7 +258,7 @@ def _prefork_server_class():
 def serve(host, port, threads, workers):
     """Serve the registry's web UI, creating the tables on an empty registry.
 
-    One process (waitress) by default; ``--workers N`` pre-forks N processes
+    One process (waitress) by default; --workers N pre-forks N processes
     (gunicorn), which a registry under load needs: one process uses one core.
 
     \b
@@ -258,13 +269,13 @@ def serve(host, port, threads, workers):
     from inventory.cli.registry import open_registry
 
     if workers > 1 and os.name != "posix":
-        raise click.UsageError("--workers は Linux/Unix でのみ使えます (Windows では 1 プロセスで待ち受けます)")
+        raise CliUsageError(_("--workers works on Linux/Unix only (on Windows, one process serves)."))
     factory = open_registry()
     factory.kw["bind"].dispose()
     serve_app(host, port, threads, workers)
 
 
-@click.group()
+@group()
 def users() -> None:
     """Accounts of the web UI (local accounts with hashed passwords).
 
@@ -293,16 +304,17 @@ def users_create(username, role, code, password, display_name):
     from inventory.cli.registry import open_registry
 
     if code is None and role in (Role.clerk, Role.dept_head):
-        raise click.UsageError(f"--department is required for the role {role}")
+        raise CliUsageError(_("--department is required for the role %(role)s.") % {
+            "role": catalogue.label(ROLE_LABELS, role, current_language())})
     if password is not None:
         refuse_weak_password(password, username)
     factory = open_registry()
     with factory() as session:
         if session.execute(select(User.id).where(User.username == username)).first():
-            raise click.ClickException(f"the user {username!r} already exists")
+            raise CliError(_("The user %(name)s already exists.") % {"name": repr(username)})
         department = current_department(session, code) if code else None
         if code and department is None:
-            raise click.ClickException(f"no current department with the code {code!r}")
+            raise CliError(_("No current department has the code %(code)s.") % {"code": repr(code)})
         generated = password is None
         password = password or secrets.token_urlsafe(12)
         session.add(User(username=username, display_name=display_name, role=role,
@@ -310,16 +322,21 @@ def users_create(username, role, code, password, display_name):
                          password_hash=generate_password_hash(password)))
         session.commit()
     factory.kw["bind"].dispose()
-    click.echo(f"created {username} ({role})" + (f"; password: {password}" if generated else ""))
+    role_label = catalogue.label(ROLE_LABELS, role, current_language())
+    if generated:
+        click.echo(_("Created %(name)s (%(role)s); password: %(password)s") % {
+            "name": username, "role": role_label, "password": password})
+    else:
+        click.echo(_("Created %(name)s (%(role)s).") % {"name": username, "role": role_label})
 
 
 def refuse_weak_password(password: str, username: str) -> None:
     """Stop with the policy's messages (inventory.accounts.passwords) unless ``password`` passes it."""
-    from inventory.accounts.passwords import password_problems, problem_messages_ja
+    from inventory.accounts.passwords import password_problems, problem_messages
 
     problems = password_problems(password, username)
     if problems:
-        raise click.BadParameter(" ".join(problem_messages_ja(problems)), param_hint="--password")
+        raise CliUsageError("--password: " + " ".join(problem_messages(problems, current_language())))
 
 
 @users.command("unlock")
@@ -337,14 +354,13 @@ def users_unlock(username, address):
     from inventory.accounts.login_throttle import unlock
 
     if bool(username) == bool(address):
-        raise click.UsageError("ユーザー名か --address のどちらか一方を指定してください")
+        raise CliUsageError(_("Give a user name or --address, not both."))
     factory = open_registry()
     with factory() as session:
         lifted = unlock(session, None, username=username, address=address)
         session.commit()
     factory.kw["bind"].dispose()
-    click.echo(f"ロックを解除しました: {username or address}" if lifted
-               else f"ロックされていません: {username or address}")
+    click.echo((_("Unlocked: %(who)s") if lifted else _("Not locked: %(who)s")) % {"who": username or address})
 
 
 #: what this module adds to ``inventory`` (inventory.cli.main.LazyGroup)

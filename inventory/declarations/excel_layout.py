@@ -13,12 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from inventory import catalogue
 from inventory.declarations.fields import EXEMPTIONS, FIELDS, ItemField
 from inventory.models import FILE_TYPE_LABELS
-from inventory.scanning.report import CATEGORY_LABELS as REPORT_CATEGORY_LABELS
+from inventory.labels import CATEGORY_LABELS as CATEGORY_MSGIDS
 
-#: 記録項目: category code -> its short Japanese label, in the scan record spec's order
-CATEGORY_LABELS: dict[str, str] = dict(REPORT_CATEGORY_LABELS["ja"])
+#: 記録項目: category code -> its Japanese label in the catalogue (as the web shows it), in the
+#: scan record spec's order
+CATEGORY_LABELS: dict[str, str] = catalogue.labels(CATEGORY_MSGIDS, "ja")
+#: the shorter labels of the templates made before the one catalogue (issue 17): a template
+#: filled in since is still read back
+FORMER_CATEGORY_LABELS = {
+    "name": "氏名", "name_kana": "カナ氏名", "address": "住所", "postal_code": "郵便番号",
+    "phone": "電話番号", "email": "メール", "birth_date": "生年月日", "age": "年齢", "gender": "性別",
+    "my_number": "個人番号", "resident_id": "宛名番号", "insurance_number": "被保険者番号等",
+    "bank_account": "口座", "income": "所得・給与", "school": "学校・学年", "family": "世帯・続柄",
+    "health": "心身の状況", "criminal_record": "犯罪歴", "creed_race": "信条・人種",
+}
 YES, NO = "有", "無"
 PUBLISHED_FIELDS: tuple[ItemField, ...] = tuple(f for f in FIELDS if f.published)
 
@@ -174,7 +185,10 @@ def _exemption_code(text: str) -> str | None:
     return None
 
 
-CATEGORY_WORDS = {**{normal(label): code for code, label in CATEGORY_LABELS.items()},
+#: what a 記録項目 cell may name a category by: its label (the catalogue's Japanese, or a former
+#: template's) or its code
+CATEGORY_WORDS = {**{normal(label): code for code, label in FORMER_CATEGORY_LABELS.items()},
+                  **{normal(label): code for code, label in CATEGORY_LABELS.items()},
                   **{code: code for code in CATEGORY_LABELS}}
 CATEGORY_SEPARATORS = str.maketrans({c: "、" for c in ",，;；/\n\r\t"})
 

@@ -2,7 +2,8 @@
 
 Who is overdue is :func:`inventory.declarations.campaigns.progress_state` "overdue": the due date has
 passed (in Japan time) and the declaration has not reached the privacy office.  Each
-overdue department gets one message, in Japanese, addressed to the active users with an
+overdue department gets one message, in Japanese (the texts are msgids of
+:mod:`inventory.catalogue`; ``lang="en"`` gives English), addressed to the active users with an
 email address among:
 
 - its clerks and heads (users of the department with role clerk or dept_head), and its
@@ -35,11 +36,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from inventory import catalogue
 from inventory.clock import city_today, day_start
-from inventory.declarations.campaigns import PROGRESS_LABELS, campaign_progress, progress_state
+from inventory.declarations.campaigns import campaign_progress, progress_state
+from inventory.labels import DECLARATION_STATUS_LABELS, PROGRESS_LABELS
 from inventory.mailer import MailError, SmtpSettings, send_mail
 from inventory.models import (
-    DECLARATION_STATUS_LABELS,
     Declaration,
     DeclarationCampaign,
     DeclarationEvent,
@@ -136,40 +138,51 @@ def wareki(day: dt.date) -> str:
     return f"{era}{'元' if year == 1 else year}年{day.month}月{day.day}日"
 
 
-def fiscal_year_label(year: int) -> str:
-    """2026 -> 2026年度（令和8年度）."""
+def fiscal_year_label(year: int, lang: str | None = "ja") -> str:
+    """2026 -> 2026年度（令和8年度） (English: fiscal year 2026)."""
+    if catalogue.language(lang) != "ja":
+        return catalogue.gettext("fiscal year %(year)s", lang) % {"year": year}
     return f"{year}年度（{wareki(dt.date(year, 5, 1)).split('年')[0]}年度）"
 
 
-def where_it_stands(declaration: Declaration, campaign: DeclarationCampaign) -> str:
+def long_date(day: dt.date, lang: str | None = "ja") -> str:
+    """2026-06-30 -> 2026年6月30日（令和8年6月30日） (English: 2026-06-30)."""
+    if catalogue.language(lang) != "ja":
+        return day.isoformat()
+    return f"{day.year}年{day.month}月{day.day}日（{wareki(day)}）"
+
+
+def where_it_stands(declaration: Declaration, campaign: DeclarationCampaign, lang: str | None = "ja") -> str:
     """The step an overdue declaration is at (未着手 / 作成中 / 差戻し / 所属長決裁待ち): its progress
     as it was on the due date, which says what is missing better than 期限超過."""
     if declaration.status == DeclarationStatus.returned:
-        return DECLARATION_STATUS_LABELS["returned"]
-    return PROGRESS_LABELS[progress_state(declaration, campaign, campaign.due_on)]
+        return catalogue.label(DECLARATION_STATUS_LABELS, "returned", lang)
+    return catalogue.label(PROGRESS_LABELS, progress_state(declaration, campaign, campaign.due_on), lang)
 
 
 def reminder_text(campaign: DeclarationCampaign, department: Department, state: str,
-                  link: str | None = None) -> tuple[str, str]:
-    """The reminder's subject and body, in Japanese; ``state``: where the declaration stands."""
-    year = fiscal_year_label(campaign.fiscal_year)
-    subject = f"【個人情報ファイル簿】{year}の届出の提出期限を過ぎています（{department.name}）"
-    title = f"（{campaign.title}）" if campaign.title else ""
-    due = campaign.due_on
+                  link: str | None = None, lang: str | None = "ja") -> tuple[str, str]:
+    """The reminder's subject and body in ``lang`` (Japanese); ``state``: where the declaration stands."""
+    _ = catalogue.translator(lang)
+    year = fiscal_year_label(campaign.fiscal_year, lang)
+    subject = _("[Personal-data file register] The declaration for %(year)s is past its due date "
+                "(%(department)s)") % {"year": year, "department": department.name}
+    title = _("(%(title)s)") % {"title": campaign.title} if campaign.title else ""
     lines = [
-        f"{department.name} ご担当者様・所属長様",
+        _("To the clerks and the head of %(department)s") % {"department": department.name},
         "",
-        f"{year}の個人情報ファイル簿の届出{title}は、提出期限の {due.year}年{due.month}月{due.day}日"
-        f"（{wareki(due)}）を過ぎていますが、まだ個人情報保護担当課での審査に至っていません。",
+        _("The declaration of personal-data files for %(year)s%(title)s was due on %(due)s, but it has "
+          "not reached the privacy office for review yet.") % {
+            "year": year, "title": title, "due": long_date(campaign.due_on, lang)},
         "",
-        f"現在の状況: {state}",
+        _("Where it stands: %(state)s") % {"state": state},
         "",
-        "届出の画面で内容を確認し、所属長の決裁を経て提出してください。",
+        _("Please check the declaration on its page and submit it with the head's approval."),
     ]
     if link:
         lines.append(link)
-    lines += ["", "このメールは個人情報資産台帳から自動で送信しています。",
-              "ご不明な点は個人情報保護担当課にお問い合わせください。"]
+    lines += ["", _("This message was sent automatically by the personal-data inventory."),
+              _("If anything is unclear, please ask the privacy office.")]
     return subject, "\n".join(lines) + "\n"
 
 
@@ -177,9 +190,11 @@ def reminder_text(campaign: DeclarationCampaign, department: Department, state: 
 
 def send_reminders(session, campaign: DeclarationCampaign, settings: SmtpSettings | None, *,
                    now: dt.datetime | None = None, force: bool = False, dry_run: bool = False,
-                   user=None, link: Callable[[Declaration], str | None] | None = None) -> list[Outcome]:
+                   user=None, link: Callable[[Declaration], str | None] | None = None,
+                   lang: str = "ja") -> list[Outcome]:
     """Remind every overdue department of ``campaign`` (see the module docstring); commits per
-    department.  ``now`` (UTC) fixes the clock; ``link`` gives the URL to put in a message."""
+    department.  ``now`` (UTC) fixes the clock; ``link`` gives the URL to put in a message;
+    ``lang`` the messages' language (Japanese: they go to the city's staff, whoever sends them)."""
     if settings is None and not dry_run:
         raise ReminderError("SMTP is not configured: set INVENTORY_SMTP_HOST")
     now = now or utcnow()
@@ -199,8 +214,8 @@ def send_reminders(session, campaign: DeclarationCampaign, settings: SmtpSetting
         elif dry_run:
             outcome.status = "would_send"
         else:
-            subject, body = reminder_text(campaign, department, where_it_stands(declaration, campaign),
-                                          link(declaration) if link else None)
+            subject, body = reminder_text(campaign, department, where_it_stands(declaration, campaign, lang),
+                                          link(declaration) if link else None, lang)
             outcome.status, outcome.error = _remind(
                 session, settings, declaration, [email for _name, email in to], subject, body,
                 now, today, force, user)

@@ -37,19 +37,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, literal, or_, select
 
+from inventory import catalogue
+from inventory.labels import ALERT_RULE_LABELS
 from inventory.models import (Asset, AssetChange, AssetStatus, AuditEvent, Finding, Role, ScanRun, User,
                      utcnow)
 from inventory.registry.alert_config import RULES, AlertConfig, Rule
-from inventory.registry.run_diff import translator
-
-# the command line (inventory/cli/runs.py, edited on another branch) takes this from here too;
-# once it imports it from alert_config, this line goes
-from inventory.registry.alert_config import AlertConfigError  # noqa: F401
-
-RULE_TITLES = {"cloud-sync-personal": "Personal data in a cloud-sync folder",
-               "remote-access-tool": "New remote-access tool",
-               "sensitive-file": "New file with sensitive personal data",
-               "my-number-app": "Business app holding My Numbers"}
 RECIPIENT_ROLES = (Role.it_division, Role.privacy_office)
 
 
@@ -145,7 +137,7 @@ _RULE_QUERIES: dict[str, Callable] = {
 def email_text(alerts: list[Alert], run_ids: list[int], config: AlertConfig,
                digest: bool = False) -> tuple[str, str]:
     """(subject, body) of the alert email in ``config.lang``: per rule a count and the first assets."""
-    _ = translator(config.lang)
+    _ = catalogue.translator(config.lang)
     runs = ", ".join(f"#{r}" for r in run_ids)
     if digest:
         subject = _("[Personal-data inventory] Daily digest: %(count)s new high-risk findings")
@@ -155,9 +147,10 @@ def email_text(alerts: list[Alert], run_ids: list[int], config: AlertConfig,
     lines = [_("These high-risk findings are new in scan runs %(runs)s:") % {"runs": runs}, ""]
     by_rule = _by_rule(alerts)
     for rule, items in by_rule.items():
-        lines.append(f"■ {_(RULE_TITLES[rule])} ({rule}): {len(items):,}")
+        title = catalogue.label(ALERT_RULE_LABELS, rule, config.lang)
+        lines.append(f"■ {title} ({rule}): {len(items):,}")
         for alert in items[:config.max_items]:
-            line = f"  {_('Asset %(id)s') % {'id': alert.asset_id}}  {alert.root}/{alert.path}"
+            line = "  " + _("Asset %(id)s") % {"id": alert.asset_id} + f"  {alert.root}/{alert.path}"
             if config.base_url:
                 line += f"\n    {config.base_url.rstrip('/')}/assets/{alert.asset_id}"
             lines.append(line)
@@ -241,10 +234,21 @@ class Delivery:
         return not self.errors and (self.alerts == 0 or self.channels > 0)
 
     def summary(self) -> str:
+        """``alerts=2 emails=1 webhook=ok``: the form the audit trail keeps (:func:`text` for people)."""
         parts = [f"alerts={self.alerts}", f"emails={self.emails}", f"webhook={'ok' if self.webhook else '-'}"]
         if self.alerts and not self.channels:
             parts.append("no channel configured")
         return " ".join(parts + [f"error: {e}" for e in self.errors])
+
+    def text(self, lang: str | None = None) -> str:
+        """What was sent, for a person, in ``lang``."""
+        _ = catalogue.translator(lang)
+        line = _("%(alerts)s alerts, %(emails)s e-mails sent, webhook: %(webhook)s") % {
+            "alerts": f"{self.alerts:,}", "emails": f"{self.emails:,}",
+            "webhook": _("delivered") if self.webhook else "-"}
+        if self.alerts and not self.channels:
+            line += "; " + _("no channel configured (INVENTORY_SMTP_HOST, INVENTORY_ALERT_WEBHOOK_URL)")
+        return line + "".join("; " + _("error: %(error)s") % {"error": e} for e in self.errors)
 
 
 def deliver(session, alerts: list[Alert], run_ids: list[int], config: AlertConfig,

@@ -51,8 +51,9 @@ class ScanOptions:
     throttle: float = 0.0
     #: the progress line on standard error (None: when it is a terminal)
     progress: bool | None = None
-    #: language of what a person reads (the table summary)
-    lang: str = "ja"
+    #: language of what a person reads (the table, the progress line, messages on standard
+    #: error; inventory.catalogue): "ja" or "en", None: $INVENTORY_LANG, else Japanese
+    lang: str | None = None
 
 
 @dataclass
@@ -95,7 +96,7 @@ def scan_into(options: ScanOptions, sinks: Sequence[Sink],
     An error while scanning or writing closes the sinks (``summary.finished`` False) and is
     raised again."""
     summary = ScanSummary()
-    bar = Progress(enabled=options.progress)
+    bar = Progress(enabled=options.progress, lang=options.lang)
     state = open_state(options.state_path)
     opened: list[Sink] = []
     try:

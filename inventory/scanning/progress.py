@@ -5,6 +5,8 @@ import sys
 import time
 import unicodedata
 
+from inventory import catalogue
+
 
 def display_width(text: str) -> int:
     """Columns a string takes on a terminal (full-width characters take two)."""
@@ -27,8 +29,10 @@ def fit(text: str, width: int, keep_end: bool = True) -> str:
 class Progress:
     """Files seen, files done, files/s and the current folder, redrawn at most 10 times a second."""
 
-    def __init__(self, stream=None, enabled: bool | None = None, width: int = 100):
+    def __init__(self, stream=None, enabled: bool | None = None, width: int = 100, lang: str | None = None):
         self.stream = stream or sys.stderr
+        #: "12/40 files  3.1 files/s  " in the scan's language
+        self.head = catalogue.gettext("%(done)s/%(seen)s files  %(rate)s files/s  ", lang)
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.width = width
         self.seen = self.done = 0
@@ -53,7 +57,7 @@ class Progress:
             return
         self._last = now
         rate = self.done / max(now - self.start, 1e-6)
-        head = f"{self.done}/{self.seen} files  {rate:,.1f} files/s  "
+        head = self.head % {"done": f"{self.done:,}", "seen": f"{self.seen:,}", "rate": f"{rate:,.1f}"}
         line = head + fit(self.folder or ".", max(10, self.width - display_width(head)))
         self.stream.write("\r\x1b[K" + line)
         self.stream.flush()

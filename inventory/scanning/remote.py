@@ -43,10 +43,6 @@ from dataclasses import dataclass, field
 from inventory.scanning.remote_client import DeliveryError, Refused, RegistryClient, RunClosed, env_float
 from inventory.scanning.spool import BATCH_RECORDS, Spool
 
-# the command line (inventory/cli/remote.py, edited on another branch) takes these from here
-# too; once it imports them from remote_client and spool, these two lines go
-from inventory.scanning.remote_client import TOKEN_ENV, endpoint  # noqa: F401
-from inventory.scanning.spool import SpoolBusy, spool_home  # noqa: F401
 
 BATCH_ENV = "INVENTORY_SEND_BATCH"
 

@@ -7,7 +7,8 @@
 - :class:`RemoteSink`: into a local spool that a thread sends to the registry's API
   (the remote scanner; the partition sink of :mod:`inventory.scanning.distributed` is one too).
 
-Messages for a person go to standard error, the records or the table to the output.
+Messages for a person go to standard error, the records or the table to the output; they are
+in the scan's language (``ScanOptions.lang``, through :mod:`inventory.catalogue`).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import click
 
 from scanners.walk import is_smb_root
 
+from inventory import catalogue
 from inventory.scanning.loop import ScanOptions, ScanSummary, Sink
 
 
@@ -90,11 +92,21 @@ class StateLine(Sink):
     """``scan: N files: ... (state PATH)`` on standard error once the state cache is closed."""
 
     lines = True
+    lang: str | None = None
+
+    def open(self, options: ScanOptions) -> None:
+        self.lang = options.lang
 
     def report(self, summary: ScanSummary) -> None:
         state = summary.state
         if state is not None:
-            click.echo(f"scan: {state.counts.summary()} (state {state.path})", err=True)
+            counts = state.counts
+            click.echo(catalogue.gettext(
+                "scan: %(total)s files: reused %(reused)s (unchanged %(unchanged)s, same content %(same)s, "
+                "copied or moved %(elsewhere)s) / read %(read)s (state %(path)s)", self.lang) % {
+                "total": counts.total, "reused": counts.reused + counts.same_content + counts.elsewhere,
+                "unchanged": counts.reused, "same": counts.same_content, "elsewhere": counts.elsewhere,
+                "read": counts.read, "path": state.path}, err=True)
 
 
 class RegistrySink(Sink):
@@ -109,6 +121,7 @@ class RegistrySink(Sink):
         self.factory, self.share, self.source, self.announce = session_factory, share, source, announce
         self.writer = None
         self.finished = False           # the run was finished (complete or partial) by close
+        self.lang: str | None = None
 
     @property
     def run(self):
@@ -121,6 +134,7 @@ class RegistrySink(Sink):
 
         # an smb:// root is keyed as its records name it: the URL without a user name
         roots = [parse_smb_root(r).url if is_smb_root(r) else r for r in options.roots]
+        self.lang = options.lang
         self.writer = RegistryWriter(self.factory, roots, share=self.share, source=self.source)
 
     def add(self, record) -> None:
@@ -133,18 +147,19 @@ class RegistrySink(Sink):
             return
         if summary.unlisted:
             # files in a folder the scan could not list were not seen, not removed
-            click.echo(f"registry: {len(summary.unlisted)} folder(s) could not be listed: the run "
-                       "is partial and marks nothing removed", err=True)
+            click.echo(catalogue.gettext(
+                "Registry: %(count)s folders could not be listed: the run is partial and marks nothing "
+                "removed.", self.lang) % {"count": len(summary.unlisted)}, err=True)
         self.writer.close(complete=not summary.unlisted)
         self.finished = True
 
     def report(self, summary: ScanSummary) -> None:
         if not self.announce:
             return
-        from inventory.registry.finish import run_summary
+        from inventory.registry.run_diff import run_line
 
         # also when the scan was stopped (status partial)
-        click.echo(f"registry: scan run {self.run.id} {self.run.status}: {run_summary(self.run)}",
+        click.echo(catalogue.gettext("Registry: %(run)s", self.lang) % {"run": run_line(self.run, self.lang)},
                    err=True)
         if summary.finished and self.finished:
             self._send_alerts()
@@ -160,10 +175,12 @@ class RegistrySink(Sink):
                 delivery = after_run(session, self.run.id)
                 session.commit()
         except AlertConfigError as exc:
-            click.echo(f"warning: alerts not sent: {exc}", err=True)
+            click.echo(catalogue.gettext("Warning: alerts not sent: %(problem)s", self.lang) % {"problem": exc},
+                       err=True)
             return
         if delivery is not None and (delivery.alerts or delivery.errors):
-            click.echo(f"alerts: {delivery.summary()}", err=True)
+            click.echo(catalogue.gettext("Alerts: %(what)s", self.lang) % {"what": delivery.text(self.lang)},
+                       err=True)
 
 
 def registry_root(root: str) -> str:

@@ -7,33 +7,27 @@ Accept-Language, else Japanese.
 
 Translations: msgids are English, in templates (``{{ _('...') }}``) and
 code (``gettext`` / ``lazy_gettext``; ``N_`` in :mod:`inventory.labels`); the Japanese catalogue is
-``inventory/translations/ja/LC_MESSAGES/messages.po``, compiled to ``.mo``
-(both committed).  After changing texts, from the repository root::
-
-    .venv/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -o inventory/translations/messages.pot .
-    .venv/bin/pybabel update -i inventory/translations/messages.pot -d inventory/translations
-    # translate the new entries in messages.po (no empty msgstr, no "fuzzy" left), then
-    .venv/bin/pybabel compile -d inventory/translations
-
-(``pybabel init -i inventory/translations/messages.pot -d inventory/translations -l LANG``
-starts a new language; add it to :data:`LANGUAGES`.)
+``inventory/translations/ja/LC_MESSAGES/messages.po``, compiled to ``.mo`` (both committed),
+the one catalogue of :mod:`inventory.catalogue` (which holds the commands to update it), shared
+with the command line, e-mail and Excel.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 from functools import lru_cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request, session, url_for
 from flask_babel import Babel, format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
+from inventory import catalogue
+
 #: languages of the UI, the first one the default
-LANGUAGES = ("ja", "en")
-DEFAULT_LANGUAGE = LANGUAGES[0]
-TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
+LANGUAGES = catalogue.LANGUAGES
+DEFAULT_LANGUAGE = catalogue.DEFAULT_LANGUAGE
+TRANSLATIONS = catalogue.TRANSLATIONS
 SESSION_KEY = "lang"
 
 

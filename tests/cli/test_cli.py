@@ -103,7 +103,7 @@ def test_a_folder_that_cannot_be_listed_makes_the_run_partial_and_removes_nothin
     monkeypatch.setattr(os, "scandir", refusing)
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "could not be listed" in result.output and "台帳" not in result.output
+    assert "一覧できなかった" in result.output and "台帳.csv" not in result.output
     engine = make_engine(url)
     with Session(engine) as session:
         statuses = {a.path: a.status for a in session.exec(select(Asset))}
@@ -178,12 +178,15 @@ def test_a_scan_into_a_new_registry_prints_no_warning(share, tmp_path):
     from pathlib import Path
 
     inventory = str(Path(sys.executable).with_name("inventory"))
+    import os
+
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8",
-           "INVENTORY_INSTANCE_PATH": str(tmp_path / "instance")}
+           "INVENTORY_INSTANCE_PATH": str(tmp_path / "instance"),
+           **{name: os.environ[name] for name in ("PYTHONPATH",) if name in os.environ}}  # a worktree's code
     done = subprocess.run([inventory, "scan", str(share), "--no-progress", "--format", "jsonl",
                            "--output", str(tmp_path / "out.jsonl")], capture_output=True, env=env, timeout=120,
                           cwd=share)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "instance" / "inventory.db").exists() and not (share / "instance").exists()
     stderr = done.stderr.decode("utf-8")
-    assert "registry: scan run 1 finished" in stderr and "Warning" not in stderr, stderr
+    assert "台帳: スキャン #1: 完了" in stderr and "Warning" not in stderr and "警告" not in stderr, stderr

@@ -75,7 +75,8 @@ def test_the_published_filebook_has_the_laws_columns_and_only_published_accepted
     cells = dict(zip(LAW_HEADER, rows[1]))
     assert cells["個人情報ファイルの名称"] == "認定者一覧"
     assert cells["個人情報ファイルの利用目的"] == "要介護認定の審査のため"   # the accepted text, not the draft's
-    assert cells["記録項目"] == "氏名、住所、心身の状況"                     # labels in the spec's order
+    # the catalogue's Japanese labels (as the web shows them), in the spec's order
+    assert cells["記録項目"] == "氏名、住所、心身の状況（障害・病歴・要介護度など）"
     assert cells["記録項目（その他）"] == "認定結果"
     assert cells["要配慮個人情報が含まれるときは、その旨"] == "有"
     assert cells["個人情報ファイルの種別"] == "電算処理"
@@ -353,6 +354,7 @@ def test_only_the_departments_editors_may_import(db, username):
     ("exemption", "該当なし", ""), ("exemption", "第三号", "3"), ("exemption", "１０", "10"),
     ("exemption", excel_layout.EXEMPTIONS["7"], "7"),
     ("record_categories", "心身の状況；氏名\n氏名", ["health", "name"]), ("record_categories", "所得・給与", ["income"]),
+    ("record_categories", "心身の状況（障害・病歴・要介護度など）、氏名（カナ・ふりがな）", ["health", "name_kana"]),
     ("retention", 5, "5"), ("retention", dt.datetime(2030, 3, 31), "2030-03-31"),
 ])
 def test_cells_are_read_in_the_spellings_staff_use(field, cell, expected):

@@ -199,15 +199,17 @@ def test_the_remind_command(app, db, smtp, monkeypatch):
     runner = CliRunner()
     dry = runner.invoke(main, ["declarations", "remind", "--campaign", "2026", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "101 職員課: would send (dry run) (2 recipients)" in dry.output and inbox.messages == []
+    assert "101 職員課: 送信対象（試行のため送信していません）（宛先 2 名）" in dry.output and inbox.messages == []
+    english = runner.invoke(main, ["declarations", "remind", "--campaign", "2026", "--dry-run", "--lang", "en"])
+    assert "101 職員課: would send (dry run) (2 recipients)" in english.output
     sent = runner.invoke(main, ["declarations", "remind"])
-    assert sent.exit_code == 0 and sent.output.count(": sent") == 4 and len(inbox.messages) == 4
+    assert sent.exit_code == 0 and sent.output.count(": 送信しました") == 4 and len(inbox.messages) == 4
     again = runner.invoke(main, ["declarations", "remind"])
-    assert again.output.count("already reminded today") == 4 and len(inbox.messages) == 4
-    forced = runner.invoke(main, ["declarations", "remind", "--force"])
+    assert again.output.count("本日は督促済みです") == 4 and len(inbox.messages) == 4
+    forced = runner.invoke(main, ["declarations", "remind", "--force", "--lang", "en"])
     assert forced.output.count(": sent") == 4 and len(inbox.messages) == 8
     missing = runner.invoke(main, ["declarations", "remind", "--campaign", "1999"])
-    assert missing.exit_code != 0 and "no such campaign" in missing.output
+    assert missing.exit_code != 0 and "1999年度の照会はありません" in missing.output
     monkeypatch.delenv("INVENTORY_SMTP_HOST")
     unconfigured = runner.invoke(main, ["declarations", "remind"])
     assert unconfigured.exit_code != 0 and "INVENTORY_SMTP_HOST" in unconfigured.output

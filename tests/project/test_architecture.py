@@ -54,9 +54,9 @@ LAYERS = (
 #: sub-packages that belong to the foundation (rank 0, the package "inventory"): the tables
 #: are one package split by area, as much the foundation as db.py
 FOUNDATION_PACKAGES = {"inventory.models"}
-# Known exception: the declarations' Excel files (excel_layout.py) take the category labels of
-# the scan summary table (scanning/report.py); one label catalogue (issue 17, item 5) removes it.
-KNOWN_LAYER_EDGES = {("inventory.declarations.excel_layout", "inventory.scanning.report")}
+# Known exceptions to the layers: none (the declarations' Excel export took its category labels
+# from the scan summary table until the one label catalogue, inventory/catalogue.py).
+KNOWN_LAYER_EDGES: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)

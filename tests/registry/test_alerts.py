@@ -251,12 +251,15 @@ def test_scan_sends_immediate_alerts_for_a_real_share(tmp_path, monkeypatch, smt
     monkeypatch.setenv("INVENTORY_ALERTS_CONFIG", str(tmp_path / "none.toml"))
     result = CliRunner().invoke(main, ["scan", str(root), "--workers", "1", "-o", str(tmp_path / "a.jsonl")])
     assert result.exit_code == 0, result.output
-    assert "alerts: alerts=2 emails=1" in result.output
+    assert "アラート: アラート 2 件、送信したメール 1 通" in result.output
     [(_to, message)] = smtp.messages
     body = message.get_content()
     assert "個人/Dropbox/名簿.csv" in body and "TeamViewer_Setup.exe" in body
     assert "見本" not in body and "090-1234" not in body
     dry = CliRunner().invoke(main, ["alerts", "send", "1", "--dry-run"])
-    assert dry.exit_code == 0 and "cloud-sync-personal\trun 1" in dry.output
+    assert dry.exit_code == 0 and "クラウド同期フォルダ内の個人情報: 資産 #" in dry.output
+    assert "個人/Dropbox/名簿.csv（スキャン #1）" in dry.output
+    english = CliRunner().invoke(main, ["--lang", "en", "alerts", "send", "1", "--dry-run"])
+    assert "Personal data in a cloud-sync folder: asset " in english.output and "(scan run 1)" in english.output
     again = CliRunner().invoke(main, ["alerts", "digest"])
-    assert again.exit_code == 0 and "runs: -" in again.output
+    assert again.exit_code == 0 and "対象のスキャン: -" in again.output

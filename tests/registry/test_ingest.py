@@ -320,9 +320,9 @@ def test_ingest_command(db_url, tmp_path, monkeypatch):
                     encoding="utf-8")
     result = CliRunner().invoke(main, ["ingest", str(path)])
     assert result.exit_code == 0, result.output
-    assert "new=1" in result.output and "1 lines were not JSON" in result.output
-    result = CliRunner().invoke(main, ["ingest", str(path), "--share", "nosuch"])
-    assert result.exit_code != 0 and "no share named" in result.output
+    assert "新規 1" in result.output and "1 行は JSON ではありませんでした" in result.output
+    result = CliRunner().invoke(main, ["ingest", str(path), "--share", "nosuch", "--lang", "en"])
+    assert result.exit_code != 0 and "No share named 'nosuch'" in result.output
 
 
 @pytest.mark.slow

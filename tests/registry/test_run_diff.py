@@ -84,23 +84,49 @@ def test_format_in_japanese_and_english(session):
     assert "新規 1、内容変更 1、移動 1、再発見 0、削除 1、変更なし 2" in ja
     assert "新たに見つかった (1)" in ja and "見つからなくなった (1)" in ja
     assert "移動元 市民課/移す.xlsx" in ja
-    assert "新たなリスク (2)" in ja and "cloud-sync-folder  クラウド同期フォルダ内" in ja
-    assert "（ほか 1 件）" in ja                          # two new risks, one listed
+    # each new risk's label and count; on the files listed above, their labels, never the codes
+    assert "新たなリスク (2)" in ja and "  クラウド同期フォルダ内: 1" in ja
+    assert "個人/Dropbox/名簿.csv  [新たなリスク: クラウド同期フォルダ内]" in ja
+    assert "cloud-sync-folder" not in ja and "hidden-personal-data" not in ja
+    assert ja.count("個人/Dropbox/名簿.csv") == 1
     en = format_diff(diff, "en")
     assert "Found (1)" in en and "New risks (2)" in en and "moved from 市民課/移す.xlsx" in en
+    assert "  In a cloud-sync folder: 1" in en and "[new risk: In a cloud-sync folder]" in en
     runs = format_runs(recent_runs(session), "ja")
     assert runs.index(f"スキャン #{second}") < runs.index(f"スキャン #{second - 1}")
+    assert "5 件: 新規 1、内容変更 1、移動 1、削除 1、変更なし 2" in runs
+
+
+def test_a_file_with_several_new_risks_is_listed_once(session):
+    """A new file with two new risks is one line with both labels; a file no section of changes
+    lists (past the limit) is listed under the new risks, once."""
+    link = {"code": "cloud-storage-link", "detail": "a link to a Box folder"}
+    ingest(session, [rec("市民課/資料.csv")])
+    run = ingest(session, [rec("市民課/資料.csv"), rec("個人/Dropbox/名簿.csv", categories=["name"], risks=[SYNC, link]),
+                           rec("個人/Dropbox/控え.csv", categories=["name"], risks=[SYNC])])
+    ja = format_diff(load_diff(session, run, limit=1), "ja")
+    assert ja.count("名簿.csv") == 1 and ja.count("控え.csv") == 1, ja
+    assert "[新たなリスク: クラウド同期フォルダ内、クラウドストレージへのリンク]" in ja
+    assert "上に挙げていないファイル:" in ja and "新たなリスク (3)" in ja
+    assert "cloud-storage-link" not in ja
 
 
 def test_cli_runs_show_and_list(session, db_url, monkeypatch):
     monkeypatch.setenv("INVENTORY_DATABASE_URL", db_url)
+    monkeypatch.delenv("INVENTORY_LANG", raising=False)
     _first, second = two_runs(session)
     shown = CliRunner().invoke(main, ["runs", "show", str(second)])
     assert shown.exit_code == 0, shown.output
     assert "個人/Dropbox/名簿.csv" in shown.output and "新たなリスク" in shown.output
+    assert "クラウド同期フォルダ内" in shown.output           # the catalogue was found: Japanese labels
     english = CliRunner().invoke(main, ["runs", "show", str(second), "--lang", "en"])
-    assert "New risks (2)" in english.output
-    listed = CliRunner().invoke(main, ["runs", "list", "--lang", "en"])
-    assert f"Scan run {second}: Finished" in listed.output and "records=5 new=1" in listed.output
+    assert "New risks (2)" in english.output and "In a cloud-sync folder" in english.output
+    for args in (["--lang", "en", "runs", "list"], ["runs", "list", "--lang", "en"]):
+        listed = CliRunner().invoke(main, args)
+        assert f"Scan run {second}: Finished" in listed.output, listed.output
+        assert "5 records: 1 new, 1 changed, 1 moved, 1 removed, 2 unchanged" in listed.output
+    monkeypatch.setenv("INVENTORY_LANG", "en")
+    assert "New risks (2)" in CliRunner().invoke(main, ["runs", "show", str(second)]).output
+    monkeypatch.delenv("INVENTORY_LANG")
     missing = CliRunner().invoke(main, ["runs", "show", "999"])
-    assert missing.exit_code == 1 and "no scan run 999" in missing.output
+    assert missing.exit_code == 1 and "エラー: スキャン #999 はありません。" in missing.output

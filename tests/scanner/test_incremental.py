@@ -20,7 +20,9 @@ ROSTER = "氏名,生年月日,電話番号\n" + "".join(
     f"見本 {g},1980/4/{n + 1},090-1234-{5600 + n:04d}\n" for n, g in enumerate(GIVEN))
 CARE = "氏名,要介護度,住所\n" + "".join(f"見本 {g},要介護{n % 5 + 1},堺市北区{n}丁\n"
                                       for n, g in enumerate(GIVEN))
-SUMMARY = re.compile(r"scan: (\d+) files: reused (\d+) \(unchanged (\d+), same content (\d+), copied or moved (\d+)\) / read (\d+)")
+#: the state cache's line on standard error (in Japanese, the default)
+SUMMARY = re.compile(r"スキャン: (\d+) ファイル: 前回の結果を使用 (\d+)（変更なし (\d+)、内容が同じ (\d+)、"
+                     r"複製・移動 (\d+)）／読み取り (\d+)")
 
 
 def workbook_bytes(tmp_path) -> bytes:
@@ -150,7 +152,7 @@ def test_cli_scans_incrementally_by_default_and_full_on_request(share, tmp_path)
         "total": 10, "reused": 10, "same_content": 0, "elsewhere": 0, "read": 0}
     assert summary(run_cli(str(share), *base, "-o", str(out[2]), "--full"))["read"] == 10
     nothing = run_cli(str(share), *base, "-o", str(out[3]), "--no-state")
-    assert "reused" not in nothing
+    assert "前回の結果を使用" not in nothing
     texts = [p.read_text(encoding="utf-8") for p in out]
     assert texts[0] == texts[1] == texts[2] == texts[3]
     assert "見本" not in texts[0] and "090-1234" not in texts[0]
@@ -181,7 +183,7 @@ def test_scan_share_from_the_registry_with_its_exclusions(share, tmp_path, monke
         session.add(Share(name="未接続", root=str(tmp_path / "unmounted")))
         session.commit()
     output = run_cli("--share", "本庁舎", "--workers", "1", "-o", str(tmp_path / "a.jsonl"))
-    assert "registry: scan run 1 finished" in output
+    assert "台帳: スキャン #1: 完了" in output
     with Session(engine) as session:
         run = session.get(ScanRun, 1)
         paths = sorted(a.path for a in session.exec(select(Asset)))
@@ -190,8 +192,10 @@ def test_scan_share_from_the_registry_with_its_exclusions(share, tmp_path, monke
     assert run.share_id == 1 and run.records == 7
     assert not any(p.startswith("ツール/") or "バックアップ" in p for p in paths)
     assert share_ids == {1}
-    assert "disabled" in CliRunner().invoke(main, ["scan", "--share", "休止中"]).output
+    assert "無効になっている" in CliRunner().invoke(main, ["scan", "--share", "休止中"]).output
     unmounted = CliRunner().invoke(main, ["scan", "--share", "未接続"])
-    assert unmounted.exit_code == 1 and "not reachable" in unmounted.output
+    assert unmounted.exit_code == 1 and "ルートにアクセスできません" in unmounted.output
+    english = CliRunner().invoke(main, ["scan", "--share", "未接続", "--lang", "en"])
+    assert english.exit_code == 1 and "is not reachable" in english.output
     assert CliRunner().invoke(main, ["scan", "--share", "本庁舎", str(share)]).exit_code == 2
     assert CliRunner().invoke(main, ["scan"]).exit_code == 2

@@ -352,5 +352,5 @@ def test_cli_scans_a_registry_share_whose_root_is_an_smb_url(samba, smb_env, tmp
     monkeypatch.setenv("INVENTORY_SMB_PASSWORD", "wrong")
     refused = CliRunner().invoke(main, ["scan", "--share", "福祉部共有"])
     engine.dispose()
-    assert refused.exit_code == 1 and "not reachable" in refused.output
+    assert refused.exit_code == 1 and "ルートにアクセスできません" in refused.output
     assert "logon failure" in refused.output

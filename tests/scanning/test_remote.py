@@ -281,7 +281,7 @@ def test_a_killed_scan_is_sent_later_by_spool_send(tmp_path, registry):
 
     listed = subprocess.run([INVENTORY, "spool", "list", "--spool", str(spool)],
                             env=scan_env(tmp_path), capture_output=True, text=True)
-    assert f"{spooled} to send" in listed.stdout
+    assert f"未送信 {spooled} 件" in listed.stdout
     server.start()
     sent = subprocess.run([INVENTORY, "spool", "send", "--spool", str(spool)],
                           env=scan_env(tmp_path, INVENTORY_API_TOKEN=TOKEN), capture_output=True,

@@ -80,16 +80,18 @@ def test_every_demo_share_folder_maps_to_its_department(sessions, tmp_path):
 
 @pytest.mark.parametrize("args, exit_code, message", [
     (["sato", "--role", "clerk", "--department", "301", "--password", "seven lanterns in fog"], 0,
-     "created sato (clerk)"),
+     "sato（担当者）を作成しました"),
     (["sato", "--role", "clerk", "--department", "301", "--password", "pw"], 2, "12 文字以上"),
     (["sato", "--role", "clerk", "--department", "301", "--password", "qwerty123456"], 2,
      "よく使われているパスワード"),
     (["sato", "--role", "clerk", "--department", "301", "--password", "sato-sato-2026"], 2,
      "ユーザー名を含める"),
-    (["sato", "--role", "clerk"], 2, "--department is required"),
-    (["sato", "--role", "clerk", "--department", "999"], 1, "no current department"),
+    (["sato", "--role", "clerk"], 2, "--department の指定が必要です"),
+    (["sato", "--role", "clerk", "--lang", "en"], 2, "--department is required"),
+    (["sato", "--role", "clerk", "--department", "999"], 1, "現存する部署はありません"),
     (["sato", "--role", "wizard"], 2, "Invalid value"),
-    (["demo_admin", "--role", "admin"], 1, "already exists"),
+    (["demo_admin", "--role", "admin"], 1, "すでに存在します"),
+    (["demo_admin", "--role", "admin", "--lang", "en"], 1, "Error: The user 'demo_admin' already exists."),
 ])
 def test_users_create(sessions, args, exit_code, message):
     with sessions() as session:
@@ -103,7 +105,7 @@ def test_users_create(sessions, args, exit_code, message):
 def test_users_create_generates_and_prints_a_password(sessions):
     result = CliRunner().invoke(main, ["users", "create", "tanaka", "--role", "privacy_office"])
     assert result.exit_code == 0, result.output
-    password = result.output.rsplit("password: ", 1)[1].strip()
+    password = result.output.rsplit("パスワード: ", 1)[1].strip()
     with sessions() as session:
         user = session.execute(select(User).where(User.username == "tanaka")).scalar_one()
         assert user.department_id is None and check_password_hash(user.password_hash, password)
