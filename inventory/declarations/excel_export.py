@@ -1,31 +1,17 @@
-"""Excel and CSV out of the declarations (個人情報ファイル簿).
+"""Excel out of the declarations (個人情報ファイル簿): one department's declaration in the import
+template layout (:func:`declaration_workbook`): an item id column (a re-import updates the item
+rather than adding a copy), 区分 (継続/変更/新規/廃止), every field, two read-only columns for
+reference, a hidden 版 column (the item's version: the re-import is checked against it), a
+hidden sheet of choice lists used by data validation, a sheet of instructions and a very
+hidden sheet that names the declaration (a file that lacks it is not the template and is
+refused by :mod:`inventory.declarations.excel_import`).  The sheets, columns and cell
+spellings both share are in :mod:`inventory.declarations.excel_layout`.
 
-Two files, all in Japanese (the wording of the law):
-
-- the city's published ファイル簿 of a campaign (:func:`filebook_xlsx`, :func:`filebook_csv`):
-  the published, non-abolished items of each department's latest accepted version
-  (its newest :class:`~inventory.models.DeclarationSnapshot`), departments by code and
-  items by position, one column per published field of
-  :data:`~inventory.declarations.fields.FIELDS` under its ``ja`` label, in that order;
-- one department's declaration in the import template layout (:func:`declaration_workbook`):
-  an item id column (a re-import updates the item rather than adding a copy), 区分
-  (継続/変更/新規/廃止), every field, two read-only columns for reference, a hidden 版 column
-  (the item's version: the re-import is checked against it), a hidden sheet of choice
-  lists used by data validation, a sheet of instructions and a very hidden sheet that
-  names the declaration (a file that lacks it is not the template and is refused by
-  :mod:`inventory.declarations.excel_import`).  The sheets, columns and cell spellings both
-  share are in :mod:`inventory.declarations.excel_layout`.
-
-CSV in cp932 (Shift_JIS as Excel reads it): characters whose code point differs between
-platforms but whose Shift_JIS code is the same (〜 ‖ − ¢ £ ¬ —, typed on a Mac or in a
-browser) are mapped to the cp932 form first; any other character that cp932 cannot hold
-makes :func:`filebook_csv` refuse with :class:`CsvEncodingError` naming the row and column
-(never the text): a published register must not silently show "?" in place of a
-character.  UTF-8 CSV and xlsx hold everything.  Nothing here writes to the registry.
+The city's published ファイル簿 (xlsx, CSV, the printable page's rows) is
+:mod:`inventory.declarations.publication`.  Nothing here writes to the registry.
 """
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import Workbook
@@ -40,7 +26,6 @@ from inventory.declarations.excel_layout import (
     CHANGE_HEADER,
     ID_HEADER,
     NO,
-    PUBLISHED_FIELDS,
     READ_ONLY_HEADERS,
     SHEET_CHOICES,
     SHEET_ITEMS,
@@ -60,105 +45,13 @@ from inventory.models import (
     Declaration,
     DeclarationCampaign,
     DeclarationItemAsset,
-    DeclarationSnapshot,
     Department,
     ItemChange,
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILEBOOK_SHEET = "個人情報ファイル簿"
 #: rows below the items that carry the choice lists (room to add items in Excel)
 VALIDATION_SPARE_ROWS = 500
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-#: characters that Mac/Unicode input and Windows spell differently for the same Shift_JIS code
-CP932_SAME_CODE = str.maketrans({"\u301c": "\uff5e", "\u2016": "\u2225", "\u2212": "\uff0d",
-                                 "\u00a2": "\uffe0", "\u00a3": "\uffe1", "\u00ac": "\uffe2",
-                                 "\u2014": "\u2015"})
-
-
-# --- the published ファイル簿 -------------------------------------------------------------------
-
-def published_items(session, campaign: DeclarationCampaign) -> list[dict]:
-    """The published, non-abolished items of each department's latest accepted version in
-    ``campaign`` (departments by code, items by position).  Two queries."""
-    declarations = session.execute(
-        select(Declaration.id).join(Department, Department.id == Declaration.department_id)
-        .where(Declaration.campaign_id == campaign.id, Declaration.history_no > 0)
-        .order_by(Department.code, Department.id)).scalars().all()
-    if not declarations:
-        return []
-    newest = (select(DeclarationSnapshot.declaration_id, func.max(DeclarationSnapshot.history_no).label("n"))
-              .where(DeclarationSnapshot.declaration_id.in_(declarations))
-              .group_by(DeclarationSnapshot.declaration_id).subquery())
-    frozen = dict(session.execute(
-        select(DeclarationSnapshot.declaration_id, DeclarationSnapshot.items)
-        .join(newest, (newest.c.declaration_id == DeclarationSnapshot.declaration_id)
-              & (newest.c.n == DeclarationSnapshot.history_no))).all())
-    items = []
-    for declaration_id in declarations:
-        kept = [i for i in frozen.get(declaration_id) or [] if i.get("published") and not i.get("abolished")]
-        items.extend(sorted(kept, key=lambda i: (i.get("position") or 0, i.get("id") or 0)))
-    return items
-
-
-def filebook_rows(session, campaign: DeclarationCampaign) -> list[list]:
-    """The register as rows of cells: the header (the law's wording) then one row per item."""
-    rows = [[f.ja for f in PUBLISHED_FIELDS]]
-    for item in published_items(session, campaign):
-        rows.append([cell_value(f, item.get(f.name)) for f in PUBLISHED_FIELDS])
-    return rows
-
-
-def filebook_xlsx(session, campaign: DeclarationCampaign) -> bytes:
-    """The published ファイル簿 as an xlsx workbook (text cells are never formulas)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = FILEBOOK_SHEET
-    for row in filebook_rows(session, campaign):
-        _append(sheet, row)
-    _style_header(sheet, [30] * len(PUBLISHED_FIELDS))
-    return _saved(book)
-
-
-class CsvEncodingError(ValueError):
-    """A character cp932 cannot hold: ``row`` (1 = the header) and ``column`` (its header)."""
-
-    def __init__(self, row: int, column: str):
-        super().__init__(f"row {row}, column {column}: a character cp932 cannot encode")
-        self.row, self.column = row, column
-
-
-def filebook_csv(session, campaign: DeclarationCampaign, encoding: str = "utf-8-sig") -> bytes:
-    """The published ファイル簿 as CSV: UTF-8 with BOM (``utf-8-sig``, the default) or ``cp932``.
-
-    Raises :class:`CsvEncodingError` for a character cp932 lacks (see the module docstring)."""
-    if encoding not in ("utf-8-sig", "cp932"):
-        raise ValueError(f"unsupported encoding {encoding!r}")
-    rows = [[_csv_text(cell) for cell in row] for row in filebook_rows(session, campaign)]
-    if encoding == "cp932":
-        rows = [[text.translate(CP932_SAME_CODE) for text in row] for row in rows]
-        _check_cp932(rows)
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode(encoding)
-
-
-def _check_cp932(rows: list[list[str]]) -> None:
-    for number, row in enumerate(rows, 1):
-        for column, text in enumerate(row):
-            try:
-                text.encode("cp932")
-            except UnicodeEncodeError:
-                raise CsvEncodingError(number, rows[0][column]) from None
-
-
-def _csv_text(value) -> str:
-    """A cell as CSV text; text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
 
 
 # --- the department's template ----------------------------------------------------------------

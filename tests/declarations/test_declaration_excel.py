@@ -1,13 +1,12 @@
-"""Excel in and out of the declarations: the published ファイル簿 (xlsx, CSV UTF-8 and cp932), a
-department's template, and its import (all rows checked, errors per row and field in
-Japanese, nothing half-imported), on SQLite and PostgreSQL.
+"""Excel in and out of the declarations: a department's template and its import (all rows
+checked, errors per row and field in Japanese, nothing half-imported), on SQLite and
+PostgreSQL.  The published ファイル簿 is tests/declarations/test_publication.py.
 
 The registry is the web fixtures' (tests/web_fixtures.py): 介護保険課 (301) holds two
 personal-data files (40 people each), 職員課 (101) one.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 
@@ -22,7 +21,6 @@ from inventory.declarations import workflow as decl
 from inventory.declarations.fields import FIELD_BY_NAME, FIELDS
 from inventory.models import AuditEvent, DeclarationEvent, DeclarationItem
 
-LAW_HEADER = [f.ja for f in FIELDS if f.published]
 COL = {h: n for n, h in enumerate(excel_layout.TEMPLATE_HEADERS, 1)}
 
 
@@ -53,79 +51,6 @@ def sheet_rows(data: bytes, sheet: str | None = None) -> list[list]:
     rows = [list(r) for r in (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)]
     book.close()
     return rows
-
-
-# --- the published ファイル簿 -------------------------------------------------------------------
-
-def test_the_published_filebook_has_the_laws_columns_and_only_published_accepted_items(db):
-    campaign = open_2026(db)                                    # threshold 30: 40 people are published
-    d301 = declaration_of(db, campaign, "301")
-    accept(db, d301, "301", 台帳={"exemption": "3"},            # exempt: not published
-           認定者一覧={"purpose": "要介護認定の審査のため", "record_items_other": "認定結果"})
-    declaration_of(db, campaign, "101")                         # a draft: nothing of it is published
-    clerk = user(db, "clerk_a")
-    decl.act(db, clerk, d301, "reopen", d301.version, comment="利用目的の見直し")
-    item = items_by_name(db, d301)["認定者一覧"]
-    editing.save_item(db, clerk, d301, item, complete(item, purpose="未受理の変更"), item.version)
-    db.commit()
-
-    rows = sheet_rows(excel_export.filebook_xlsx(db, campaign))
-    assert rows[0] == LAW_HEADER
-    assert len(rows) == 2                                        # one item: 認定者一覧, as accepted
-    cells = dict(zip(LAW_HEADER, rows[1]))
-    assert cells["個人情報ファイルの名称"] == "認定者一覧"
-    assert cells["個人情報ファイルの利用目的"] == "要介護認定の審査のため"   # the accepted text, not the draft's
-    # the catalogue's Japanese labels (as the web shows them), in the spec's order
-    assert cells["記録項目"] == "氏名、住所、心身の状況（障害・病歴・要介護度など）"
-    assert cells["記録項目（その他）"] == "認定結果"
-    assert cells["要配慮個人情報が含まれるときは、その旨"] == "有"
-    assert cells["個人情報ファイルの種別"] == "電算処理"
-    assert "本人の数" not in cells and "適用除外（法第74条第2項）" not in cells
-
-
-def test_abolished_items_leave_the_next_years_filebook(db):
-    campaign = open_2026(db)
-    accept(db, declaration_of(db, campaign, "301"), "301")
-    c2027 = decl.open_campaign(db, user(db, "privacy"), 2027, dt.date(2027, 5, 1), dt.date(2027, 6, 30),
-                               publish_threshold=30)
-    db.commit()
-    d = declaration_of(db, c2027, "301")
-    ledger = items_by_name(db, d)["台帳"]
-    editing.set_abolished(db, user(db, "clerk_a"), d, ledger, True, ledger.version)
-    decl.act(db, user(db, "clerk_a"), d, "submit", d.version)
-    decl.act(db, user(db, "head_a"), d, "approve", d.version)
-    decl.act(db, user(db, "privacy"), d, "accept", d.version)
-    db.commit()
-    names = [row[0] for row in excel_export.filebook_rows(db, c2027)[1:]]
-    assert names == ["認定者一覧"]
-    assert sorted(row[0] for row in excel_export.filebook_rows(db, campaign)[1:]) == ["台帳", "認定者一覧"]
-
-
-def test_filebook_csv_in_utf8_with_bom_and_in_cp932(db):
-    campaign = open_2026(db)
-    accept(db, declaration_of(db, campaign, "301"), "301",
-           台帳={"purpose": "=HYPERLINK(\"x\")", "record_scope": "4月〜3月の申請者"})
-    utf8 = excel_export.filebook_csv(db, campaign)
-    assert utf8.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(utf8.decode("utf-8-sig"))))
-    assert rows[0] == LAW_HEADER and len(rows) == 3
-    ledger = dict(zip(LAW_HEADER, next(r for r in rows if r[0] == "台帳")))
-    assert ledger["個人情報ファイルの利用目的"] == "'=HYPERLINK(\"x\")"     # never a formula in Excel
-    assert ledger["記録範囲"] == "4月〜3月の申請者"
-    sjis = list(csv.reader(io.StringIO(excel_export.filebook_csv(db, campaign, "cp932").decode("cp932"))))
-    assert sjis[0] == LAW_HEADER
-    ledger = dict(zip(LAW_HEADER, next(r for r in sjis if r[0] == "台帳")))
-    assert ledger["記録範囲"] == "4月～3月の申請者"          # WAVE DASH typed on a Mac: the same SJIS code
-
-
-def test_cp932_csv_refuses_a_character_it_cannot_hold_and_names_row_and_column(db):
-    campaign = open_2026(db)
-    accept(db, declaration_of(db, campaign, "301"), "301", 台帳={"business_name": "𠮷野台地区の事務"})
-    with pytest.raises(excel_export.CsvEncodingError) as exc:
-        excel_export.filebook_csv(db, campaign, "cp932")
-    assert exc.value.column == "事務の名称" and exc.value.row in (2, 3)
-    assert "𠮷" not in str(exc.value)
-    assert "𠮷野台".encode() in excel_export.filebook_csv(db, campaign)   # UTF-8 holds it
 
 
 # --- the template and its import -------------------------------------------------------------

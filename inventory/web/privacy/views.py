@@ -1,10 +1,11 @@
 """The privacy office's pages (個人情報保護担当課; privacy_office and admin only): the campaigns,
 opening a campaign, a campaign's progress by department (table and SVG chart), reminders to
-overdue departments, the reconciliation lists, and the published ファイル簿 downloads.
+overdue departments, the reconciliation lists, and the published ファイル簿 (xlsx, CSV and a
+printable page).
 
 Every rule is the services': campaigns ``inventory.declarations.workflow`` and ``campaigns``,
-reconciliation ``inventory.declarations.reconcile``, reminders ``inventory.declarations.reminders``, files
-``inventory.declarations.excel_export``.  Links to a department's declaration go to the
+reconciliation ``inventory.declarations.reconcile``, reminders ``inventory.declarations.reminders``, the
+published register ``inventory.declarations.publication``.  Links to a department's declaration go to the
 ``declarations`` area when it is there (written separately).  The pages show file names
 and counts, never a value read from a file.
 """
@@ -30,7 +31,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from inventory.declarations import excel_export
+from inventory.declarations import publication
 from inventory.declarations import workflow as decl
 from inventory.declarations.campaigns import PROGRESS_STATES, campaign_progress
 from inventory.clock import city_today
@@ -59,7 +60,7 @@ REASON_LABELS = {"disappeared": _l("Its files were all removed"), "no_link": _l(
                  "above": _l("Far more people declared than the scans count"),
                  "missing": _l("Number of people not filled in")}
 #: the ファイル簿 downloads: format -> (media type, file name suffix)
-FILEBOOK_FORMATS = {"xlsx": (excel_export.XLSX_TYPE, ".xlsx"), "csv": ("text/csv; charset=utf-8", ".csv"),
+FILEBOOK_FORMATS = {"xlsx": (publication.XLSX_TYPE, ".xlsx"), "csv": ("text/csv; charset=utf-8", ".csv"),
                     "csv-cp932": ("text/csv; charset=Shift_JIS", "_sjis.csv")}
 #: reminder outcomes, in the order the summary names them
 REMINDER_STATUSES = ("sent", "already_today", "no_recipients", "failed")
@@ -194,6 +195,26 @@ def _declaration_link(declaration: Declaration) -> str | None:
     return url_for("declarations.show", declaration_id=declaration.id, _external=True)
 
 
+def register_of(session, campaign: DeclarationCampaign) -> publication.Register:
+    """The campaign's published register with the city's settings (行政機関等の名称, the office
+    receiving disclosure requests): the app's config, else the environment."""
+    return publication.register(
+        session, campaign, agency=publication.setting(publication.AGENCY_SETTING, current_app.config),
+        disclosure_office=publication.setting(publication.DISCLOSURE_SETTING, current_app.config))
+
+
+@bp.route("/campaigns/<int:campaign_id>/filebook")
+def filebook_page(campaign_id: int):
+    """The published ファイル簿 as a page to print (or save as PDF) from the browser: A4
+    landscape, the header repeated on each page, page numbers."""
+    session = get_session()
+    found = campaign_or_404(session, campaign_id)
+    return render_template("privacy/filebook.html", campaign=found, register=register_of(session, found),
+                           columns=publication.COLUMNS, none_mark=publication.NONE_MARK,
+                           notes=publication.NOTES, empty_text=publication.EMPTY_TEXT,
+                           agency_setting=publication.AGENCY_SETTING, formats=FILEBOOK_FORMATS)
+
+
 @bp.route("/campaigns/<int:campaign_id>/filebook.<fmt>")
 def filebook(campaign_id: int, fmt: str):
     """The published ファイル簿: xlsx, CSV (UTF-8 with BOM) or CSV (Shift_JIS, ``csv-cp932``)."""
@@ -202,12 +223,13 @@ def filebook(campaign_id: int, fmt: str):
     if fmt not in FILEBOOK_FORMATS:
         abort(404)
     media_type, suffix = FILEBOOK_FORMATS[fmt]
+    register = register_of(session, found)
     try:
         if fmt == "xlsx":
-            data = excel_export.filebook_xlsx(session, found)
+            data = publication.register_xlsx(register)
         else:
-            data = excel_export.filebook_csv(session, found, "cp932" if fmt == "csv-cp932" else "utf-8-sig")
-    except excel_export.CsvEncodingError as exc:
+            data = publication.register_csv(register, "cp932" if fmt == "csv-cp932" else "utf-8-sig")
+    except publication.CsvEncodingError as exc:
         flash(_("The Shift_JIS CSV cannot hold a character in row %(row)s, column “%(column)s”. "
                 "Download the UTF-8 CSV or the Excel file, or correct the text.",
                 row=exc.row, column=exc.column), "error")
