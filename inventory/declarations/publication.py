@@ -117,10 +117,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("remarks", "備考", "", 12, "remarks"),
 )
 HEADERS = tuple(c.ja for c in COLUMNS)
-#: 個人情報ファイルの種別 as the register words it (法第60条第2項の号)
-FILE_TYPE_TEXT = {"electronic": "電算処理ファイル（法第60条第2項第1号）",
-                  "manual": "マニュアル処理ファイル（法第60条第2項第2号）"}
-SENSITIVE_TEXT = {True: "含む", False: "含まない"}
+#: 個人情報ファイルの種別 as registers word it (法第60条第2項第1号 / 第2号 に係る個人情報ファイル)
+FILE_TYPE_TEXT = {"electronic": "電算処理ファイル", "manual": "マニュアル処理ファイル"}
+#: 「その旨」: said only when the file holds such information (an empty cell otherwise)
+SENSITIVE_TEXT = {True: "含む", False: ""}
 #: the lines below the table (the document is in the law's Japanese whatever the interface language)
 NOTES = ("記載事項は、個人情報の保護に関する法律第75条第1項（第74条第1項第1号から第7号まで、第9号及び"
          "第10号）、同条第4項、同法施行令第20条第6項並びに法第110条及び第117条による。",

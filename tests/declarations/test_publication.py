@@ -102,7 +102,7 @@ def test_the_workbook_has_the_title_the_laws_columns_and_only_accepted_published
     assert cells["個人情報ファイルの利用目的"] == "要介護認定の審査のため"      # as accepted, not the draft
     assert cells["記録項目"] == "氏名、住所、心身の状況（障害・病歴・要介護度など）、認定結果"
     assert cells["要配慮個人情報が含まれるときは、その旨"] == "含む"
-    assert cells["個人情報ファイルの種別"] == "電算処理ファイル（法第60条第2項第1号）"
+    assert cells["個人情報ファイルの種別"] == "電算処理ファイル"
     # items the registry has no field for are printed as 「－」
     assert cells["行政機関等匿名加工情報の概要"] == "－" and cells["条例要配慮個人情報が含まれるときは、その旨"] == "－"
     # fields that are not published never appear, neither as a column nor as a value

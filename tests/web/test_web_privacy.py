@@ -21,7 +21,7 @@ from test_declarations import complete, declaration_of, open_2026, user
 from test_reminders import EMAILS, Inbox, free_port
 from web_fixtures import RECORDS, REMOVED, csrf_token, login, record
 
-from inventory.declarations import excel_export, excel_import, excel_layout
+from inventory.declarations import excel_export, excel_import, excel_layout, publication
 from inventory.declarations import editing
 from inventory.declarations import workflow as decl
 from inventory.registry.ingest import begin_run, finish_run, ingest_records
@@ -160,32 +160,35 @@ def test_reconciliation_lists_city_wide_and_by_department(client, db):
 
 # --- downloads ---------------------------------------------------------------------------------
 
-def test_filebook_downloads_have_the_right_types_and_content(client, db):
+def test_filebook_downloads_have_the_right_types_and_content(client, db, monkeypatch):
     campaign = open_2026(db)
     accept_301(db, campaign, 台帳={"record_scope": "4月〜3月の申請者"})
+    monkeypatch.setitem(client.application.config, "INVENTORY_AGENCY_NAME", "みどり市長")
     login(client, "privacy")
     base = f"/privacy/campaigns/{campaign.id}/filebook"
     xlsx = client.get(base + ".xlsx")
     assert xlsx.status_code == 200 and xlsx.mimetype == excel_export.XLSX_TYPE
     assert "attachment" in xlsx.headers["Content-Disposition"]
-    rows = list(load_workbook(io.BytesIO(xlsx.data), read_only=True).worksheets[0].iter_rows(values_only=True))
-    assert list(rows[0]) == [f.ja for f in excel_layout.PUBLISHED_FIELDS] and len(rows) == 3
+    sheet = load_workbook(io.BytesIO(xlsx.data)).worksheets[0]
+    assert sheet["A1"].value == "みどり市長 令和8年度 個人情報ファイル簿"      # the app's INVENTORY_AGENCY_NAME
+    rows = [r for r in sheet.iter_rows(min_row=publication.HEADER_ROW, values_only=True) if r[1]]
+    assert list(rows[0]) == list(publication.HEADERS) and len(rows) == 3
     utf8 = client.get(base + ".csv")
     assert utf8.headers["Content-Type"] == "text/csv; charset=utf-8" and utf8.data.startswith(b"\xef\xbb\xbf")
     sjis = client.get(base + ".csv-cp932")
     assert sjis.headers["Content-Type"] == "text/csv; charset=Shift_JIS"
     table = list(csv.reader(io.StringIO(sjis.data.decode("cp932"))))
-    assert table[0][0] == "個人情報ファイルの名称" and any("4月～3月の申請者" in row for row in table)
+    assert table[0][1] == "個人情報ファイルの名称" and any("4月～3月の申請者" in row for row in table)
 
 
 def test_a_shift_jis_download_that_cannot_hold_a_character_says_where(client, db):
     campaign = open_2026(db)
-    accept_301(db, campaign, 台帳={"business_name": "𠮷野台地区の事務"})
+    accept_301(db, campaign, 台帳={"record_scope": "𠮷野台地区の住民"})
     login(client, "privacy")
     response = client.get(f"/privacy/campaigns/{campaign.id}/filebook.csv-cp932")
     assert response.status_code == 303
     html = page(client, response.headers["Location"])
-    assert "Shift_JIS の CSV では" in html and "「事務の名称」" in html and "𠮷" not in html
+    assert "Shift_JIS の CSV では" in html and "「記録範囲」" in html and "𠮷" not in html
 
 
 # --- reminders ---------------------------------------------------------------------------------
