@@ -68,6 +68,8 @@ def test_the_privacy_office_prints_the_published_register(live_server, page, cam
     sign_in(page, base, "privacy")
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{base}/privacy/campaigns/{campaign_id}")
+    page.screenshot(path=str(SHOTS / "19_campaign_filebook_links.png"))
+    keep("19_campaign_filebook_links.png")
     page.click("text=印刷用ページ（A4 横）")
     page.wait_for_load_state()
     assert page.url.endswith(f"/privacy/campaigns/{campaign_id}/filebook")
