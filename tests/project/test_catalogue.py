@@ -68,7 +68,7 @@ def test_every_label_of_every_code_has_japanese(name):
 
 
 def test_the_excel_export_takes_the_catalogues_category_labels():
-    from inventory.declarations import excel
+    from inventory.declarations import excel_layout as excel
 
     assert excel.CATEGORY_LABELS["health"] == catalogue.gettext(labels.CATEGORY_LABELS["health"], "ja")
     assert excel.category_text(["name", "my_number"]) == "氏名、個人番号（マイナンバー）"
