@@ -1,4 +1,9 @@
-"""Office container bytes written by the tests themselves: OLE compound files, VBA projects, BIFF.
+"""Office container bytes written by the project itself: OLE compound files, VBA projects, BIFF,
+and the extra parts of a macro workbook (ribbon, data connections).
+
+The demo share (:mod:`inventory.demo.share`) builds its business apps (業務アプリ) with these:
+macro workbooks, an .xls with a VBA project, a ribbon customisation and external data
+connections; the scanner's tests build odd and damaged shapes with the same pieces.
 
 Why hand-written: olefile (the reader the scanner uses) can only overwrite
 streams of an existing file, and no well-kept PyPI library writes compound
@@ -8,11 +13,13 @@ tree no longer reaches (what tools that repack workbooks leave behind).  So
 this module writes a minimal, valid CFB version 3 file (MS-CFB: 512-byte
 sectors, a mini stream for streams under 4,096 bytes), the MS-OVBA
 compressed container (literal tokens only: valid, just not small), a VBA
-project's ``dir`` stream, and BIFF/BIFF12 records.
+project's ``dir`` stream, BIFF/BIFF12 records and a small BIFF8 workbook.
 """
 from __future__ import annotations
 
+import io
 import struct
+import zipfile
 from dataclasses import dataclass, field
 
 SECTOR, MINI_SECTOR, MINI_CUTOFF = 512, 64, 4096
@@ -145,13 +152,13 @@ class Module:
     source: str                 # without the Attribute lines
     kind: str = "standard"      # standard | class | document
 
-    def text(self) -> bytes:
+    def text(self, code_page: int = 1252) -> bytes:
         lines = [f'Attribute VB_Name = "{self.name}"']
         if self.kind == "class":
             lines.append('Attribute VB_Base = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"')
         elif self.kind == "document":
             lines.append('Attribute VB_Base = "0{00020819-0000-0000-C000-000000000046}"')
-        return ("\r\n".join(lines) + "\r\n" + self.source.replace("\n", "\r\n")).encode("cp1252")
+        return ("\r\n".join(lines) + "\r\n" + self.source.replace("\n", "\r\n")).encode(f"cp{code_page}")
 
 
 def _record(rid: int, data: bytes) -> bytes:
@@ -201,16 +208,17 @@ def project_stream(modules: list[Module]) -> bytes:
 
 
 def vba_project_items(modules: list[Module], *, with_dir: bool = True, with_project: bool = True,
-                      module_folder: str = "VBA") -> list:
+                      module_folder: str = "VBA", code_page: int = 1252) -> list:
     """A project's root items: PROJECT, and VBA/{_VBA_PROJECT, dir}; module streams in ``module_folder``.
 
     ``module_folder`` "VBA" is the usual place; any other name puts the module streams in a
-    storage of that name beside VBA, "" at the project's root.
+    storage of that name beside VBA, "" at the project's root.  ``code_page`` is the
+    project's (932 for Japanese comments and strings in the source).
     """
     vba = [Stream("_VBA_PROJECT", b"\xcc\x61\xff\xff\x00\x00\x00")]
     if with_dir:
-        vba.append(Stream("dir", ovba_compress(dir_stream(modules))))
-    code = [Stream(m.name, ovba_compress(m.text())) for m in modules]
+        vba.append(Stream("dir", ovba_compress(dir_stream(modules, code_page))))
+    code = [Stream(m.name, ovba_compress(m.text(code_page))) for m in modules]
     items: list = [Stream("PROJECT", project_stream(modules))] if with_project else []
     if module_folder == "VBA":
         vba += code
@@ -243,3 +251,141 @@ def biff12(rtype: int, payload: bytes = b"") -> bytes:
 
 def wide_string(text: str) -> bytes:
     return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+# ---------------------------------------------------------------- a small BIFF8 workbook (xls)
+
+BIFF8_BOF, BIFF_EOF, BOUNDSHEET8, SST, LABELSST, CONTINUE = 0x0809, 0x000A, 0x0085, 0x00FC, 0x00FD, 0x003C
+CODEPAGE, DIMENSIONS = 0x0042, 0x0200
+#: the largest record body BIFF8 allows; a longer string table goes on in CONTINUE records
+MAX_RECORD = 8224
+
+
+def _bof(sheet_type: int) -> bytes:
+    """BOF of BIFF8 (0x0600): 0x0005 workbook globals, 0x0010 worksheet."""
+    return biff(BIFF8_BOF, struct.pack("<HHHHII", 0x0600, sheet_type, 0x0DBB, 0x07CC, 0, 0x0006))
+
+
+def _unicode_string(text: str) -> bytes:
+    """An XLUnicodeString: character count, flags (1: UTF-16LE), the characters."""
+    return struct.pack("<HB", len(text), 1) + text.encode("utf-16-le")
+
+
+def _string_table(strings: list[str], total: int) -> bytes:
+    """SST (and CONTINUE records): each CONTINUE starts on a whole string, never inside one."""
+    records, body = [], bytearray(struct.pack("<II", total, len(strings)))
+    for text in strings:
+        piece = _unicode_string(text)
+        if len(piece) > MAX_RECORD - 8:
+            raise ValueError("a string this long would have to be split across records")
+        if len(body) + len(piece) > MAX_RECORD:
+            records.append(bytes(body))
+            body = bytearray()
+        body += piece
+    records.append(bytes(body))
+    return biff(SST, records[0]) + b"".join(biff(CONTINUE, r) for r in records[1:])
+
+
+def xls_workbook_stream(sheets: list[tuple[str, list[list[str]]]]) -> bytes:
+    """A BIFF8 ``Workbook`` stream: one worksheet per (name, rows), every cell a string (LABELSST)."""
+    strings: dict[str, int] = {}
+    total = 0
+    bodies = []
+    for _name, rows in sheets:
+        cells = bytearray()
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value in ("", None):
+                    continue
+                index = strings.setdefault(str(value), len(strings))
+                total += 1
+                cells += biff(LABELSST, struct.pack("<HHHI", r, c, 15, index))
+        width = max((len(row) for row in rows), default=0)
+        dims = biff(DIMENSIONS, struct.pack("<IIHHH", 0, len(rows), 0, width, 0))
+        bodies.append(_bof(0x0010) + dims + bytes(cells) + biff(BIFF_EOF))
+    sst = _string_table(list(strings), total)
+    head = _bof(0x0005) + biff(CODEPAGE, struct.pack("<H", 1200))
+
+    def boundsheets(first: int) -> bytes:
+        out, position = bytearray(), first
+        for (name, _rows), body in zip(sheets, bodies):
+            out += biff(BOUNDSHEET8, struct.pack("<IBBBB", position, 0, 0, len(name), 1) + name.encode("utf-16-le"))
+            position += len(body)
+        return bytes(out)
+
+    first = len(head) + len(boundsheets(0)) + len(sst) + len(biff(BIFF_EOF))
+    return head + boundsheets(first) + sst + biff(BIFF_EOF) + b"".join(bodies)
+
+
+def xls_file(sheets: list[tuple[str, list[list[str]]]], modules: list[Module] = (),
+             code_page: int = 932) -> bytes:
+    """An .xls (OLE compound file): the workbook stream and, with ``modules``, the VBA project
+    Excel keeps in ``_VBA_PROJECT_CUR``."""
+    items: list = [Stream("Workbook", xls_workbook_stream(sheets))]
+    if modules:
+        items.append(Storage("_VBA_PROJECT_CUR", vba_project_items(list(modules), code_page=code_page)))
+    return compound_file(items)
+
+
+# ---------------------------------------------------------------- extra parts of an OOXML workbook
+
+REL_RIBBON = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+REL_CONNECTIONS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/connections"
+CT_CONNECTIONS = "application/vnd.openxmlformats-officedocument.spreadsheetml.connections+xml"
+CUSTOM_UI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _xml_text(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def ribbon_xml(tab: str, buttons: list[tuple[str, str]]) -> str:
+    """A customUI14 ribbon: one tab of buttons, each (label, the VBA procedure it runs)."""
+    rows = "".join(f'<button id="btn{i}" label="{_xml_text(label)}" size="large" imageMso="TableInsert" '
+                   f'onAction="{_xml_text(action)}"/>' for i, (label, action) in enumerate(buttons, 1))
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<customUI xmlns="{CUSTOM_UI_NS}"><ribbon><tabs><tab id="demoTab" label="{_xml_text(tab)}">'
+            f'<group id="demoGroup" label="{_xml_text(tab)}">{rows}</group></tab></tabs></ribbon></customUI>')
+
+
+def connections_xml(connections: list[tuple[str, str]]) -> str:
+    """xl/connections.xml: each (name, ODBC connection string) an ODBC connection (type 1)."""
+    rows = "".join(f'<connection id="{i}" name="{_xml_text(name)}" type="1" refreshedVersion="6" '
+                   f'background="1"><dbPr connection="{_xml_text(conn)}" command="SELECT * FROM v_summary"/>'
+                   f'</connection>' for i, (name, conn) in enumerate(connections, 1))
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><connections xmlns="{MAIN_NS}">{rows}</connections>'
+
+
+def _add_relationship(xml: bytes, rid: str, rel_type: str, target: str) -> bytes:
+    row = f'<Relationship Id="{rid}" Type="{rel_type}" Target="{target}"/>'.encode()
+    return xml.replace(b"</Relationships>", row + b"</Relationships>")
+
+
+def with_parts(package: bytes, *, ribbon: str | None = None, connections: str | None = None) -> bytes:
+    """The OOXML workbook ``package`` with a ribbon customisation (customUI/customUI14.xml) and/or
+    data connections (xl/connections.xml) added, related and typed; entries keep their dates."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    parts = {info.filename: (info, source.read(info)) for info in source.infolist()}
+    stamp = parts["[Content_Types].xml"][0].date_time
+    added: dict[str, bytes] = {}
+    if ribbon is not None:
+        info, data = parts["_rels/.rels"]
+        parts["_rels/.rels"] = (info, _add_relationship(data, "rIdUi1", REL_RIBBON, "customUI/customUI14.xml"))
+        added["customUI/customUI14.xml"] = ribbon.encode("utf-8")
+    if connections is not None:
+        info, data = parts["xl/_rels/workbook.xml.rels"]
+        parts["xl/_rels/workbook.xml.rels"] = (info, _add_relationship(data, "rIdConn1", REL_CONNECTIONS,
+                                                                       "connections.xml"))
+        info, data = parts["[Content_Types].xml"]
+        override = f'<Override PartName="/xl/connections.xml" ContentType="{CT_CONNECTIONS}"/>'.encode()
+        parts["[Content_Types].xml"] = (info, data.replace(b"</Types>", override + b"</Types>"))
+        added["xl/connections.xml"] = connections.encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, (info, data) in parts.items():
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+        for name, data in added.items():
+            target.writestr(zipfile.ZipInfo(name, stamp), data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
