@@ -389,3 +389,179 @@ def with_parts(package: bytes, *, ribbon: str | None = None, connections: str | 
         for name, data in added.items():
             target.writestr(zipfile.ZipInfo(name, stamp), data, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- a small Access database (Jet 4 .mdb)
+#
+# Jet 4 pages are 4,096 bytes: page 0 the database header, page 2 the table definition
+# (TDEF) of the catalogue MSysObjects, then each table's TDEF and data pages.  A TDEF holds
+# the table's header and 25-byte column descriptors with their names; a data page names its
+# owner TDEF and holds rows from the end of the page down.  A row: the column count, the
+# fixed-length columns, the variable-length data, then (read from the end) the null mask,
+# the number of variable columns, their offsets (first column last) and the end of the data.
+# Page 1 holds the usage maps (rows: a type byte 0, the first page, a bitmap of pages) that
+# each TDEF points to as (page << 8 | row): mdbtools finds a table's data pages through them,
+# access-parser (which the scanner uses) by the owner of each data page.  Written without
+# indexes: both read it; Access itself would want to repair (compact) it.
+
+JET_PAGE = 4096
+JET4_HEADER_KEY = struct.pack("<I", 0x6B39DAC7)
+#: MSysObjects.Type of the objects an app is made of
+ACCESS_OBJECT_TYPES = {"table": 1, "linked_odbc": 4, "query": 5, "form": -32768, "report": -32764,
+                       "macro": -32766, "module": -32761}
+_JET_TYPES = {"short": (3, 2), "long": (4, 4), "text": (10, 510), "ole": (11, 0)}   # -> (Jet type, length)
+SYSTEM_TABLE_FLAGS = -2147483646                                     # 0x80000002 as a signed long
+
+
+@dataclass
+class AccessTable:
+    name: str
+    columns: list[tuple[str, str]]          # (name, "short" | "long" | "text")
+    rows: list[list] = field(default_factory=list)
+    flags: int = 0
+    system: bool = False
+
+
+def _rc4_stream(key: bytes, length: int) -> bytes:
+    """RC4 keystream (Jet masks part of page 0 with a fixed key: writing the stream masks zeros)."""
+    s, j = list(range(256)), 0
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) & 0xFF
+        s[i], s[j] = s[j], s[i]
+    out, i, j = bytearray(), 0, 0
+    for _ in range(length):
+        i = (i + 1) & 0xFF
+        j = (j + s[i]) & 0xFF
+        s[i], s[j] = s[j], s[i]
+        out.append(s[(s[i] + s[j]) & 0xFF])
+    return bytes(out)
+
+
+def _jet_header_page() -> bytes:
+    page = bytearray(JET_PAGE)
+    page[0:4] = b"\x00\x01\x00\x00"
+    page[4:20] = b"Standard Jet DB\x00"
+    page[0x14:0x18] = struct.pack("<I", 1)                  # Jet 4 (Access 2000-2003)
+    page[0x18:0x18 + 128] = _rc4_stream(JET4_HEADER_KEY, 128)  # masked zeros: no password, no key
+    return bytes(page)
+
+
+def _columns(table: AccessTable) -> list[dict]:
+    out, fixed_at, var_no = [], 0, 0
+    for i, (name, kind) in enumerate(table.columns):
+        jet_type, length = _JET_TYPES[kind]
+        fixed = kind not in ("text", "ole")
+        out.append({"name": name, "type": jet_type, "length": length, "id": i, "fixed": fixed,
+                    "offset": fixed_at if fixed else 0, "var": 0 if fixed else var_no})
+        if fixed:
+            fixed_at += length
+        else:
+            var_no += 1
+    return out
+
+
+def _tdef_page(table: AccessTable, columns: list[dict], maps_row: int = 0) -> bytes:
+    body = bytearray()
+    for c in columns:
+        various = struct.pack("<HBB", 0x0409, 0, 1) if c["type"] == 10 else b"\x00" * 4
+        flags = (0x01 if c["fixed"] else 0) | 0x02
+        body += struct.pack("<BIHHH", c["type"], 0, c["id"], c["var"], c["id"]) + various
+        body += struct.pack("<BBIHH", flags, 0, 0, c["offset"], c["length"])
+    for c in columns:
+        name = c["name"].encode("utf-16-le")
+        body += struct.pack("<H", len(name)) + name
+    variable = sum(not c["fixed"] for c in columns)
+    head = struct.pack("<2s2sI", b"\x02\x01", b"VC", 0)
+    head += struct.pack("<IIIIIIII", 63 + len(body), 0, len(table.rows), 0, 0, 0, 0, 0)
+    head += struct.pack("<BHHHIIII", 0x53 if table.system else 0x4E, len(columns), variable, len(columns),
+                        0, 0, 1 << 8 | maps_row, 1 << 8 | (maps_row + 1))
+    page = head + bytes(body)
+    if len(page) > JET_PAGE:
+        raise ValueError("a table definition this large needs more than one page")
+    return page.ljust(JET_PAGE, b"\x00")
+
+
+def _jet_row(columns: list[dict], values: list) -> bytes:
+    fixed_len = sum(c["length"] for c in columns if c["fixed"])
+    fixed, var_data, offsets, present = bytearray(fixed_len), bytearray(), [], []
+    start = 2 + fixed_len
+    for c, value in zip(columns, values):
+        present.append(value is not None)
+        if c["fixed"]:
+            if value is not None:
+                fmt = "<h" if c["type"] == 3 else "<i"
+                fixed[c["offset"]:c["offset"] + c["length"]] = struct.pack(fmt, value)
+        else:
+            offsets.append(start + len(var_data))
+            if value is not None:
+                var_data += str(value).encode("utf-16-le")
+    mask = bytearray((len(columns) + 7) // 8)
+    for i, here in enumerate(present):
+        if here:
+            mask[i // 8] |= 1 << (i % 8)
+    tail = struct.pack("<H", start + len(var_data))
+    tail += b"".join(struct.pack("<H", o) for o in reversed(offsets)) + struct.pack("<H", len(offsets))
+    return struct.pack("<H", len(columns)) + bytes(fixed) + bytes(var_data) + tail + bytes(mask)
+
+
+def _data_pages(owner: int, rows: list[bytes]) -> list[bytes]:
+    """Data pages owned by the TDEF at page ``owner``, rows from the end of each page down."""
+    pages, batch, used = [], [], 0
+    for row in rows + [None]:
+        if row is None or 14 + 2 * (len(batch) + 1) + used + len(row) > JET_PAGE:
+            if batch:
+                page = bytearray(JET_PAGE)
+                end, offsets = JET_PAGE, []
+                for record in batch:
+                    end -= len(record)
+                    page[end:end + len(record)] = record
+                    offsets.append(end)
+                head = struct.pack("<2sHIIH", b"\x01\x01", end - 14 - 2 * len(batch), owner, 0, len(batch))
+                head += b"".join(struct.pack("<H", o) for o in offsets)
+                page[:len(head)] = head
+                pages.append(bytes(page))
+            batch, used = [], 0
+        if row is not None:
+            if 16 + len(row) > JET_PAGE:
+                raise ValueError("a row longer than a page")
+            batch.append(row)
+            used += len(row)
+    return pages
+
+
+def mdb_file(tables: list[AccessTable], objects: list[tuple[str, str, str]] = ()) -> bytes:
+    """A Jet 4 database holding ``tables`` and a catalogue (MSysObjects) that also lists
+    ``objects``: (name, kind of :data:`ACCESS_OBJECT_TYPES`, connect string or "")."""
+    catalog_columns = [("Id", "long"), ("ParentId", "long"), ("Name", "text"), ("Type", "short"),
+                       ("Flags", "long"), ("Connect", "text"), ("Database", "text"), ("LvProp", "ole")]
+    laid_out = []                   # (table, its columns, TDEF page, data pages)
+    page_no = 4                     # 0 header, 1 unused, 2-3 the catalogue
+    for table in tables:
+        columns = _columns(table)
+        data = _data_pages(page_no, [_jet_row(columns, row) for row in table.rows])
+        laid_out.append((table, columns, page_no, data))
+        page_no += 1 + len(data)
+    catalog_rows = [[2, 0, "MSysObjects", 1, SYSTEM_TABLE_FLAGS, None, None, None]]
+    catalog_rows += [[tdef, 0, t.name, 1, t.flags, None, None, None] for t, _c, tdef, _d in laid_out]
+    catalog_rows += [[0x03000000 + i, 0, name, ACCESS_OBJECT_TYPES[kind], 0, connect or None, None, None]
+                     for i, (name, kind, connect) in enumerate(objects, 1)]
+    catalog = AccessTable("MSysObjects", catalog_columns, catalog_rows, SYSTEM_TABLE_FLAGS, system=True)
+    catalog_cols = _columns(catalog)
+    catalog_data = _data_pages(2, [_jet_row(catalog_cols, row) for row in catalog_rows])
+    if len(catalog_data) != 1:
+        raise ValueError("the demo catalogue fits one page")
+    maps = [_usage_map([3], page_no), _usage_map([], page_no)]
+    for _table, _columns_, tdef, data in laid_out:
+        maps += [_usage_map(range(tdef + 1, tdef + 1 + len(data)), page_no), _usage_map([], page_no)]
+    out = [_jet_header_page(), _data_pages(0, maps)[0], _tdef_page(catalog, catalog_cols, 0), catalog_data[0]]
+    for n, (table, columns, _tdef, data) in enumerate(laid_out, 1):
+        out += [_tdef_page(table, columns, 2 * n), *data]
+    return b"".join(out)
+
+
+def _usage_map(pages, total: int) -> bytes:
+    """An inline usage map (type 0) from page 0: one bit per page of the file."""
+    bitmap = bytearray(-(-total // 8))
+    for page in pages:
+        bitmap[page // 8] |= 1 << (page % 8)
+    return struct.pack("<BI", 0, 0) + bytes(bitmap)

@@ -19,8 +19,8 @@ from random import Random
 
 import xlsxwriter
 
-from inventory.demo.office_files import (compound_file, connections_xml, ribbon_xml, vba_project_items,
-                                         with_parts, xls_file)
+from inventory.demo.office_files import (AccessTable, compound_file, connections_xml, mdb_file, ribbon_xml,
+                                         vba_project_items, with_parts, xls_file)
 from inventory.demo.people import KINDS, make_person
 from inventory.demo.share_files import SHARE_FILES, MacroApp, Sheet, ShareFile
 
@@ -94,6 +94,8 @@ def _file_bytes(spec: ShareFile, tables: list, rng: Random) -> bytes:
     if spec.memo:
         return _memo(Path(spec.path).stem, rng).encode(spec.encoding)
     suffix = Path(spec.path).suffix
+    if suffix == ".mdb":
+        return mdb_file([_access_table(sheet, rows) for sheet, rows in tables], spec.app.objects if spec.app else ())
     if suffix == ".xls":
         return xls_file([(sheet.name, _string_rows(sheet, rows)) for sheet, rows in tables],
                         spec.app.modules if spec.app else ())
@@ -122,9 +124,16 @@ def _string_rows(sheet: Sheet, rows: list[list]) -> list[list[str]]:
     return head + [[_text(v) for v in row] for row in rows]
 
 
+def _access_table(sheet: Sheet, rows: list[list]) -> AccessTable:
+    """A table of the demo's Access database: whole numbers as Long Integer, the rest as Text."""
+    kinds = ["long" if rows and isinstance(rows[0][i], int) else "text" for i in range(len(sheet.fields))]
+    values = [[v if kind == "long" else _text(v) for v, kind in zip(row, kinds)] for row in rows]
+    return AccessTable(sheet.name, [(header, kind) for (header, _), kind in zip(sheet.fields, kinds)], values)
+
+
 def _vba_project(app: MacroApp | None) -> bytes | None:
     """vbaProject.bin of an app's modules (Japanese source: code page 932), or None."""
-    if app is None or not app.modules:
+    if not isinstance(app, MacroApp) or not app.modules:
         return None
     return compound_file(vba_project_items(list(app.modules), code_page=932))
 

@@ -53,10 +53,26 @@ class MacroApp:
     #: external data connections (xl/connections.xml): (name, ODBC connection string)
     connections: tuple[tuple[str, str], ...] = ()
 
+    kind = "excel-vba"
+
     @property
     def is_app(self) -> bool:
         """VBA code or a ribbon makes an app; connections alone do not (scanners/apps/excel.py)."""
         return bool(self.modules or self.ribbon)
+
+
+@dataclass
+class AccessApp:
+    """An Access database's objects besides its tables (written by office_files.mdb_file)."""
+
+    #: (name, form | report | macro | module | query | linked_odbc, connect string or "")
+    objects: tuple[tuple[str, str, str], ...] = ()
+    kind = "access"
+
+    @property
+    def is_app(self) -> bool:
+        """Forms, reports, macros or modules make an app; tables and queries alone do not."""
+        return any(kind in ("form", "report", "macro", "module") for _name, kind, _c in self.objects)
 
 
 @dataclass
@@ -73,7 +89,7 @@ class ShareFile:
     #: risk codes a perfect scanner reports besides hidden personal data and encryption
     risks: tuple[str, ...] = ()
     #: the workbook's VBA project, ribbon and data connections, if any
-    app: MacroApp | None = None
+    app: MacroApp | AccessApp | None = None
 
     @property
     def status(self) -> str:
@@ -89,7 +105,7 @@ class ShareFile:
         return {"personal": bool(categories), "categories": categories,
                 "sensitive": bool(SENSITIVE & set(categories)), "my_number": "my_number" in categories,
                 "hidden_personal": hidden, "status": self.status, "risks": sorted(self.risks),
-                "app": "excel-vba" if readable and self.app is not None and self.app.is_app else None}
+                "app": self.app.kind if readable and self.app is not None and self.app.is_app else None}
 
 
 def _files() -> list[ShareFile]:
@@ -251,7 +267,7 @@ def _files() -> list[ShareFile]:
         # a portable remote-control tool someone left on the share (a placeholder, not a program)
         F(d2 + "ツール/AnyDesk.exe", text=PLACEHOLDER_EXE, encoding="ascii", risks=("remote-access-tool",)),
         # home-made business apps (業務アプリ): macro workbooks, a ribbon, an old .xls with VBA,
-        # data connections to the core systems
+        # data connections to the core systems, an Access database with forms and a linked table
         F(care + "訪問調査_日程管理.xlsm",
           [S("訪問予定", "訪問日=date 氏名=name 住所=address 電話番号=home_phone 要介護度=care_level", 40, (65, 100),
              title="認定調査 訪問予定表")],
@@ -270,6 +286,13 @@ def _files() -> list[ShareFile]:
         F(d3 + "税務課/課税状況_基幹系連携.xlsx",
           [S("地区別", "地区=district 納税義務者数=population 調定額=amount", 16, scaled=False)],
           app=MacroApp(connections=(("課税集計", TAX_CONNECTION),)), risks=("external-data-connection",)),
+        F(health + "生活福祉課/相談記録管理.mdb",
+          [S("相談記録", "相談日=date 氏名=name 住所=address 電話番号=home_phone 世帯員数=count 傷病名=diagnosis",
+             80, (20, 90))],
+          app=AccessApp((("frmメニュー", "form", ""), ("frm相談入力", "form", ""), ("rpt月別相談件数", "report", ""),
+                         ("AutoExec", "macro", ""), ("mod共通", "module", ""), ("qry月別件数", "query", ""),
+                         ("dbo_世帯情報", "linked_odbc", "ODBC;DSN=FUKUSHI_KIKAN;Trusted_Connection=Yes;"))),
+          risks=("autoexec-macro", "external-data-connection")),
     ]
 
 

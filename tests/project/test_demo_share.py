@@ -3,7 +3,9 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 import struct
+import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -14,7 +16,7 @@ import openpyxl
 import pytest
 import python_calamine
 
-from inventory.demo.office_files import CONTINUE, xls_file
+from inventory.demo.office_files import ACCESS_OBJECT_TYPES, CONTINUE, xls_file
 from inventory.demo.people import (is_valid_my_number, my_number_check_digit, phone_text, to_fullwidth,
                                  to_halfwidth_kana, to_hiragana, wareki)
 from inventory.demo.share import write_share
@@ -142,7 +144,7 @@ def test_truth_is_consistent(municipal_share):
         assert t["my_number"] == ("my_number" in t["categories"])
         assert not t["hidden_personal"] or t["personal"]
         assert t["status"] == "ok" or not t["personal"]
-        assert t["app"] in (None, "excel-vba") and (t["app"] is None or t["status"] == "ok")
+        assert t["app"] in (None, "excel-vba", "access") and (t["app"] is None or t["status"] == "ok")
         assert unicodedata.is_normalized("NFC", rel) and not rel.startswith("/")
 
 
@@ -155,6 +157,7 @@ def test_truth_is_consistent(municipal_share):
     (lambda t: t["status"] == "encrypted", 1),
     (lambda t: t["status"] == "error", 2),
     (lambda t: t["app"] == "excel-vba", 3),
+    (lambda t: t["app"] == "access", 1),
     (lambda t: t["app"] is not None and t["personal"], 2),
 ])
 def test_truth_covers_each_case(municipal_share, what, at_least):
@@ -222,9 +225,11 @@ def test_sheet_states_and_title_rows(municipal_share):
 def test_macro_workbooks_hold_a_vba_project_ribbon_and_connections(municipal_share):
     root = municipal_share.root
     apps = {f.path: f.app for f in SHARE_FILES if f.app is not None}
-    assert {Path(p).suffix for p in apps} == {".xlsm", ".xls", ".xlsx"}
+    assert {Path(p).suffix for p in apps} == {".xlsm", ".xls", ".xlsx", ".mdb"}
     for rel, app in apps.items():
         path = root / rel
+        if rel.endswith(".mdb"):
+            continue                                  # test_the_access_database_reads_with_two_readers
         if rel.endswith(".xls"):
             ole = olefile.OleFileIO(path)
             assert ole.exists("Workbook") and ole.exists("_VBA_PROJECT_CUR/VBA/dir")
@@ -248,6 +253,31 @@ def test_macro_workbooks_hold_a_vba_project_ribbon_and_connections(municipal_sha
                 assert "connections+xml" in zf.read("[Content_Types].xml").decode()
         assert openpyxl.load_workbook(path).sheetnames == [s.name for f in SHARE_FILES if f.path == rel
                                                            for s in f.sheets]
+
+
+def test_the_access_database_reads_with_two_readers(municipal_share):
+    """access-parser (the scanner's reader) and mdbtools (its fallback) agree on tables and objects."""
+    from access_parser import AccessParser
+
+    spec = next(f for f in SHARE_FILES if f.path.endswith(".mdb"))
+    path = municipal_share.root / spec.path
+    assert path.read_bytes()[4:19] == b"Standard Jet DB" and path.stat().st_size % 4096 == 0
+    parser = AccessParser(str(path))
+    assert set(parser.catalog) == {"MSysObjects", spec.sheets[0].name}
+    catalog = parser.parse_table("MSysObjects")
+    listed = {name: kind for name, kind in zip(catalog["Name"], catalog["Type"])}
+    assert {n: listed[n] for n, _k, _c in spec.app.objects} == {
+        n: ACCESS_OBJECT_TYPES[k] for n, k, _c in spec.app.objects}
+    table = parser.parse_table(spec.sheets[0].name)
+    headers = [h for h, _ in spec.sheets[0].fields]
+    assert sorted(table) == sorted(headers) and len(table["氏名"]) == spec.sheets[0].rows
+    assert set(table["氏名"]) <= municipal_share.personal_values
+    if shutil.which("mdb-export") is None:
+        pytest.skip("mdbtools not installed")
+    exported = subprocess.run(["mdb-export", str(path), spec.sheets[0].name], capture_output=True, check=True,
+                              timeout=60).stdout.decode()
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert rows[0] == headers and [r[1] for r in rows[1:]] == table["氏名"]
 
 
 def test_a_long_xls_string_table_goes_on_in_continue_records():
