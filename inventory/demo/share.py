@@ -1,7 +1,9 @@
 """A realistic (and entirely fake) municipal file share, with its ground truth.
 
 :func:`generate_share` writes department folders full of spreadsheets, CSV
-exports and memos the way a Japanese city's file server holds them, and
+exports and memos the way a Japanese city's file server holds them, with the
+home-made business apps (macro workbooks, an .xls with VBA, an Access
+database; :mod:`inventory.demo.office_files`) and shadow IT found there, and
 returns what a perfect scanner should report for each file.  ``make demo``
 uses it for the product demo; ``tests/scanner/test_share_quality.py`` scores the
 scanner against it.  The truth is returned, never written into the share.
