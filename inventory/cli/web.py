@@ -167,15 +167,33 @@ def run_demo(dest: str, lang: str = "ja", serve: bool = True, host: str = "127.0
                     "year": campaign.fiscal_year, "due": campaign.due_on.isoformat()}, err=True)
     finally:
         engine.dispose()
-    from inventory.scanning.progress import display_width
 
-    click.echo(_("Demo accounts (user name / role / password):"))
+    click.echo(_("Demo accounts (user name / role / department / password):"))
+    departments = {username: code for username, _name, _role, code in DEMO_USERS}
     for username, role, password in accounts:
         role_label = catalogue.label(ROLE_LABELS, role, lang)
-        click.echo(f"  {username:<14} {role_label}{' ' * max(1, 22 - display_width(role_label))}{password}")
+        department = demo_department_label(departments.get(username)) or _("(no department)")
+        click.echo(f"  {_padded(username, 14)}{_padded(role_label, 20)}{_padded(department, 24)}{password}")
     if serve:
         serve_app(host, port)
     return accounts
+
+
+def demo_department_label(code: str | None) -> str | None:
+    """A demo department as people name it, with the department above it: 健康福祉部 介護保険課."""
+    rows = {c: (name, parent) for c, name, parent, _folder in DEMO_DEPARTMENTS}
+    names = []
+    while code in rows:
+        name, code = rows[code]
+        names.append(name)
+    return " ".join(reversed(names)) or None
+
+
+def _padded(text: str, width: int) -> str:
+    """``text`` and spaces up to ``width`` columns (a full-width character takes two), at least one."""
+    from inventory.scanning.progress import display_width
+
+    return text + " " * max(1, width - display_width(text))
 
 
 def open_demo_campaign(session, today: dt.date | None = None):

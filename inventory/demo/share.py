@@ -1,7 +1,9 @@
 """A realistic (and entirely fake) municipal file share, with its ground truth.
 
 :func:`generate_share` writes department folders full of spreadsheets, CSV
-exports and memos the way a Japanese city's file server holds them, and
+exports and memos the way a Japanese city's file server holds them, with the
+home-made business apps (macro workbooks, an .xls with VBA, an Access
+database; :mod:`inventory.demo.office_files`) and shadow IT found there, and
 returns what a perfect scanner should report for each file.  ``make demo``
 uses it for the product demo; ``tests/scanner/test_share_quality.py`` scores the
 scanner against it.  The truth is returned, never written into the share.
@@ -19,8 +21,10 @@ from random import Random
 
 import xlsxwriter
 
+from inventory.demo.office_files import (AccessTable, compound_file, connections_xml, mdb_file, ribbon_xml,
+                                         vba_project_items, with_parts, xls_file)
 from inventory.demo.people import KINDS, make_person
-from inventory.demo.share_files import SHARE_FILES, Sheet, ShareFile
+from inventory.demo.share_files import SHARE_FILES, MacroApp, Sheet, ShareFile
 
 JST = dt.timezone(dt.timedelta(hours=9))
 
@@ -92,10 +96,17 @@ def _file_bytes(spec: ShareFile, tables: list, rng: Random) -> bytes:
     if spec.memo:
         return _memo(Path(spec.path).stem, rng).encode(spec.encoding)
     suffix = Path(spec.path).suffix
-    if suffix != ".xlsx":
+    if suffix == ".mdb":
+        return mdb_file([_access_table(sheet, rows) for sheet, rows in tables], spec.app.objects if spec.app else ())
+    if suffix == ".xls":
+        return xls_file([(sheet.name, _string_rows(sheet, rows)) for sheet, rows in tables],
+                        spec.app.modules if spec.app else ())
+    if suffix not in (".xlsx", ".xlsm"):
         sheet, rows = tables[0]
         return _delimited(sheet, rows, "," if suffix == ".csv" else "\t").encode(spec.encoding)
-    data = _xlsx(tables, rng)
+    data = _xlsx(tables, rng, _vba_project(spec.app))
+    if spec.app is not None and (spec.app.ribbon or spec.app.connections):
+        data = _with_app_parts(data, spec.app)
     if spec.damage == "truncated":
         return data[: len(data) * 11 // 20]
     if spec.damage == "encrypted":
@@ -107,6 +118,32 @@ def _text(value) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%Y/%m/%d")
     return str(value)
+
+
+def _string_rows(sheet: Sheet, rows: list[list]) -> list[list[str]]:
+    """A table as text cells (the demo's .xls holds strings only): header, then rows."""
+    head = [[header for header, _ in sheet.fields]] if sheet.header else []
+    return head + [[_text(v) for v in row] for row in rows]
+
+
+def _access_table(sheet: Sheet, rows: list[list]) -> AccessTable:
+    """A table of the demo's Access database: whole numbers as Long Integer, the rest as Text."""
+    kinds = ["long" if rows and isinstance(rows[0][i], int) else "text" for i in range(len(sheet.fields))]
+    values = [[v if kind == "long" else _text(v) for v, kind in zip(row, kinds)] for row in rows]
+    return AccessTable(sheet.name, [(header, kind) for (header, _), kind in zip(sheet.fields, kinds)], values)
+
+
+def _vba_project(app: MacroApp | None) -> bytes | None:
+    """vbaProject.bin of an app's modules (Japanese source: code page 932), or None."""
+    if not isinstance(app, MacroApp) or not app.modules:
+        return None
+    return compound_file(vba_project_items(list(app.modules), code_page=932))
+
+
+def _with_app_parts(data: bytes, app: MacroApp) -> bytes:
+    ribbon = ribbon_xml(app.ribbon[0], list(app.ribbon[1])) if app.ribbon else None
+    connections = connections_xml(list(app.connections)) if app.connections else None
+    return with_parts(data, ribbon=ribbon, connections=connections)
 
 
 def _delimited(sheet: Sheet, rows: list[list], delimiter: str) -> str:
@@ -121,8 +158,9 @@ def _delimited(sheet: Sheet, rows: list[list], delimiter: str) -> str:
     return out.getvalue()
 
 
-def _xlsx(tables: list, rng: Random) -> bytes:
-    """A workbook written with xlsxwriter: title rows, merged group headers, dates, hidden parts."""
+def _xlsx(tables: list, rng: Random, vba_project: bytes | None = None) -> bytes:
+    """A workbook written with xlsxwriter: title rows, merged group headers, dates, hidden parts;
+    with ``vba_project`` (vbaProject.bin) a macro workbook."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     created = dt.datetime(2023, 4, 1, 9) + dt.timedelta(days=rng.randint(0, 360))
@@ -170,6 +208,8 @@ def _xlsx(tables: list, rng: Random) -> bytes:
             ws.hide()
         elif sheet.visibility == "veryHidden":
             ws.very_hidden()
+    if vba_project is not None:
+        book.add_vba_project(io.BytesIO(vba_project), is_stream=True)
     book.close()
     return out.getvalue()
 

@@ -3,12 +3,15 @@ reports for each: the catalogue :data:`SHARE_FILES` that :mod:`inventory.demo.sh
 
 Each :class:`ShareFile` names its path, its tables (:class:`Sheet`: headers and the kind of
 value in each column, from :mod:`inventory.demo.people`), its encoding and how it is
-damaged, if at all; :meth:`ShareFile.truth` is its ground truth.
+damaged, if at all; a business app (業務アプリ) also names its VBA modules, ribbon and data
+connections (:class:`MacroApp`, written by :mod:`inventory.demo.office_files`).
+:meth:`ShareFile.truth` is its ground truth.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from inventory.demo.office_files import Module
 from inventory.demo.people import KINDS
 
 #: spec categories that make a file hold 要配慮個人情報 (scan-record.md)
@@ -41,6 +44,38 @@ class Sheet:
 
 
 @dataclass
+class MacroApp:
+    """What makes a workbook a home-made business app: its VBA project, ribbon and connections."""
+
+    modules: tuple[Module, ...] = ()
+    #: a ribbon tab (customUI14): (tab label, ((button label, the procedure it runs), ...))
+    ribbon: tuple[str, tuple[tuple[str, str], ...]] | None = None
+    #: external data connections (xl/connections.xml): (name, ODBC connection string)
+    connections: tuple[tuple[str, str], ...] = ()
+
+    kind = "excel-vba"
+
+    @property
+    def is_app(self) -> bool:
+        """VBA code or a ribbon makes an app; connections alone do not (scanners/apps/excel.py)."""
+        return bool(self.modules or self.ribbon)
+
+
+@dataclass
+class AccessApp:
+    """An Access database's objects besides its tables (written by office_files.mdb_file)."""
+
+    #: (name, form | report | macro | module | query | linked_odbc, connect string or "")
+    objects: tuple[tuple[str, str, str], ...] = ()
+    kind = "access"
+
+    @property
+    def is_app(self) -> bool:
+        """Forms, reports, macros or modules make an app; tables and queries alone do not."""
+        return any(kind in ("form", "report", "macro", "module") for _name, kind, _c in self.objects)
+
+
+@dataclass
 class ShareFile:
     """One file of the share and how to damage it, if at all."""
 
@@ -53,6 +88,8 @@ class ShareFile:
     text: str | None = None
     #: risk codes a perfect scanner reports besides hidden personal data and encryption
     risks: tuple[str, ...] = ()
+    #: the workbook's VBA project, ribbon and data connections, if any
+    app: MacroApp | AccessApp | None = None
 
     @property
     def status(self) -> str:
@@ -67,7 +104,8 @@ class ShareFile:
             or any(i in s.hidden_columns for i, _ in s.personal_columns()) for s in self.sheets)
         return {"personal": bool(categories), "categories": categories,
                 "sensitive": bool(SENSITIVE & set(categories)), "my_number": "my_number" in categories,
-                "hidden_personal": hidden, "status": self.status, "risks": sorted(self.risks)}
+                "hidden_personal": hidden, "status": self.status, "risks": sorted(self.risks),
+                "app": self.app.kind if readable and self.app is not None and self.app.is_app else None}
 
 
 def _files() -> list[ShareFile]:
@@ -226,6 +264,35 @@ def _files() -> list[ShareFile]:
           risks=("external-upload-script",)),
         F(kids + "保育園申込_共有リンク.url", text=CLOUD_SHORTCUT, encoding="ascii",
           risks=("cloud-storage-link",)),
+        # a portable remote-control tool someone left on the share (a placeholder, not a program)
+        F(d2 + "ツール/AnyDesk.exe", text=PLACEHOLDER_EXE, encoding="ascii", risks=("remote-access-tool",)),
+        # home-made business apps (業務アプリ): macro workbooks, a ribbon, an old .xls with VBA,
+        # data connections to the core systems, an Access database with forms and a linked table
+        F(care + "訪問調査_日程管理.xlsm",
+          [S("訪問予定", "訪問日=date 氏名=name 住所=address 電話番号=home_phone 要介護度=care_level", 40, (65, 100),
+             title="認定調査 訪問予定表")],
+          app=MacroApp(VISIT_MODULES, ribbon=("訪問調査", (("本日の訪問", "HonjitsuNoHoumon"),
+                                                           ("予定表を印刷", "YoteiInsatsu")))),
+          risks=("autoexec-macro",)),
+        F(civic + "市民課/証明書交付_集計ツール.xlsm",
+          [S("集計", "請求種別=certificate 通数=count 交付日=date", 30, scaled=False)],
+          app=MacroApp(CERTIFICATE_MODULES, ribbon=("窓口集計", (("基幹系から取込", "Torikomi"),
+                                                                 ("月報を作成", "Geppou"))),
+                       connections=(("住基_交付実績", JUKI_CONNECTION),)),
+          risks=("credentials-in-file", "external-data-connection")),
+        F(d1 + "時間外勤務_集計.xls",
+          [S("集計", "職員番号=emp_no 所属=dept 氏名=name 時間外勤務(時間)=minutes", 60, (22, 60))],
+          app=MacroApp(OVERTIME_MODULES), risks=("macro-network-access",)),
+        F(d3 + "税務課/課税状況_基幹系連携.xlsx",
+          [S("地区別", "地区=district 納税義務者数=population 調定額=amount", 16, scaled=False)],
+          app=MacroApp(connections=(("課税集計", TAX_CONNECTION),)), risks=("external-data-connection",)),
+        F(health + "生活福祉課/相談記録管理.mdb",
+          [S("相談記録", "相談日=date 氏名=name 住所=address 電話番号=home_phone 世帯員数=count 傷病名=diagnosis",
+             80, (20, 90))],
+          app=AccessApp((("frmメニュー", "form", ""), ("frm相談入力", "form", ""), ("rpt月別相談件数", "report", ""),
+                         ("AutoExec", "macro", ""), ("mod共通", "module", ""), ("qry月別件数", "query", ""),
+                         ("dbo_世帯情報", "linked_odbc", "ODBC;DSN=FUKUSHI_KIKAN;Trusted_Connection=Yes;"))),
+          risks=("autoexec-macro", "external-data-connection")),
     ]
 
 
@@ -235,6 +302,78 @@ set SRC=%USERPROFILE%\\Desktop\\名簿\r
 curl -T "%SRC%\\名簿.xlsx" https://gigafile.nu/upload/\r
 """
 CLOUD_SHORTCUT = "[InternetShortcut]\r\nURL=https://www.dropbox.com/scl/fo/demo0000/hoikuen?dl=0\r\n"
+PLACEHOLDER_EXE = "inventory demo: a stand-in for a remote-control program; it runs nothing.\r\n"
+
+# The demo apps' VBA, written for the demo (code page 932: Japanese comments and strings).
+# The connection strings and passwords are made up; a scan record never holds them.
+JUKI_CONNECTION = "DRIVER={SQL Server};SERVER=kikan-db01;DATABASE=JUKI;UID=madoguchi;PWD=Madoguchi2024"
+TAX_CONNECTION = "DSN=ZEIMU_SHUKEI;UID=zeimu_ro;Trusted_Connection=No"
+VISIT_MODULES = (
+    Module("ThisWorkbook", """Private Sub Workbook_Open()
+    ' 開いたら本日の訪問先を表示する
+    HonjitsuNoHoumon
+End Sub
+""", "document"),
+    Module("Houmon", """Option Explicit
+' 認定調査の訪問予定（介護保険課 作成）
+
+Public Sub HonjitsuNoHoumon(Optional control As Object)
+    Dim ws As Worksheet, r As Long, n As Long
+    Set ws = ThisWorkbook.Worksheets("訪問予定")
+    For r = 5 To ws.Cells(ws.Rows.Count, 1).End(xlUp).Row
+        If ws.Cells(r, 1).Value = Date Then
+            ws.Rows(r).Interior.Color = RGB(255, 242, 204)
+            n = n + 1
+        End If
+    Next r
+    MsgBox "本日の訪問は " & n & " 件です。", vbInformation, "訪問調査"
+End Sub
+
+Public Sub YoteiInsatsu(Optional control As Object)
+    With ThisWorkbook.Worksheets("訪問予定").PageSetup
+        .Orientation = xlLandscape
+        .PrintTitleRows = "$4:$4"
+    End With
+    ThisWorkbook.Worksheets("訪問予定").PrintOut
+End Sub
+"""),
+)
+CERTIFICATE_MODULES = (
+    Module("Torikomi", f"""Option Explicit
+' 基幹系（住基）から証明書の交付実績を取り込む
+
+Public Sub Torikomi(Optional control As Object)
+    Dim cn As Object, rs As Object, ws As Worksheet
+    Set cn = CreateObject("ADODB.Connection")
+    cn.Open "{JUKI_CONNECTION}"
+    Set rs = cn.Execute("SELECT 種別, COUNT(*) FROM 交付実績 GROUP BY 種別")
+    Set ws = ThisWorkbook.Worksheets("集計")
+    ws.Range("A2").CopyFromRecordset rs
+    rs.Close
+    cn.Close
+End Sub
+
+Public Sub Geppou(Optional control As Object)
+    ThisWorkbook.Worksheets("集計").Copy
+    ActiveWorkbook.SaveAs ThisWorkbook.Path & "\月報_" & Format(Date, "yyyymm") & ".xlsx"
+End Sub
+"""),
+)
+OVERTIME_MODULES = (
+    Module("Shukei", """Option Explicit
+' 時間外勤務の月次集計を人事担当へメールで送る（職員課 作成）
+
+Public Sub SoushinSuru()
+    Dim ol As Object, mail As Object
+    Set ol = CreateObject("Outlook.Application")
+    Set mail = ol.CreateItem(0)
+    mail.To = "jinji@example.lg.jp"
+    mail.Subject = "時間外勤務 集計 " & Format(Date, "yyyy年m月")
+    mail.Attachments.Add ThisWorkbook.FullName
+    mail.Send
+End Sub
+"""),
+)
 
 
 SHARE_FILES = _files()

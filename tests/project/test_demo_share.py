@@ -3,6 +3,9 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
+import struct
+import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -11,7 +14,9 @@ import msoffcrypto
 import olefile
 import openpyxl
 import pytest
+import python_calamine
 
+from inventory.demo.office_files import ACCESS_OBJECT_TYPES, CONTINUE, xls_file
 from inventory.demo.people import (is_valid_my_number, my_number_check_digit, phone_text, to_fullwidth,
                                  to_halfwidth_kana, to_hiragana, wareki)
 from inventory.demo.share import write_share
@@ -22,7 +27,7 @@ SPEC_CATEGORIES = {
     "my_number", "resident_id", "insurance_number", "bank_account", "income", "school", "family",
     "health", "criminal_record", "creed_race",
 }
-TRUTH_KEYS = {"personal", "categories", "sensitive", "my_number", "hidden_personal", "status", "risks"}
+TRUTH_KEYS = {"personal", "categories", "sensitive", "my_number", "hidden_personal", "status", "risks", "app"}
 
 
 @pytest.mark.parametrize("first11, check", [
@@ -139,6 +144,7 @@ def test_truth_is_consistent(municipal_share):
         assert t["my_number"] == ("my_number" in t["categories"])
         assert not t["hidden_personal"] or t["personal"]
         assert t["status"] == "ok" or not t["personal"]
+        assert t["app"] in (None, "excel-vba", "access") and (t["app"] is None or t["status"] == "ok")
         assert unicodedata.is_normalized("NFC", rel) and not rel.startswith("/")
 
 
@@ -150,6 +156,9 @@ def test_truth_is_consistent(municipal_share):
     (lambda t: t["hidden_personal"], 3),
     (lambda t: t["status"] == "encrypted", 1),
     (lambda t: t["status"] == "error", 2),
+    (lambda t: t["app"] == "excel-vba", 3),
+    (lambda t: t["app"] == "access", 1),
+    (lambda t: t["app"] is not None and t["personal"], 2),
 ])
 def test_truth_covers_each_case(municipal_share, what, at_least):
     assert sum(map(what, municipal_share.truth.values())) >= at_least
@@ -188,7 +197,7 @@ def test_headerless_exports_start_with_values(municipal_share, rel, first_row):
 
 def test_every_readable_workbook_opens_and_hides_exactly_the_personal_parts(municipal_share):
     for rel, t in municipal_share.truth.items():
-        if not rel.endswith(".xlsx") or t["status"] != "ok":
+        if not rel.endswith((".xlsx", ".xlsm")) or t["status"] != "ok":
             continue
         book = openpyxl.load_workbook(municipal_share.root / rel)
         hidden_sheets = [ws.title for ws in book.worksheets if ws.sheet_state != "visible"]
@@ -213,9 +222,76 @@ def test_sheet_states_and_title_rows(municipal_share):
     assert isinstance(ws["D5"].value, dt.datetime) and "ggge" in ws["D5"].number_format
 
 
+def test_macro_workbooks_hold_a_vba_project_ribbon_and_connections(municipal_share):
+    root = municipal_share.root
+    apps = {f.path: f.app for f in SHARE_FILES if f.app is not None}
+    assert {Path(p).suffix for p in apps} == {".xlsm", ".xls", ".xlsx", ".mdb"}
+    for rel, app in apps.items():
+        path = root / rel
+        if rel.endswith(".mdb"):
+            continue                                  # test_the_access_database_reads_with_two_readers
+        if rel.endswith(".xls"):
+            ole = olefile.OleFileIO(path)
+            assert ole.exists("Workbook") and ole.exists("_VBA_PROJECT_CUR/VBA/dir")
+            assert {m.name for m in app.modules} <= {e[-1] for e in ole.listdir() if e[-2:-1] == ["VBA"]}
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+            rows = book.get_sheet_by_index(0).to_python()
+            assert rows[0][:2] == ["職員番号", "所属"] and len(rows) == 61
+            continue
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            assert ("xl/vbaProject.bin" in names) == bool(app.modules), rel
+            assert ("customUI/customUI14.xml" in names) == bool(app.ribbon), rel
+            assert ("xl/connections.xml" in names) == bool(app.connections), rel
+            if app.modules:
+                ole = olefile.OleFileIO(zf.read("xl/vbaProject.bin"))
+                assert ole.exists("VBA/dir") and all(ole.exists(f"VBA/{m.name}") for m in app.modules)
+            if app.ribbon:
+                assert "rIdUi1" in zf.read("_rels/.rels").decode()
+                assert app.ribbon[0] in zf.read("customUI/customUI14.xml").decode()
+            if app.connections:
+                assert "connections+xml" in zf.read("[Content_Types].xml").decode()
+        assert openpyxl.load_workbook(path).sheetnames == [s.name for f in SHARE_FILES if f.path == rel
+                                                           for s in f.sheets]
+
+
+def test_the_access_database_reads_with_two_readers(municipal_share):
+    """access-parser (the scanner's reader) and mdbtools (its fallback) agree on tables and objects."""
+    from access_parser import AccessParser
+
+    spec = next(f for f in SHARE_FILES if f.path.endswith(".mdb"))
+    path = municipal_share.root / spec.path
+    assert path.read_bytes()[4:19] == b"Standard Jet DB" and path.stat().st_size % 4096 == 0
+    parser = AccessParser(str(path))
+    assert set(parser.catalog) == {"MSysObjects", spec.sheets[0].name}
+    catalog = parser.parse_table("MSysObjects")
+    listed = {name: kind for name, kind in zip(catalog["Name"], catalog["Type"])}
+    assert {n: listed[n] for n, _k, _c in spec.app.objects} == {
+        n: ACCESS_OBJECT_TYPES[k] for n, k, _c in spec.app.objects}
+    table = parser.parse_table(spec.sheets[0].name)
+    headers = [h for h, _ in spec.sheets[0].fields]
+    assert sorted(table) == sorted(headers) and len(table["氏名"]) == spec.sheets[0].rows
+    assert set(table["氏名"]) <= municipal_share.personal_values
+    if shutil.which("mdb-export") is None:
+        pytest.skip("mdbtools not installed")
+    exported = subprocess.run(["mdb-export", str(path), spec.sheets[0].name], capture_output=True, check=True,
+                              timeout=60).stdout.decode()
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert rows[0] == headers and [r[1] for r in rows[1:]] == table["氏名"]
+
+
+def test_a_long_xls_string_table_goes_on_in_continue_records():
+    rows = [[f"行{i}の文字列" + "あ" * 40] for i in range(400)]          # far more than one record holds
+    data = xls_file([("一覧", rows)])
+    stream = olefile.OleFileIO(data).openstream("Workbook").read()
+    assert struct.pack("<H", CONTINUE) in stream
+    got = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert [r[0] for r in got] == [r[0] for r in rows]
+
+
 def read_rows(path: Path) -> list[list]:
     """Rows of a delimited file or of every sheet of a workbook, as written."""
-    if path.suffix == ".xlsx":
+    if path.suffix in (".xlsx", ".xlsm"):
         book = openpyxl.load_workbook(path)
         return [list(r) for ws in book.worksheets for r in ws.iter_rows(values_only=True)]
     raw = path.read_bytes()

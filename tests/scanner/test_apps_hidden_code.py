@@ -1,13 +1,14 @@
 """Apps that hide from a plain look: Excel 4 macro sheets anywhere, VBA projects in odd shapes.
 
 Every workbook here is written by the test (zipfile, and OLE/BIFF bytes from
-tests/office_bytes.py), never copied from the corpus.
+inventory/demo/office_files.py), never copied from the corpus.
 """
 import struct
 import zipfile
 
 import pytest
-from office_bytes import (
+
+from inventory.demo.office_files import (
     Module,
     Storage,
     Stream,
@@ -18,7 +19,6 @@ from office_bytes import (
     vba_project_items,
     wide_string,
 )
-
 from scanners.apps import AppFacts
 from scanners.apps import excel as excel_module
 from scanners.apps.excel import excel_app_facts

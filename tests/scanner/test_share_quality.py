@@ -138,9 +138,21 @@ def test_no_record_holds_a_generated_value(municipal_share, records):
     assert not any(v in dumped for v in values)
 
 
-def test_shadow_it_artefacts_give_their_risks(municipal_share, records):
+def test_apps_exactly_where_the_truth_says(municipal_share, records):
+    """Business apps (業務アプリ) of the share: the macro workbooks and the .xls with VBA, nothing else."""
+    def kind(record):
+        app = (record or {}).get("app") or {}
+        return app.get("kind") if app.get("is_app") else None
+
+    wrong = [(p, t["app"], kind(records.get(p))) for p, t in municipal_share.truth.items()
+             if t["app"] != kind(records.get(p))]
+    assert not wrong, table(wrong, ("path", "app expected", "got"))
+    assert sum(t["app"] is not None for t in municipal_share.truth.values()) >= 3
+
+
+def test_shadow_it_and_app_risks_are_reported(municipal_share, records):
     expected = {p: set(t["risks"]) for p, t in municipal_share.truth.items() if t["risks"]}
-    assert len(expected) >= 3
+    assert len(expected) >= 8
     wrong = [(p, sorted(codes), sorted(risk_codes(records.get(p))))
              for p, codes in expected.items() if not codes <= risk_codes(records.get(p))]
     assert not wrong, table(wrong, ("path", "risks expected", "got"))

@@ -116,12 +116,20 @@ def test_demo_without_serving_fills_the_registry(registry_url, sessions, tmp_pat
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["demo", "--dest", "share", "--no-serve"])
     assert result.exit_code == 0, result.output
-    for username in ("demo_clerk", "demo_head", "demo_it", "demo_privacy", "demo_admin"):
-        assert username in result.output
+    accounts = {line.split()[0]: line.split()[1:-1] for line in result.output.splitlines()
+                if line.startswith("  demo_")}
+    assert accounts == {"demo_clerk": ["担当者", "健康福祉部", "介護保険課"], "demo_head": ["所属長", "健康福祉部"],
+                        "demo_it": ["情報システム担当課", "総務部", "情報政策課"],
+                        "demo_privacy": ["個人情報保護担当課", "総務部", "総務課"],
+                        "demo_admin": ["管理者", "（所属なし）"]}
     with sessions() as session:
         assets = session.execute(select(Asset.department_id)).scalars().all()
+        apps = session.execute(select(Asset.path).where(Asset.is_app)).scalars().all()
+        queue = session.execute(select(func.count()).select_from(Asset).where(
+            Asset.is_app | Asset.personal_present)).scalar()
     assert len(assets) >= 60
     assert all(dept is not None for dept in assets)       # every file lands in a department
+    assert len(apps) >= 3 and queue > len(apps)          # the IT division has apps to triage
     with sessions() as session:
         campaigns = session.execute(select(DeclarationCampaign)).scalars().all()
         scanned = session.execute(select(func.count()).select_from(DeclarationItem)
