@@ -115,6 +115,13 @@ UNREAD_REASON_LABELS = {
     "failed": N_("an error occurred while reading the file"),
 }
 
+#: the same, in a word or two (a list's status cell)
+UNREAD_SHORT_LABELS = {
+    "encrypted": N_("encrypted"), "corrupt": N_("damaged"), "too_large": N_("too large"),
+    "timeout": N_("timed out"), "unsupported": N_("unsupported format"), "locked": N_("cannot open"),
+    "failed": N_("read error"),
+}
+
 #: what the department should do, per class
 UNREAD_ADVICE_LABELS = {
     "encrypted": N_("Ask the file's owner to remove the password (or to tell you what it holds), "
@@ -129,6 +136,7 @@ CONTENT_REVIEW_LABELS = {
     "none": N_("Contents checked: no personal data"),
     None: N_("Contents not checked yet"),
 }
+CONTENT_REVIEW_SHORT_LABELS = {"personal": N_("Checked: personal data"), "none": N_("Checked: none")}
 
 #: (class, words in the scanner's error) in the order they are tried; the error is English
 #: text of the scanner (scanners/pipeline.py, readers/), matched case-insensitively
