@@ -13,7 +13,7 @@ to its templates' context: :func:`template_context`).
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, namedtuple
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -38,6 +38,8 @@ UNREAD = Asset.status.in_(UNREAD_STATUSES)
 NEEDS_PERSON = (UNREAD, Asset.content_review.is_(None))
 #: files listed on a page of the department view's section
 SECTION_LIMIT = 50
+#: a file of that section (plain values: the section is kept in the app's count cache)
+UnreadRow = namedtuple("UnreadRow", "id name folder kind status error department_id")
 
 
 class UnreadTexts:
@@ -92,9 +94,11 @@ def needs_person_counts(session, scope: set[int] | None) -> Counter:
     return Counter(dict(session.execute(restrict_to_scope(stmt, scope)).all()))
 
 
-def needs_person(session, scope: set[int] | None, limit: int = SECTION_LIMIT) -> list:
-    """The first ``limit`` unread files nobody has checked yet, by department and path (plain rows)."""
+def needs_person(session, scope: set[int] | None, limit: int = SECTION_LIMIT) -> tuple[int, list]:
+    """(how many unread files nobody has checked yet, the first ``limit`` of them by department
+    and path as plain rows), within ``scope``: one query (the total is a window count)."""
     stmt = (select(Asset.id, Asset.name, Asset.folder, Asset.kind, Asset.status, Asset.error,
-                   Asset.department_id)
+                   Asset.department_id, func.count().over().label("total"))
             .where(*NEEDS_PERSON).order_by(Asset.department_id, Asset.path, Asset.id).limit(limit))
-    return list(session.execute(restrict_to_scope(stmt, scope)).all())
+    rows = [tuple(r) for r in session.execute(restrict_to_scope(stmt, scope)).all()]
+    return (rows[0][-1] if rows else 0), [UnreadRow(*r[:-1]) for r in rows]

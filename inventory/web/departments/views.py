@@ -28,7 +28,7 @@ from inventory.web.departments.review import (
 from inventory.web.extensions import get_session
 from inventory.web.departments.forms import (ConfirmFindingForm, ContentReviewForm, DismissFindingForm,
                                              dismiss_prefix)
-from inventory.web.assets.unread import UnreadTexts, needs_person, needs_person_counts, template_context
+from inventory.web.assets.unread import UnreadTexts, needs_person, template_context
 from inventory.web.labels import (
     CATEGORY_LABELS,
     COMPLEXITY_LABELS,
@@ -83,11 +83,10 @@ def index():
                              lambda: pending_work(session, shown_scope, today))
         unassigned = ("~", _("Unassigned"))
         pending_order = sorted((*names.get(d, unassigned), d) for d in work.departments())
-    unread_counts = cached_counts(session, ("unread", scope_key(shown_scope)),
-                                  lambda: needs_person_counts(session, shown_scope))
+    unread_total, unread_files = cached_counts(session, ("unread_files", scope_key(shown_scope)),
+                                               lambda: needs_person(session, shown_scope))
     return render_template(
-        "departments/index.html", unread_files=needs_person(session, shown_scope),
-        unread_total=sum(unread_counts.values()), assets=assets, total=shown_total(total), page=page,
+        "departments/index.html", unread_files=unread_files, unread_total=unread_total, assets=assets, total=shown_total(total), page=page,
         pages=page_count(total), args=args, counts=finding_counts(session, [a.id for a in assets]),
         names=names, departments=sorted((names[d][0], d, names[d][1]) for d in choosable),
         department=department, pending_only=pending_only, work=work, pending_order=pending_order,
