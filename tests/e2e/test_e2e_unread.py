@@ -27,6 +27,20 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
+def test_lists_show_unread_files_as_needing_a_person(live_server, office_page):  # noqa: F811
+    _app, base = live_server
+    page = office_page
+    sign_in(page, base, "it")
+    page.goto(f"{base}/assets/?status=unread")
+    assert "内容未確認（暗号化）" in page.content() and "不明（要確認）" in page.content()
+    shot(page, "unread_00a_asset_list_filter")
+    page.goto(f"{base}/triage/")
+    page.get_by_role("link", name="一覧を表示").click()
+    page.wait_for_load_state()
+    assert "kind=unread" in page.url and "給与.xlsx" in page.content()
+    shot(page, "unread_00b_triage_filter")
+
+
 def test_an_encrypted_file_needs_a_person_until_its_department_checks_it(live_server, office_page):  # noqa: F811
     app, base = live_server
     page = office_page
