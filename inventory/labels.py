@@ -95,8 +95,75 @@ FIELD_LABELS = {
     "has_specification": N_("Specification"), "has_manual": N_("Manual"),
     "next_review": N_("Next review"), "triage_note": N_("Triage note"),
     "department_id": N_("Department"), "dismissed": N_("Dismissed"),
-    "dismissed_reason": N_("Reason for dismissal"),
+    "dismissed_reason": N_("Reason for dismissal"), "content_review": N_("Contents checked by a person"),
 }
+
+
+# --- files whose contents the scanner could not read (issue 18: nothing unread may look clean) ---
+
+#: scan statuses of a file whose contents were not read: never "no personal data found"
+UNREAD_STATUSES = ("encrypted", "error")
+
+#: why a file could not be read, by class (:func:`unread_reason` classifies a record's error)
+UNREAD_REASON_LABELS = {
+    "encrypted": N_("encrypted or password-protected"),
+    "corrupt": N_("the file is damaged or incomplete"),
+    "too_large": N_("the file is too large or too complex to read"),
+    "timeout": N_("reading the file took too long"),
+    "unsupported": N_("a format the scanner cannot read"),
+    "locked": N_("the file could not be opened (access rights or in use)"),
+    "failed": N_("an error occurred while reading the file"),
+}
+
+#: the same, in a word or two (a list's status cell)
+UNREAD_SHORT_LABELS = {
+    "encrypted": N_("encrypted"), "corrupt": N_("damaged"), "too_large": N_("too large"),
+    "timeout": N_("timed out"), "unsupported": N_("unsupported format"), "locked": N_("cannot open"),
+    "failed": N_("read error"),
+}
+
+#: what the department should do, per class
+UNREAD_ADVICE_LABELS = {
+    "encrypted": N_("Ask the file's owner to remove the password (or to tell you what it holds), "
+                    "then record below whether it holds personal data."),
+    "default": N_("Open the file and check its contents (or ask its owner), then record below "
+                  "whether it holds personal data."),
+}
+
+#: a person's decision on a file whose contents the scanner could not read (Asset.content_review)
+CONTENT_REVIEW_LABELS = {
+    "personal": N_("Contents checked: holds personal data"),
+    "none": N_("Contents checked: no personal data"),
+    None: N_("Contents not checked yet"),
+}
+CONTENT_REVIEW_SHORT_LABELS = {"personal": N_("Checked: personal data"), "none": N_("Checked: none")}
+
+#: (class, words in the scanner's error) in the order they are tried; the error is English
+#: text of the scanner (scanners/pipeline.py, readers/), matched case-insensitively
+_UNREAD_CLUES = (
+    ("timeout", ("timed out", "timeout")),
+    ("too_large", ("too large", "memory limit", "zip bomb", "nested too deep", "too many parts")),
+    ("locked", ("cannot open file", "cannot read file", "permission", "access denied", "locked")),
+    ("unsupported", ("no reader", "not inspected", "unsupported", "unknown access format",
+                     "not an access database", "not text", "cannot run", "not installed")),
+    ("corrupt", ("corrupt", "truncated", "not a zip", "unreadable", "bad xml", "empty file",
+                 "zero-filled", "incomplete", "missing", "no workbook part", "not an ole",
+                 "unknown encoding", "no table readable", "bad sector")),
+)
+
+
+def unread_reason(status: str | None, error: str | None) -> str | None:
+    """The class of reason (a key of :data:`UNREAD_REASON_LABELS`) why a file with ``status``
+    was not read; None for a file that was read (or skipped on purpose)."""
+    if status == "encrypted":
+        return "encrypted"
+    if status != "error":
+        return None
+    text = (error or "").lower()
+    for reason, clues in _UNREAD_CLUES:
+        if any(clue in text for clue in clues):
+            return reason
+    return "failed"
 
 
 # --- annual personal-data declarations (個人情報ファイル簿) (inventory/web/declarations/views.py) ---

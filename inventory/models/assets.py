@@ -116,7 +116,7 @@ class Asset(SQLModel, table=True):
     ``copy_of_id`` points at the oldest of them.
 
     Scan facts are overwritten by every scan; triage fields (guideline ..
-    triage_note), ``department_id`` when ``department_manual``, and
+    triage_note, content_review), ``department_id`` when ``department_manual``, and
     ``business_process`` are set by people only.
     """
     __tablename__ = "asset"
@@ -215,6 +215,9 @@ class Asset(SQLModel, table=True):
     has_manual: bool = False                       # マニュアル
     next_review: dt.date | None = Field(default=None, index=True)
     triage_note: str | None = Field(default=None, max_length=2000)
+    #: a person's check of a file the scanner could not read (status encrypted or error):
+    #: "personal" | "none"; None: not checked (labels.CONTENT_REVIEW_LABELS)
+    content_review: str | None = Field(default=None, max_length=20)
 
 
 class AssetCategory(SQLModel, table=True):

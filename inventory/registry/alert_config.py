@@ -2,7 +2,9 @@
 (``$INVENTORY_ALERTS_CONFIG``, else ``alerts.toml`` in the instance folder), overridden by
 the environment (``INVENTORY_ALERT_MODE``, ``INVENTORY_ALERT_EMAIL_TO``,
 ``INVENTORY_ALERT_WEBHOOK_URL``, ``INVENTORY_ALERT_RULES``,
-``INVENTORY_ALERT_MIN_RECORDS``, ``INVENTORY_BASE_URL``); see docs/scheduling.md.
+``INVENTORY_ALERT_MIN_RECORDS``, ``INVENTORY_ALERT_BASELINE``, ``INVENTORY_BASE_URL``); see
+docs/scheduling.md.  ``baseline`` (on by default): the first scan of a share sends one
+summary instead of an alert per file (:func:`inventory.registry.alerts.baseline_runs`).
 A setting that cannot be used raises :class:`AlertConfigError` naming it.
 """
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 RULES = ("cloud-sync-personal", "remote-access-tool", "sensitive-file", "my-number-app")
 MODES = ("immediate", "digest", "off")
 ENV = "INVENTORY_ALERT_"
+_FLAGS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False,
+          "off": False}
 
 
 class AlertConfigError(ValueError):
@@ -40,6 +44,7 @@ class AlertConfig:
     max_items: int = 50                 # assets listed per message (counts are always complete)
     lang: str = "ja"
     base_url: str | None = None         # the registry's web address, for links to assets
+    baseline: bool = True               # a share's first scan: one summary, not an alert per file
     rules: dict[str, Rule] = field(default_factory=lambda: {name: Rule() for name in RULES})
 
     @classmethod
@@ -63,7 +68,7 @@ class AlertConfig:
     def _from_mapping(cls, data: dict) -> AlertConfig:
         config = cls()
         for name in ("mode", "webhook_url", "webhook_retries", "webhook_backoff", "webhook_timeout",
-                     "max_items", "lang", "base_url"):
+                     "max_items", "lang", "base_url", "baseline"):
             if name in data:
                 setattr(config, name, data[name])
         if "email_to" in data:
@@ -82,6 +87,11 @@ class AlertConfig:
             self.email_to = _addresses(env[ENV + "EMAIL_TO"])
         if env.get(ENV + "WEBHOOK_URL"):
             self.webhook_url = env[ENV + "WEBHOOK_URL"].strip()
+        if env.get(ENV + "BASELINE"):
+            value = env[ENV + "BASELINE"].strip().lower()
+            if value not in _FLAGS:
+                raise AlertConfigError(f"{ENV}BASELINE must be 1 or 0 (true or false)")
+            self.baseline = _FLAGS[value]
         if env.get("INVENTORY_BASE_URL"):
             self.base_url = env["INVENTORY_BASE_URL"].strip()
         if env.get(ENV + "RULES"):
@@ -100,6 +110,8 @@ class AlertConfig:
                 rule.min_records = minimum
 
     def _check(self) -> None:
+        if not isinstance(self.baseline, bool):
+            raise AlertConfigError("baseline must be true or false")
         if self.mode not in MODES:
             raise AlertConfigError(f"alert mode must be one of {', '.join(MODES)}")
         if self.webhook_url and not self.webhook_url.startswith(("http://", "https://")):

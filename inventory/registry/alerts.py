@@ -13,7 +13,11 @@ estimated rows about people, ``min_records``):
                         with a My Number column first seen in it
 ===================== =========================================================
 
-Dismissed findings and removed files never alert.  Configuration:
+Dismissed findings and removed files never alert.  The first scan of a share (or of roots
+scanned without a share) is a baseline: until a run over the same scope has finished, its
+runs send one summary (files, personal data, unread files, and how many files each rule
+matched: :class:`Baseline`) instead of an alert per file; ``baseline = false`` in the
+configuration alerts on a first scan too.  Configuration:
 :class:`~inventory.registry.alert_config.AlertConfig` (a TOML file overridden by the
 environment; see docs/scheduling.md).  Email goes through
 :mod:`inventory.mailer` (``INVENTORY_SMTP_*``) to ``email_to``, else to the
@@ -38,9 +42,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, literal, or_, select
 
 from inventory import catalogue
-from inventory.labels import ALERT_RULE_LABELS
-from inventory.models import (Asset, AssetChange, AssetStatus, AuditEvent, Finding, Role, ScanRun, User,
-                     utcnow)
+from inventory.labels import ALERT_RULE_LABELS, UNREAD_STATUSES
+from inventory.models import (Asset, AssetChange, AssetStatus, AuditEvent, Finding, Role, ScanRun, Share,
+                              User, utcnow)
 from inventory.registry.alert_config import RULES, AlertConfig, Rule
 RECIPIENT_ROLES = (Role.it_division, Role.privacy_office)
 
@@ -133,18 +137,99 @@ _RULE_QUERIES: dict[str, Callable] = {
 }
 
 
+# ----- a share's first scan: a baseline -----
+@dataclass
+class Baseline:
+    """The first scan of one share (or of roots scanned without a share): counts, no file list.
+
+    ``counts``: how many files each rule matched (what would have been one alert each)."""
+
+    run_ids: list[int]
+    share: str | None
+    roots: list[str]
+    files: int = 0
+    personal: int = 0
+    sensitive: int = 0
+    my_number: int = 0
+    apps: int = 0
+    unread: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def scope(self) -> str:
+        """The share's name, else its roots."""
+        return self.share or ", ".join(self.roots) or "-"
+
+    def as_dict(self) -> dict:
+        return {"runs": self.run_ids, "share": self.share, "roots": self.roots, "files": self.files,
+                "personal": self.personal, "sensitive": self.sensitive, "my_number": self.my_number,
+                "apps": self.apps, "unread": self.unread, "counts": self.counts}
+
+
+def _scope_of(run: ScanRun) -> tuple:
+    return ("share", run.share_id) if run.share_id else ("roots", tuple(sorted(run.roots or [])))
+
+
+def baseline_runs(session, run_ids: list[int], config: AlertConfig | None = None) -> list[int]:
+    """The runs among ``run_ids`` that scan their share (or roots) for the first time: no run
+    over the same scope finished before them (an interrupted first scan and the run that
+    resumes it are both first scans).  None when ``config.baseline`` is off."""
+    if not run_ids or (config is not None and not config.baseline):
+        return []
+    found = []
+    for run in session.scalars(select(ScanRun).where(ScanRun.id.in_(run_ids))):
+        same_scope = (ScanRun.share_id == run.share_id) if run.share_id else ScanRun.share_id.is_(None)
+        earlier = session.execute(select(ScanRun.roots).where(
+            ScanRun.id < run.id, ScanRun.status == "finished", same_scope)).scalars().all()
+        if not any(run.share_id or sorted(roots or []) == sorted(run.roots or []) for roots in earlier):
+            found.append(run.id)
+    return sorted(found)
+
+
+def baselines(session, run_ids: list[int], config: AlertConfig) -> list[Baseline]:
+    """One :class:`Baseline` per scope of the (first-scan) runs ``run_ids``: the live files they
+    saw, counted in one query, and the rules' matches counted (never listed)."""
+    groups: dict[tuple, list[ScanRun]] = {}
+    for run in session.scalars(select(ScanRun).where(ScanRun.id.in_(run_ids)).order_by(ScanRun.id)):
+        groups.setdefault(_scope_of(run), []).append(run)
+    found = []
+    for (kind, key), runs in groups.items():
+        ids = [r.id for r in runs]
+        share = session.get(Share, key).name if kind == "share" and session.get(Share, key) else None
+        roots = sorted({root for r in runs for root in (r.roots or [])})
+        base = Baseline(run_ids=ids, share=share, roots=roots)
+        row = session.execute(select(
+            func.count(), func.count().filter(Asset.personal_present.is_(True)),
+            func.count().filter(Asset.sensitive.is_(True)), func.count().filter(Asset.my_number.is_(True)),
+            func.count().filter(Asset.is_app.is_(True)),
+            func.count().filter(Asset.status.in_(UNREAD_STATUSES)))
+            .where(_live(), or_(Asset.last_seen_run_id.in_(ids), Asset.first_seen_run_id.in_(ids)))).one()
+        base.files, base.personal, base.sensitive, base.my_number, base.apps, base.unread = row
+        matched = Counter(a.rule for a in find_alerts(session, ids, config))
+        base.counts = {rule: matched[rule] for rule in RULES if matched[rule]}
+        found.append(base)
+    return found
+
+
 # ----- messages -----
 def email_text(alerts: list[Alert], run_ids: list[int], config: AlertConfig,
-               digest: bool = False) -> tuple[str, str]:
-    """(subject, body) of the alert email in ``config.lang``: per rule a count and the first assets."""
+               digest: bool = False, first_scans: list[Baseline] = ()) -> tuple[str, str]:
+    """(subject, body) of the alert email in ``config.lang``: per rule a count and the first
+    assets; then a summary of each first scan (``first_scans``: counts only)."""
     _ = catalogue.translator(config.lang)
     runs = ", ".join(f"#{r}" for r in run_ids)
     if digest:
-        subject = _("[Personal-data inventory] Daily digest: %(count)s new high-risk findings")
+        subject = _("[Personal-data inventory] Daily digest: %(count)s new high-risk findings") % {
+            "count": len(alerts)}
+    elif not alerts and first_scans:
+        subject = _("[Personal-data inventory] First scan of %(scope)s: %(files)s files") % {
+            "scope": ", ".join(b.scope for b in first_scans), "files": f"{sum(b.files for b in first_scans):,}"}
     else:
-        subject = _("[Personal-data inventory] %(count)s new high-risk findings (scan run %(runs)s)")
-    subject = subject % {"count": len(alerts), "runs": runs}
-    lines = [_("These high-risk findings are new in scan runs %(runs)s:") % {"runs": runs}, ""]
+        subject = _("[Personal-data inventory] %(count)s new high-risk findings (scan run %(runs)s)") % {
+            "count": len(alerts), "runs": runs}
+    lines = []
+    if alerts or not first_scans:
+        lines += [_("These high-risk findings are new in scan runs %(runs)s:") % {"runs": runs}, ""]
     by_rule = _by_rule(alerts)
     for rule, items in by_rule.items():
         title = catalogue.label(ALERT_RULE_LABELS, rule, config.lang)
@@ -157,20 +242,50 @@ def email_text(alerts: list[Alert], run_ids: list[int], config: AlertConfig,
         if len(items) > config.max_items:
             lines.append("  " + _("(and %(count)s more)") % {"count": f"{len(items) - config.max_items:,}"})
         lines.append("")
-    lines.append(_("Check them in the registry and record a decision for each."))
+    for base in first_scans:
+        lines += _baseline_lines(base, config, _)
+    if alerts:
+        lines.append(_("Check them in the registry and record a decision for each."))
     lines.append(_("This message holds file paths and counts only, never a value read from a file."))
     return subject, "\n".join(lines) + "\n"
 
 
+def _baseline_lines(base: Baseline, config: AlertConfig, _) -> list[str]:
+    """A first scan's summary: what it found, what the rules matched (counts), what comes next."""
+    runs = ", ".join(f"#{r}" for r in base.run_ids)
+    lines = ["■ " + _("First scan of %(scope)s (scan run %(runs)s): a baseline, no alert per file") % {
+                 "scope": base.scope, "runs": runs},
+             "  " + _("First scan: %(files)s files, %(personal)s with personal data, %(sensitive)s with "
+                      "sensitive personal data, %(my_number)s with My Numbers, %(apps)s business apps, "
+                      "%(unread)s whose contents could not be checked") % {
+                 name: f"{getattr(base, name):,}"
+                 for name in ("files", "personal", "sensitive", "my_number", "apps", "unread")}]
+    if base.counts:
+        lines.append("  " + _("High-risk files at this first scan (one alert each on a later scan):"))
+        lines += [f"    {catalogue.label(ALERT_RULE_LABELS, rule, config.lang)}: {count:,}"
+                  for rule, count in base.counts.items()]
+    if base.unread:
+        lines.append("  " + _("Files whose contents could not be checked (encrypted or unreadable) need "
+                              "a person: they are listed in the triage queue and the department view."))
+    if config.base_url:
+        lines.append("  " + config.base_url.rstrip("/") + "/triage/")
+    lines.append("  " + _("Later scans of this share alert on what is new, as usual."))
+    lines.append("")
+    return lines
+
+
 def webhook_payload(alerts: list[Alert], run_ids: list[int], config: AlertConfig,
-                    digest: bool = False) -> dict:
-    """The JSON the webhook receives: counts per rule and the first ``max_items`` alerts."""
+                    digest: bool = False, first_scans: list[Baseline] = ()) -> dict:
+    """The JSON the webhook receives: counts per rule and the first ``max_items`` alerts, and
+    each first scan's summary (``baselines``; event ``alerts.baseline`` when that is all)."""
     counts = Counter(a.rule for a in alerts)
-    return {"source": "inventory", "event": "alerts.digest" if digest else "alerts",
+    event = "alerts.digest" if digest else "alerts.baseline" if first_scans and not alerts else "alerts"
+    return {"source": "inventory", "event": event,
             "runs": run_ids, "generated_at": utcnow().isoformat(timespec="seconds"),
             "total": len(alerts), "counts": {rule: counts[rule] for rule in RULES if counts[rule]},
             "alerts": [a.as_dict() for a in alerts[:config.max_items]],
-            "omitted": max(0, len(alerts) - config.max_items)}
+            "omitted": max(0, len(alerts) - config.max_items),
+            "baselines": [b.as_dict() for b in first_scans]}
 
 
 def _by_rule(alerts: list[Alert]) -> dict[str, list[Alert]]:
@@ -227,16 +342,24 @@ class Delivery:
     webhook: bool = False
     errors: list[str] = field(default_factory=list)
     channels: int = 0
+    #: files of the first scans summarised instead of alerted (None: no first scan)
+    baseline_files: int | None = None
 
     @property
     def delivered(self) -> bool:
         """Every configured channel took the alerts (or there was nothing to send)."""
-        return not self.errors and (self.alerts == 0 or self.channels > 0)
+        return not self.errors and (not self.to_send or self.channels > 0)
+
+    @property
+    def to_send(self) -> bool:
+        return bool(self.alerts) or self.baseline_files is not None
 
     def summary(self) -> str:
         """``alerts=2 emails=1 webhook=ok``: the form the audit trail keeps (:func:`text` for people)."""
         parts = [f"alerts={self.alerts}", f"emails={self.emails}", f"webhook={'ok' if self.webhook else '-'}"]
-        if self.alerts and not self.channels:
+        if self.baseline_files is not None:
+            parts.insert(1, f"baseline={self.baseline_files}")
+        if self.to_send and not self.channels:
             parts.append("no channel configured")
         return " ".join(parts + [f"error: {e}" for e in self.errors])
 
@@ -246,24 +369,30 @@ class Delivery:
         line = _("%(alerts)s alerts, %(emails)s e-mails sent, webhook: %(webhook)s") % {
             "alerts": f"{self.alerts:,}", "emails": f"{self.emails:,}",
             "webhook": _("delivered") if self.webhook else "-"}
-        if self.alerts and not self.channels:
+        if self.baseline_files is not None:
+            line = _("first scan of the share: one summary of %(files)s files, no alert per file") % {
+                "files": f"{self.baseline_files:,}"} + "; " + line
+        if self.to_send and not self.channels:
             line += "; " + _("no channel configured (INVENTORY_SMTP_HOST, INVENTORY_ALERT_WEBHOOK_URL)")
         return line + "".join("; " + _("error: %(error)s") % {"error": e} for e in self.errors)
 
 
 def deliver(session, alerts: list[Alert], run_ids: list[int], config: AlertConfig,
-            digest: bool = False) -> Delivery:
-    """Send the alerts by email and webhook (whichever are configured)."""
+            digest: bool = False, first_scans: list[Baseline] = ()) -> Delivery:
+    """Send the alerts (and the first scans' summaries) by email and webhook (whichever are
+    configured)."""
     from inventory.mailer import MailError, SmtpSettings, send_mail
 
     result = Delivery(alerts=len(alerts))
-    if not alerts:
+    if first_scans:
+        result.baseline_files = sum(b.files for b in first_scans)
+    if not result.to_send:
         return result
     smtp = SmtpSettings.from_env()
     to = recipients(session, config) if smtp else []
     if smtp and to:
         result.channels += 1
-        subject, body = email_text(alerts, run_ids, config, digest)
+        subject, body = email_text(alerts, run_ids, config, digest, first_scans)
         try:
             send_mail(to, subject, body, smtp)
             result.emails = 1
@@ -272,7 +401,7 @@ def deliver(session, alerts: list[Alert], run_ids: list[int], config: AlertConfi
     if config.webhook_url:
         result.channels += 1
         try:
-            post_webhook(config.webhook_url, webhook_payload(alerts, run_ids, config, digest),
+            post_webhook(config.webhook_url, webhook_payload(alerts, run_ids, config, digest, first_scans),
                          retries=config.webhook_retries, backoff=config.webhook_backoff,
                          timeout=config.webhook_timeout)
             result.webhook = True
@@ -320,11 +449,18 @@ def after_run(session, run_id: int, config: AlertConfig | None = None, force: bo
     if not force and (config.mode != "immediate" or alerted_runs(session, [run_id])):
         return None
     run_ids = with_orphans(session, [run_id])
-    alerts = find_alerts(session, run_ids, config)
-    delivery = deliver(session, alerts, run_ids, config)
+    alerts, first_scans = _split(session, run_ids, config)
+    delivery = deliver(session, alerts, run_ids, config, first_scans=first_scans)
     if delivery.delivered:
         _mark_alerted(session, run_ids, delivery)
     return delivery
+
+
+def _split(session, run_ids: list[int], config: AlertConfig) -> tuple[list[Alert], list[Baseline]]:
+    """The alerts of the runs that are not first scans, and a summary of those that are."""
+    first = baseline_runs(session, run_ids, config)
+    later = [r for r in run_ids if r not in first]
+    return find_alerts(session, later, config), baselines(session, first, config) if first else []
 
 
 def digest_runs(session, hours: float = 24.0) -> list[int]:
@@ -343,10 +479,10 @@ def send_digest(session, config: AlertConfig | None = None, hours: float = 24.0,
     catch up runs whose immediate delivery failed).  The caller commits."""
     config = config or AlertConfig.load()
     run_ids = digest_runs(session, hours)
-    alerts = find_alerts(session, run_ids, config)
+    alerts, first_scans = _split(session, run_ids, config)
     if dry_run or not run_ids:
         return run_ids, alerts, None
-    delivery = deliver(session, alerts, run_ids, config, digest=True)
+    delivery = deliver(session, alerts, run_ids, config, digest=True, first_scans=first_scans)
     if delivery.delivered:
         _mark_alerted(session, run_ids, delivery)
     return run_ids, alerts, delivery

@@ -178,7 +178,7 @@ class RegistrySink(Sink):
             click.echo(catalogue.gettext("Warning: alerts not sent: %(problem)s", self.lang) % {"problem": exc},
                        err=True)
             return
-        if delivery is not None and (delivery.alerts or delivery.errors):
+        if delivery is not None and (delivery.to_send or delivery.errors):
             click.echo(catalogue.gettext("Alerts: %(what)s", self.lang) % {"what": delivery.text(self.lang)},
                        err=True)
 

@@ -113,6 +113,11 @@ def risky_run(session, *more: dict) -> int:
     ])
 
 
+def seen_before(session) -> int:
+    """A first (baseline) run over the share, so that the next runs alert."""
+    return ingest(session, [rec("はじめに.txt")])
+
+
 def rules_of(alerts) -> list[tuple[str, str]]:
     return [(a.rule, a.path) for a in alerts]
 
@@ -164,6 +169,10 @@ def test_immediate_alert_by_email_and_webhook_with_a_retry(session, tmp_path, sm
     session.add(User(username="it", role="it_division", email="joho@city.example.jp"))
     session.add(User(username="clerk", role="clerk", email="clerk@city.example.jp"))
     session.commit()
+    assert after_run(session, seen_before(session), config(tmp_path)).baseline_files == 1
+    smtp.messages.clear()
+    webhook.bodies.clear()
+    webhook.attempts = 0
     run = risky_run(session)
     delivery = after_run(session, run, config(tmp_path))
     session.commit()
@@ -187,6 +196,10 @@ def test_immediate_alert_by_email_and_webhook_with_a_retry(session, tmp_path, sm
 
 def test_daily_digest_sends_once_for_all_runs_not_alerted(session, tmp_path, smtp, webhook):
     digest = config(tmp_path, 'mode = "digest"\nemail_to = ["joho@city.example.jp", "hogo@city.example.jp"]\n')
+    seen_before(session)
+    send_digest(session, digest)
+    smtp.messages.clear()
+    webhook.bodies.clear()
     first = risky_run(session)
     second = risky_run(session, rec("ツール/AnyDesk.exe", risks=[REMOTE]))
     assert after_run(session, first, digest) is None and after_run(session, second, digest) is None
@@ -204,6 +217,9 @@ def test_daily_digest_sends_once_for_all_runs_not_alerted(session, tmp_path, smt
 def test_findings_of_a_killed_run_alert_with_the_run_that_resumed_it(session, tmp_path, webhook):
     from inventory.registry.ingest import begin_run, ingest_records
 
+    earlier = seen_before(session)
+    assert after_run(session, earlier, config(tmp_path)).delivered
+    webhook.bodies.clear()
     killed = begin_run(session, ["/mnt/share"])                 # never finished: status "running"
     ingest_records(session, [rec("ツール/TeamViewer.exe", risks=[REMOTE])], killed)
     session.commit()
@@ -224,14 +240,111 @@ def test_findings_of_a_killed_run_alert_with_the_run_that_resumed_it(session, tm
 def test_failed_webhook_is_retried_then_left_for_the_digest(session, tmp_path, webhook):
     webhook.failures = 100
     cfg = config(tmp_path, "webhook_retries = 2\n")
+    webhook.failures = 0
+    assert after_run(session, seen_before(session), cfg).delivered
+    webhook.failures, webhook.attempts = 100, 0
     run = risky_run(session)
     delivery = after_run(session, run, cfg)
     session.commit()
     assert not delivery.delivered and webhook.attempts == 3
     assert "HTTP 500 after 3 attempts" in delivery.summary()
     webhook.failures = 0
+    webhook.bodies.clear()
     run_ids, _alerts, delivery = send_digest(session, cfg)
     assert run_ids == [run] and delivery.delivered and len(webhook.bodies) == 1
+
+
+# ----- a share's first scan is a baseline -----
+def many_findings(count: int) -> list[dict]:
+    """``count`` files that each match a rule, and an encrypted and an unreadable file."""
+    files = [rec(f"介護保険課/認定/{n:04}.xlsx", categories=["name", "health"], sensitive=True)
+             for n in range(count)]
+    encrypted = rec("総務課/給与.xlsx", risks=[{"code": "encrypted", "detail": "password-protected"}])
+    encrypted.update(status="encrypted", error="encrypted OOXML package")
+    broken = rec("総務課/壊れた.xlsx")
+    broken.update(status="error", error="not a zip file")
+    return files + [encrypted, broken]
+
+
+def test_first_scan_of_a_share_is_one_summary_not_an_alert_per_file(session, tmp_path, smtp, webhook):
+    session.add(User(username="it", role="it_division", email="joho@city.example.jp"))
+    session.commit()
+    first = risky_run(session, *many_findings(120))
+    delivery = after_run(session, first, config(tmp_path))
+    session.commit()
+    assert delivery.delivered and delivery.alerts == 0 and delivery.baseline_files == 128
+    assert delivery.emails == 1 and delivery.webhook
+    assert "初回スキャン" in delivery.text("ja") and "128" in delivery.text("ja")
+    [(_to, message)] = smtp.messages
+    assert message["Subject"] == "【個人情報資産台帳】初回スキャン（/mnt/share）: 128件のファイル"
+    body = message.get_content()
+    assert ("初回スキャン: 128件のファイル、個人情報あり 124件、要配慮個人情報あり 121件、マイナンバーあり 2件、"
+            "業務アプリ 1件、内容を確認できなかったファイル 2件") in body
+    assert "    要配慮個人情報を含む新しいファイル: 121" in body
+    assert "認定/0001.xlsx" not in body and "TeamViewer" not in body      # no file list
+    assert "内容を確認できなかったファイル" in body
+    [payload] = webhook.bodies
+    assert payload["event"] == "alerts.baseline" and payload["total"] == 0 and payload["alerts"] == []
+    [base] = payload["baselines"]
+    assert base["files"] == 128 and base["unread"] == 2 and base["roots"] == ["/mnt/share"]
+    assert base["counts"] == {"cloud-sync-personal": 1, "remote-access-tool": 1,
+                              "sensitive-file": 121, "my-number-app": 1}
+    # later scans alert on what is new, file by file, as before
+    smtp.messages.clear()
+    webhook.bodies.clear()
+    later = risky_run(session, *many_findings(120), rec("介護保険課/新しい.xlsx", categories=["health"],
+                                                          sensitive=True))
+    delivery = after_run(session, later, config(tmp_path))
+    session.commit()
+    assert delivery.alerts == 1 and delivery.baseline_files is None
+    [payload] = webhook.bodies
+    assert payload["event"] == "alerts" and [a["path"] for a in payload["alerts"]] == ["介護保険課/新しい.xlsx"]
+
+
+def test_a_baseline_can_be_turned_off(session, tmp_path, webhook):
+    first = risky_run(session)
+    delivery = after_run(session, first, config(tmp_path, "baseline = false\n"))
+    assert delivery.alerts == 4 and delivery.baseline_files is None
+    with pytest.raises(AlertConfigError):
+        config(tmp_path, INVENTORY_ALERT_BASELINE="sometimes")
+    assert config(tmp_path, INVENTORY_ALERT_BASELINE="0").baseline is False
+
+
+def test_first_scans_are_per_share_and_an_interrupted_first_scan_stays_a_baseline(session, tmp_path, webhook):
+    from inventory.models import Share
+    from inventory.registry.alerts import baseline_runs
+    from inventory.registry.ingest import begin_run, finish_run, ingest_records
+
+    honcho = Share(name="本庁舎", root="/mnt/honcho")
+    shisho = Share(name="支所", root="/mnt/shisho")
+    session.add_all([honcho, shisho])
+    session.commit()
+
+    def scan(share, records, status="finished"):
+        run = begin_run(session, [share.root], share=share)
+        ingest_records(session, [dict(r, root=share.root) for r in records], run)
+        if status != "running":
+            finish_run(session, run, complete=status == "finished")
+            run.status = status
+        session.commit()
+        return run.id
+
+    killed = scan(honcho, [rec("ツール/TeamViewer.exe", risks=[REMOTE])], status="running")
+    partial = scan(honcho, [rec("ツール/TeamViewer.exe", risks=[REMOTE]), rec("a.csv")], status="partial")
+    assert baseline_runs(session, [killed, partial]) == [killed, partial]
+    delivery = after_run(session, partial, config(tmp_path))
+    session.commit()
+    assert delivery.alerts == 0 and delivery.baseline_files == 2
+    assert webhook.bodies[-1]["baselines"][0]["share"] == "本庁舎"
+    assert webhook.bodies[-1]["baselines"][0]["runs"] == [killed, partial]
+    complete = scan(honcho, [rec("ツール/TeamViewer.exe", risks=[REMOTE]), rec("a.csv")])
+    assert baseline_runs(session, [complete]) == [complete]        # no run of 本庁舎 finished before it
+    after_run(session, complete, config(tmp_path))
+    session.commit()
+    again = scan(honcho, [rec("ツール/TeamViewer.exe", risks=[REMOTE]), rec("ツール/AnyDesk.exe", risks=[REMOTE])])
+    other = scan(shisho, [rec("ツール/AnyDesk.exe", risks=[REMOTE])])
+    assert baseline_runs(session, [again, other]) == [other]
+    assert after_run(session, again, config(tmp_path)).alerts == 1
 
 
 def test_webhook_refused_without_retry_on_client_errors():
@@ -251,10 +364,11 @@ def test_scan_sends_immediate_alerts_for_a_real_share(tmp_path, monkeypatch, smt
     monkeypatch.setenv("INVENTORY_ALERTS_CONFIG", str(tmp_path / "none.toml"))
     result = CliRunner().invoke(main, ["scan", str(root), "--workers", "1", "-o", str(tmp_path / "a.jsonl")])
     assert result.exit_code == 0, result.output
-    assert "アラート: アラート 2 件、送信したメール 1 通" in result.output
+    # the share's first scan: one summary, no alert per file
+    assert "初回スキャン" in result.output and "アラート 0 件、送信したメール 1 通" in result.output
     [(_to, message)] = smtp.messages
     body = message.get_content()
-    assert "個人/Dropbox/名簿.csv" in body and "TeamViewer_Setup.exe" in body
+    assert "初回スキャン: " in body and "個人/Dropbox/名簿.csv" not in body
     assert "見本" not in body and "090-1234" not in body
     dry = CliRunner().invoke(main, ["alerts", "send", "1", "--dry-run"])
     assert dry.exit_code == 0 and "クラウド同期フォルダ内の個人情報: 資産 #" in dry.output
@@ -263,3 +377,9 @@ def test_scan_sends_immediate_alerts_for_a_real_share(tmp_path, monkeypatch, smt
     assert "Personal data in a cloud-sync folder: asset " in english.output and "(scan run 1)" in english.output
     again = CliRunner().invoke(main, ["alerts", "digest"])
     assert again.exit_code == 0 and "対象のスキャン: -" in again.output
+    # the second scan alerts on the new file, by name
+    (root / "ツール" / "AnyDesk.exe").write_bytes(b"MZ" + b"\0" * 300)
+    result = CliRunner().invoke(main, ["scan", str(root), "--workers", "1", "-o", str(tmp_path / "b.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert "アラート 1 件、送信したメール 1 通" in result.output and "初回スキャン" not in result.output
+    assert "AnyDesk.exe" in smtp.messages[-1][1].get_content()

@@ -21,6 +21,7 @@ import xlsxwriter
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 
+from inventory.labels import UNREAD_REASON_LABELS, UNREAD_STATUSES, unread_reason
 from inventory.web.labels import (
     CATEGORY_LABELS,
     COMPLEXITY_LABELS,
@@ -86,6 +87,25 @@ def export_columns(department_names: dict) -> list[Column]:
     def yes_no(flag) -> str:
         return yes if flag else no
 
+    unknown, checked_yes, checked_no = (_("Unknown: contents not checked"), _("Yes (checked by a person)"),
+                                        _("No (checked by a person)"))
+
+    def personal_text(row) -> str:
+        """Never "No" for a file whose contents were not read (issue 18)."""
+        if row.status not in UNREAD_STATUSES:
+            return yes_no(row.personal_present)
+        if row.content_review == "personal":
+            return checked_yes
+        if row.content_review == "none":
+            return checked_no
+        return yes if row.personal_present else unknown
+
+    reasons = {code: _(text) for code, text in UNREAD_REASON_LABELS.items()}
+
+    def unread_text(row) -> str:
+        found = unread_reason(row.status, row.error)
+        return reasons[found] if found else ""
+
     def app_label(labels: dict, row, code) -> str:
         return labels.get(code, str(code)) if row.is_app else ""
 
@@ -103,7 +123,8 @@ def export_columns(department_names: dict) -> list[Column]:
         Column(_("Size (bytes)"), lambda r: r.size),
         Column(_("Modified"), lambda r: local_time(r.mtime, zone), 18),
         Column(_("Scan status"), lambda r: statuses.get(r.status, r.status)),
-        Column(_("Personal data"), lambda r: yes_no(r.personal_present)),
+        Column(_("Why the contents could not be checked"), unread_text, 30),
+        Column(_("Personal data"), personal_text, 14),
         Column(_("Personal-data categories"), category_text, 40),
         Column(_("Sensitive personal data"), lambda r: yes_no(r.sensitive)),
         Column(_("My Number"), lambda r: yes_no(r.my_number)),

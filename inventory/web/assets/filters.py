@@ -19,7 +19,7 @@ from wtforms.widgets import Select
 
 from scanners.record import KINDS
 
-from inventory.web.assets.queries import ALL_STATUSES, SORT_COLUMNS, UNSET, AssetFilters
+from inventory.web.assets.queries import ALL_STATUSES, NEEDS_PERSON_STATUS, SORT_COLUMNS, UNSET, AssetFilters
 from inventory.web.labels import (
     CATEGORY_LABELS,
     COMPLEXITY_LABELS,
@@ -115,6 +115,7 @@ class AssetFilterForm(FlaskForm):
         self.sensitive.choices = self.my_number.choices = self.app.choices = yes_no
         self.risk.choices = _coded(RISK_LABELS, anything)
         self.status.choices = _coded(STATUS_LABELS, _("All but removed")) + [
+            (NEEDS_PERSON_STATUS, _("Contents not checked: needs a person")),
             (ALL_STATUSES, _("All, removed included"))]
         self.complexity.choices = _coded(COMPLEXITY_LABELS, anything, _("Not rated"))
         self.lifecycle.choices = _coded(LIFECYCLE_LABELS, anything, _("Not triaged"))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import false, func, literal_column, select, union_all
 
+from inventory.labels import UNREAD_STATUSES
 from inventory.models import Asset, AssetCategory, AssetStatus, Finding
 
 PAGE_SIZE = 50
@@ -29,6 +30,8 @@ TRIGRAM = 3
 UNSET = "none"
 #: status filter: every status, removed files included (the default hides them)
 ALL_STATUSES = "all"
+#: status filter: files whose contents could not be read and nobody has checked yet
+NEEDS_PERSON_STATUS = "unread"
 #: sort keys; a path sorts on its first 300 characters (root: 200), which a btree index can hold
 #: (see :func:`sort_order`), and on the id past them; literal numbers, so that an index on
 #: ``(substr(root, 1, 200), substr(path, 1, 300), id)`` matches prepared statements too
@@ -43,7 +46,7 @@ LIST_COLUMNS = (Asset.id, Asset.root, Asset.path, Asset.name, Asset.kind, Asset.
                 Asset.status, Asset.department_id, Asset.personal_present, Asset.categories,
                 Asset.sensitive, Asset.my_number, Asset.records, Asset.is_app, Asset.app_kind,
                 Asset.complexity, Asset.risk_count, Asset.lifecycle, Asset.guideline,
-                Asset.first_seen_at, Asset.last_seen_at)
+                Asset.first_seen_at, Asset.last_seen_at, Asset.error, Asset.content_review)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ def filtered_assets(stmt, filters: AssetFilters):
     """``stmt`` (a select involving :class:`Asset`) with the WHERE clauses of ``filters``."""
     if filters.status is None:
         stmt = stmt.where(Asset.status != AssetStatus.removed)
+    elif filters.status == NEEDS_PERSON_STATUS:
+        stmt = stmt.where(Asset.status.in_(UNREAD_STATUSES), Asset.content_review.is_(None))
     elif filters.status != ALL_STATUSES:
         stmt = stmt.where(Asset.status == filters.status)
     if filters.unassigned:

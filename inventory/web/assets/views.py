@@ -40,6 +40,7 @@ from inventory.web.assets.export import (
     write_xlsx,
 )
 from inventory.web.assets.filters import AssetFilterForm
+from inventory.web.assets.unread import UnreadTexts, template_context
 from inventory.web.assets.queries import (PAGE_SIZE, AssetFilters, MatchCount, count_matching, departments_of,
                             export_rows, matching_ids, page_ids, rows_of)
 from inventory.web.dashboard.views import cached_counts, cached_ids, department_names, scope_key
@@ -59,6 +60,7 @@ from inventory.web.labels import (
 )
 from inventory.web.permissions import (
     AREA_ROLES,
+    FINDING_REVIEW_ROLES,
     asset_or_404,
     department_scope,
     may_use,
@@ -67,6 +69,7 @@ from inventory.web.permissions import (
 )
 
 bp = Blueprint("assets", __name__, url_prefix="/assets")
+bp.context_processor(template_context)
 #: query-string keys that are not filters (kept out of page and sort links)
 NON_FILTER_ARGS = ("page", "lang", "format")
 #: xlsx is written whole before it is sent (about 4,000 rows a second): larger views go to CSV
@@ -199,7 +202,16 @@ def detail(asset_id: int):
     return render_template(
         "assets/detail.html", asset=asset, detail=load_detail(session, asset, scope),
         departments=names, labels=translated(LABELS), label=label, size_text=size_text,
-        category_labels=category_labels, triage_link=_triage_link(asset.id) if asset.is_app or asset.lifecycle else None)
+        category_labels=category_labels, triage_link=_triage_link(asset.id) if asset.is_app or asset.lifecycle else None,
+        review_link=_review_link(asset))
+
+
+def _review_link(asset: Asset) -> str | None:
+    """Where the user records what an unread file holds: the department view's page of the
+    asset, for the roles that review findings."""
+    if not UnreadTexts.is_unread(asset.status) or current_user.role not in FINDING_REVIEW_ROLES:
+        return None
+    return url_for("departments.asset", asset_id=asset.id, _anchor="content-review")
 
 
 def _triage_link(asset_id: int) -> str | None:

@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, func, not_, or_, select, union_all
 
 from inventory.models import Asset, AssetStatus, Finding, Lifecycle
 from inventory.web.assets.queries import assets_in_order
+from inventory.web.assets.unread import needs_person_counts
 from inventory.web.permissions import restrict_to_scope
 from inventory.web.triage.queue import PAGE_SIZE, capped_count
 
@@ -110,18 +111,21 @@ class PendingWork:
     unstaffed_apps: Counter = field(default_factory=Counter)    # apps without owner or deputy
     overdue_apps: Counter = field(default_factory=Counter)      # apps whose review date is past
     attention: list = field(default_factory=list)               # up to ATTENTION_LIMIT such apps
+    unread: Counter = field(default_factory=Counter)            # unread files nobody checked
 
     def departments(self) -> set:
-        return set(self.findings) | set(self.unstaffed_apps) | set(self.overdue_apps)
+        return set(self.findings) | set(self.unstaffed_apps) | set(self.overdue_apps) | set(self.unread)
 
     def totals(self) -> dict[str, int]:
         return {"findings": sum(self.findings.values()), "unstaffed": sum(self.unstaffed_apps.values()),
-                "overdue": sum(self.overdue_apps.values())}
+                "overdue": sum(self.overdue_apps.values()), "unread": sum(self.unread.values())}
 
 
 def pending_work(session, scope: set[int] | None, today: dt.date) -> PendingWork:
-    """Pending findings and apps needing people or a review, per department, in three queries."""
+    """Pending findings, unread files nobody has checked, and apps needing people or a review,
+    per department, in four queries."""
     work = PendingWork()
+    work.unread = needs_person_counts(session, scope)
     stmt = (select(Asset.department_id, func.count()).select_from(Finding)
             .join(Asset, Asset.id == Finding.asset_id).where(LIVE, PENDING)
             .group_by(Asset.department_id))

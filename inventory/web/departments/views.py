@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from inventory.clock import city_today
-from inventory.models import Asset, Finding, Role, User, record_change, set_field, utcnow
+from inventory.models import Asset, AuditEvent, Finding, Role, User, record_change, set_field, utcnow
 from inventory.web.dashboard.views import cached_counts, department_names, scope_key
 from inventory.web.departments.review import (
     finding_counts,
@@ -26,7 +26,9 @@ from inventory.web.departments.review import (
     review_page,
 )
 from inventory.web.extensions import get_session
-from inventory.web.departments.forms import ConfirmFindingForm, DismissFindingForm, dismiss_prefix
+from inventory.web.departments.forms import (ConfirmFindingForm, ContentReviewForm, DismissFindingForm,
+                                             dismiss_prefix)
+from inventory.web.assets.unread import UnreadTexts, needs_person, template_context
 from inventory.web.labels import (
     CATEGORY_LABELS,
     COMPLEXITY_LABELS,
@@ -47,6 +49,7 @@ from inventory.web.permissions import (
 from inventory.web.triage.queue import MAX_PAGE, page_count, shown_total
 
 bp = Blueprint("departments", __name__, url_prefix="/departments")
+bp.context_processor(template_context)
 guard = require_roles(*AREA_ROLES["departments"])
 reviewers_only = require_roles(*FINDING_REVIEW_ROLES)
 LABELS = {"categories": CATEGORY_LABELS, "risks": RISK_LABELS, "lifecycles": LIFECYCLE_LABELS,
@@ -80,8 +83,10 @@ def index():
                              lambda: pending_work(session, shown_scope, today))
         unassigned = ("~", _("Unassigned"))
         pending_order = sorted((*names.get(d, unassigned), d) for d in work.departments())
+    unread_total, unread_files = cached_counts(session, ("unread_files", scope_key(shown_scope)),
+                                               lambda: needs_person(session, shown_scope))
     return render_template(
-        "departments/index.html", assets=assets, total=shown_total(total), page=page,
+        "departments/index.html", unread_files=unread_files, unread_total=unread_total, assets=assets, total=shown_total(total), page=page,
         pages=page_count(total), args=args, counts=finding_counts(session, [a.id for a in assets]),
         names=names, departments=sorted((names[d][0], d, names[d][1]) for d in choosable),
         department=department, pending_only=pending_only, work=work, pending_order=pending_order,
@@ -98,19 +103,28 @@ def asset(asset_id: int):
 
 
 def _render_asset(session, found: Asset, failed: DismissFindingForm | None = None,
-                  failed_id: int | None = None, status: int = 200):
+                  failed_id: int | None = None, status: int = 200,
+                  review_form: ContentReviewForm | None = None):
     findings = findings_of(session, found.id)
     dismiss_forms = {f.id: DismissFindingForm(formdata=None, prefix=dismiss_prefix(f.id))
                      for f, _state in findings}
     if failed is not None:
         dismiss_forms[failed_id] = failed
     deciders = {f.dismissed_by_id for f, _state in findings if f.dismissed_by_id}
+    review_event = None
+    if UnreadTexts.is_unread(found.status) and found.content_review:
+        review_event = session.execute(select(AuditEvent).where(
+            AuditEvent.object_type == Asset.__tablename__, AuditEvent.object_id == found.id,
+            AuditEvent.field == "content_review").order_by(AuditEvent.id.desc()).limit(1)).scalar()
+        if review_event is not None and review_event.user_id:
+            deciders.add(review_event.user_id)
     people = dict(session.execute(select(User.id, User.username).where(User.id.in_(deciders))).all()) \
         if deciders else {}
     names = department_names(session)
     return render_template(
         "departments/asset.html", asset=found, findings=findings, dismiss_forms=dismiss_forms,
-        confirm_form=ConfirmFindingForm(formdata=None), people=people,
+        confirm_form=ConfirmFindingForm(formdata=None), people=people, review_event=review_event,
+        review_form=review_form or ContentReviewForm(formdata=None),
         department=names.get(found.department_id, (None, _("Unassigned")))[1],
         may_review=current_user.role in FINDING_REVIEW_ROLES, labels=translated(LABELS), label=label), status
 
@@ -162,3 +176,21 @@ def dismiss(finding_id: int):
     session.commit()
     flash(_("The finding was dismissed."), "info")
     return redirect(url_for("departments.asset", asset_id=found.id, _anchor=f"finding-{finding.id}"))
+
+
+@bp.route("/assets/<int:asset_id>/content-review", methods=("POST",))
+@reviewers_only
+def content_review(asset_id: int):
+    """Record what a file the scanner could not read holds: personal data or none (a person's
+    decision: scans keep it, and it follows the file when it is renamed or moved)."""
+    session = get_session()
+    found = asset_or_404(session, asset_id, current_user)
+    if not UnreadTexts.is_unread(found.status):
+        abort(400)
+    form = ContentReviewForm()
+    if not form.validate():
+        return _render_asset(session, found, status=400, review_form=form)
+    if set_field(session, current_user, found, "content_review", form.decision.data):
+        session.commit()
+        flash(_("Recorded: %(decision)s.", decision=UnreadTexts.review(found.content_review)), "info")
+    return redirect(url_for("departments.asset", asset_id=found.id, _anchor="content-review"))

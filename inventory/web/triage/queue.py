@@ -1,7 +1,8 @@
 """The IT triage queue as SQL: which assets, in which order, one page at a time.
 
 The queue holds live (not removed) assets that are business apps or hold
-personal data.  Order: unclassified first (no guideline), then most risks,
+personal data; its filter ``kind=unread`` holds instead the files the scanner
+could not read (encrypted, unreadable) that nobody has checked yet.  Order: unclassified first (no guideline), then most risks,
 sensitive data, My Number, complexity High > Medium > Low > unrated, then
 id (stable pages).  Filters and order are plain columns of ``asset``, so the
 database sorts and pages (LIMIT/OFFSET); a page is three queries whatever
@@ -18,6 +19,7 @@ from sqlalchemy import case, func, or_, select
 
 from inventory.models import Asset, AssetStatus, Guideline, Lifecycle, User
 from inventory.web.assets.queries import assets_in_order
+from inventory.web.assets.unread import NEEDS_PERSON
 from inventory.web.permissions import restrict_to_scope
 
 PAGE_SIZE = 50
@@ -25,7 +27,7 @@ COUNT_CAP = 10_000
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
 #: filter value meaning "no value" (no guideline, no stage, not rated)
 NONE = "none"
-KINDS = ("all", "apps", "personal")
+KINDS = ("all", "apps", "personal", "unread")
 COMPLEXITIES = ("High", "Medium", "Low")
 COMPLEXITY_RANK = case({"High": 3, "Medium": 2, "Low": 1}, value=Asset.complexity, else_=0)
 QUEUE_ORDER = (Asset.guideline.is_(None).desc(), Asset.risk_count.desc(), Asset.sensitive.desc(),
@@ -74,7 +76,9 @@ def _matches(column, wanted: str | None):
 def queue_conditions(filters: QueueFilters, departments: set[int] | None) -> list:
     """WHERE conditions of the queue; ``departments``: the chosen department and those below it."""
     conditions = list(IN_QUEUE)
-    if filters.kind == "apps":
+    if filters.kind == "unread":        # files nobody could read and nobody has checked: not in IN_QUEUE
+        conditions = list(NEEDS_PERSON)
+    elif filters.kind == "apps":
         conditions.append(Asset.is_app)
     elif filters.kind == "personal":
         conditions.append(Asset.personal_present)

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from wtforms.validators import ValidationError
 
 from inventory.models import Asset, AssetComment, Finding, User, set_field
-from inventory.web.dashboard.views import department_names
+from inventory.web.assets.unread import needs_person_counts, template_context
+from inventory.web.dashboard.views import cached_counts, department_names, scope_key
 from inventory.web.extensions import get_session
 from inventory.web.triage.forms import (
     ActiveUsers,
@@ -53,11 +54,13 @@ from inventory.web.triage.queue import (
 )
 
 bp = Blueprint("triage", __name__, url_prefix="/triage")
+bp.context_processor(template_context)
 guard = require_roles(*AREA_ROLES["triage"])
 LABELS = {"categories": CATEGORY_LABELS, "risks": RISK_LABELS, "guidelines": GUIDELINE_LABELS,
           "lifecycles": LIFECYCLE_LABELS, "complexities": COMPLEXITY_LABELS, "statuses": STATUS_LABELS}
 KIND_LABELS = {"all": _l("Apps and personal-data files"), "apps": _l("Business apps only"),
-               "personal": _l("Personal-data files only")}
+               "personal": _l("Personal-data files only"),
+               "unread": _l("Files whose contents could not be checked (needs a person)")}
 
 
 def usernames_of(session, asset: Asset) -> dict[int, str]:
@@ -85,10 +88,12 @@ def _render_queue(session, bulk: BulkTriageForm, status: int = 200):
     total, assets = queue_page(session, filters, scope, chosen)
     departments = sorted((names[d][0], d, names[d][1]) for d in choosable)
     selected = set(bulk.selected_ids())
+    unread_total = sum(cached_counts(session, ("unread", scope_key(scope)),
+                                     lambda: needs_person_counts(session, scope)).values())
     return render_template(
         "triage/index.html", assets=assets, total=shown_total(total), filters=filters, pages=page_count(total),
         people=people_of(session, assets), names=names, departments=departments, bulk=bulk,
-        selected=selected, users=bulk.users, kinds=KIND_LABELS, none_code=NONE, complexities=COMPLEXITIES, labels=translated(LABELS),
+        selected=selected, unread_total=unread_total, users=bulk.users, kinds=KIND_LABELS, none_code=NONE, complexities=COMPLEXITIES, labels=translated(LABELS),
         label=label), status
 
 
