@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 from web_fixtures import (
     PASSWORD,
-    RECORDS,
     ROOT,
     asset_id,
     csrf_token,
