@@ -279,3 +279,33 @@ def shot_at(page, name: str) -> None:
     """A screenshot of what a 1366x768 screen shows (not the whole page)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def test_admin_maps_a_folder_typed_in_full_and_is_warned_of_a_typo(live_server, browser):
+    from sqlmodel import select
+
+    from inventory.models import Share
+
+    app, base = live_server
+    with app.extensions["registry"].sessions() as session:
+        share_id = session.exec(select(Share.id)).first()
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        sign_in(page, base, "admin")
+        page.goto(f"{base}/admin/shares/{share_id}")
+        page.fill("input[name=prefix]", "\\\\fs01\\honcho\\総務部")         # a UNC path for a mounted root
+        page.select_option("select[name=department_id]", label="100 総務部")
+        page.click("form.admin-form input[type=submit]")
+        page.wait_for_load_state()
+        assert "この共有のルート /mnt/share は UNC パスではありません。" in page.content()
+        assert page.locator("input[name=prefix]").input_value() == "\\\\fs01\\honcho\\総務部"
+        page.fill("input[name=prefix]", "/mnt/share/総務部/職員科")           # in full, misspelt
+        page.select_option("select[name=department_id]", label="100 総務部")
+        page.click("form.admin-form input[type=submit]")
+        page.wait_for_load_state()
+        assert "「総務部/職員科」の対応付けを追加しました。" in page.content()
+        assert page.locator(".flash.warning").inner_text().startswith("「総務部/職員科」の下にスキャン済みのファイルがありません。")
+        shot_at(page, "people_08_mapping_warning")
+    finally:
+        context.close()
