@@ -5,6 +5,8 @@ Who is who (:mod:`~inventory.models.accounts`):
   :class:`Department` (組織, dated for annual reorganisations), :class:`User`
   (a role and a department), :class:`UserSession` (a signed-in browser),
   :class:`LoginThrottle` (failed sign-ins), :class:`ApiToken` (remote scanners).
+The staff directory (:mod:`~inventory.models.people`): :class:`Person` (職員, with or
+  without an account; owners and deputies of apps are people).
 What was scanned (:mod:`~inventory.models.assets`):
   :class:`Share` (a scan root; :class:`ShareMapping` maps path prefixes to
   departments), :class:`ScanRun`, :class:`Asset` (one file),
@@ -61,6 +63,7 @@ from inventory.models.assets import (
 )
 from inventory.models.audit import AuditEvent, record_change, set_field
 from inventory.models.base import JSONType, as_utc, utcnow
+from inventory.models.people import Person, PersonSource
 from inventory.models.declarations import (
     DECLARATION_STATUS_LABELS,
     FILE_TYPE_LABELS,
@@ -81,7 +84,7 @@ __all__ = [
     "ApiToken", "Asset", "AssetCategory", "AssetChange", "AssetComment", "AssetStatus", "AuditEvent",
     "ChangeKind", "Declaration", "DeclarationCampaign", "DeclarationEvent", "DeclarationItem",
     "DeclarationItemAsset", "DeclarationSnapshot", "DeclarationStatus", "Department", "FileType", "Finding",
-    "Guideline", "ItemChange", "JSONType", "Lifecycle", "LoginThrottle", "PendingRecord", "Role", "ScanRun",
+    "Guideline", "ItemChange", "JSONType", "Lifecycle", "LoginThrottle", "PendingRecord", "Person", "PersonSource", "Role", "ScanRun",
     "Share", "ShareMapping", "User", "UserSession",
     "as_utc", "record_change", "set_field", "token_expiry", "utcnow",
 ]

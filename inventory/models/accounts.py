@@ -54,6 +54,8 @@ class User(SQLModel, table=True):
     department_id: int | None = _fk("department.id")
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = True
+    #: the staff member (inventory.models.people.Person) this account belongs to, if known
+    person_id: int | None = Field(default=None, foreign_key="person.id", unique=True)
     created_at: dt.datetime | None = _when(nullable=False, now=True)
 
 

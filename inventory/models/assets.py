@@ -209,8 +209,8 @@ class Asset(SQLModel, table=True):
     business_process: str | None = Field(default=None, max_length=200)   # 業務名
     guideline: str | None = Field(default=None, max_length=20, index=True)
     lifecycle: str | None = Field(default=None, max_length=20, index=True)  # apps start "discovered"
-    owner_id: int | None = _fk("app_user.id")      # 正担当
-    deputy_id: int | None = _fk("app_user.id")     # 副担当 (successor)
+    owner_id: int | None = _fk("person.id")        # 正担当: a Person (staff directory), since 0011
+    deputy_id: int | None = _fk("person.id")       # 副担当 (successor): a Person
     has_specification: bool = False                # 仕様書
     has_manual: bool = False                       # マニュアル
     next_review: dt.date | None = Field(default=None, index=True)

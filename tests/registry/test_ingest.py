@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from inventory.registry.ingest import RegistryWriter, begin_run, finish_run, ingest_records
 from inventory.registry.rows import EMPTY_SHA256
-from inventory.models import (Asset, AssetCategory, AssetChange, AuditEvent, Department, Finding,
+from inventory.models import (Asset, AssetCategory, AssetChange, AuditEvent, Department, Finding, Person,
                               PendingRecord, ScanRun, Share, ShareMapping, User, set_field)
 
 ROOT = "/mnt/share"
@@ -137,7 +137,10 @@ def _decide(factory, path: str) -> None:
         s.flush()
         asset = s.exec(select(Asset).where(Asset.path == path)).one()
         set_field(s, user, asset, "guideline", "retire")
-        set_field(s, user, asset, "owner_id", user.id)
+        owner = Person(staff_number="1001", name="山田 太郎")
+        s.add(owner)
+        s.flush()
+        set_field(s, user, asset, "owner_id", owner.id)
         finding = s.exec(select(Finding).where(Finding.asset_id == asset.id)).one()
         for field, value in (("dismissed", True), ("dismissed_reason", "施設の名称")):
             set_field(s, user, finding, field, value)

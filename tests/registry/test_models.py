@@ -362,3 +362,94 @@ def test_migration_0007_gives_existing_tokens_a_year_and_goes_back(unmigrated_ur
         assert "expires_at" not in {c["name"] for c in inspect(conn).get_columns("api_token")}
     engine.dispose()
     assert current_revision(url) == "0005"
+
+
+def test_migration_0011_makes_owners_people_and_goes_back(unmigrated_url):
+    """Owners and deputies were user ids: each user they name (or their history names) becomes a
+    person linked to the account; owner ids and their audit values become person ids."""
+    from alembic import command
+
+    from inventory.db import alembic_config, upgrade
+
+    url = unmigrated_url
+    upgrade(url, "0008")
+    engine = make_engine(url)
+    asset_columns = ("root, path, path_key, name, folder, kind, status, notes, categories, personal_present,"
+                     " sensitive, my_number, records, is_app, modules, forms, reports, queries, macros,"
+                     " procedures, code_lines, formulas, external_links, connections, auto_exec, risk_count,"
+                     " department_manual, has_specification, has_manual")
+    asset_values = ("'/r', :path, :path, :path, '', 'xlsm', 'ok', '[]', '[]', false, false, false, 0, true,"
+                    " 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, false, false, false")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO department (id, code, name, valid_from) VALUES (5, '301', '介護保険課', '2000-04-01')"))
+        for uid, name, shown in ((3, "clerk1", "山田 太郎"), (4, "head1", ""), (8, "former", "鈴木 一郎"),
+                                 (9, "bystander", "関係 なし")):
+            conn.execute(text("INSERT INTO app_user (id, username, display_name, role, department_id, active,"
+                              " created_at) VALUES (:id, :name, :shown, 'clerk', 5, :active, :at)"),
+                         {"id": uid, "name": name, "shown": shown, "active": uid != 8,
+                          "at": dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)})
+        for aid, path, owner, deputy in ((1, "a.xlsm", 4, 3), (2, "b.xlsm", 3, None), (3, "c.xlsm", None, None)):
+            conn.execute(text(f"INSERT INTO asset (id, {asset_columns}, owner_id, deputy_id) "
+                              f"VALUES (:id, {asset_values}, :owner, :deputy)"),
+                         {"id": aid, "path": path, "owner": owner, "deputy": deputy})
+        # the history names user 8 (an owner before 3) and user 4
+        for field, before, after in (("owner_id", None, "8"), ("owner_id", "8", "3"), ("deputy_id", None, "4"),
+                                     ("guideline", None, "3")):
+            conn.execute(text("INSERT INTO audit_event (at, user_id, object_type, object_id, field, before, after)"
+                              " VALUES (:at, 9, 'asset', 2, :field, :before, :after)"),
+                         {"at": dt.datetime(2026, 2, 1, tzinfo=dt.timezone.utc), "field": field,
+                          "before": before, "after": after})
+    upgrade(url, "0011")
+    with engine.connect() as conn:
+        people = {row.id: row for row in conn.execute(text(
+            "SELECT p.id, p.name, p.staff_number, p.department_id, p.active, p.source, u.username"
+            " FROM person p JOIN app_user u ON u.person_id = p.id"))}
+        by_user = {row.username: row for row in people.values()}
+        assert set(by_user) == {"clerk1", "head1", "former"}                   # not the bystander
+        assert (by_user["clerk1"].name, by_user["head1"].name, by_user["former"].name) == \
+            ("山田 太郎", "head1", "鈴木 一郎")                                  # no display name: the user name
+        assert {(r.staff_number, r.department_id, r.source) for r in people.values()} == {(None, 5, "account")}
+        assert not by_user["former"].active
+        owners = dict((r[0], (r[1], r[2])) for r in conn.execute(text("SELECT id, owner_id, deputy_id FROM asset")))
+        assert owners == {1: (by_user["head1"].id, by_user["clerk1"].id), 2: (by_user["clerk1"].id, None),
+                          3: (None, None)}
+        history = conn.execute(text("SELECT field, before, after FROM audit_event ORDER BY id")).all()
+        assert [tuple(r) for r in history] == [
+            ("owner_id", None, str(by_user["former"].id)),
+            ("owner_id", str(by_user["former"].id), str(by_user["clerk1"].id)),
+            ("deputy_id", None, str(by_user["head1"].id)), ("guideline", None, "3")]
+        keys = {fk["referred_table"] for fk in inspect(conn).get_foreign_keys("asset")
+                if fk["constrained_columns"] in (["owner_id"], ["deputy_id"])}
+        assert keys == {"person"}
+    command.downgrade(alembic_config(url), "0008")
+    with engine.connect() as conn:
+        owners = dict((r[0], (r[1], r[2])) for r in conn.execute(text("SELECT id, owner_id, deputy_id FROM asset")))
+        assert owners == {1: (4, 3), 2: (3, None), 3: (None, None)}
+        history = conn.execute(text("SELECT field, before, after FROM audit_event ORDER BY id")).all()
+        assert [tuple(r) for r in history][:3] == [("owner_id", None, "8"), ("owner_id", "8", "3"),
+                                                   ("deputy_id", None, "4")]
+        assert "person" not in inspect(conn).get_table_names()
+    engine.dispose()
+
+
+def test_staff_numbers_are_unique_and_an_account_belongs_to_one_person(session):
+    from sqlalchemy.exc import IntegrityError
+
+    from inventory.models import Person
+
+    session.add(Person(staff_number="1001", name="山田 太郎"))
+    session.add(Person(name="番号 なし"))
+    session.add(Person(name="番号 なし 2"))         # several people may lack a number
+    session.commit()
+    session.add(Person(staff_number="1001", name="別人"))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+    person = session.execute(select(Person).where(Person.staff_number == "1001")).scalar_one()
+    assert (person.active, person.source, person.kana) == (True, "manual", "")
+    user = User(username="yamada", person_id=person.id)
+    session.add(user)
+    session.commit()
+    session.add(User(username="yamada2", person_id=person.id))      # one account per person
+    with pytest.raises(IntegrityError):
+        session.commit()

@@ -31,6 +31,7 @@ from inventory.models import (
     Declaration,
     Department,
     Finding,
+    Person,
     Share,
     ShareMapping,
     User,
@@ -67,6 +68,8 @@ def objects(app) -> dict:
         token = ApiToken(name="scanner", token_sha256=token_digest(secrets.token_urlsafe(16)),
                          share_id=share.id)
         session.add(token)
+        person = Person(staff_number="9001", name="職員 一人", department_id=b_dept.id)
+        session.add(person)
         session.commit()
         return {
             "asset_id": asset.id,
@@ -79,6 +82,7 @@ def objects(app) -> dict:
                 ShareMapping.department_id == b_dept.id)).scalars().first(),
             "dept_id": b_dept.id,
             "user_id": user_id(app, "clerk_b"),
+            "person_id": person.id,
             "token_id": token.id,
             "action": next(iter(decl.TRANSITIONS)),
             "fmt": "xlsx",

@@ -22,6 +22,7 @@ from inventory.models import (
     Asset,
     AuditEvent,
     Department,
+    Person,
     Share,
     ShareMapping,
     User,
@@ -31,7 +32,7 @@ from inventory.models import (
 
 ADMIN_PAGES = ["/admin/", "/admin/departments", "/admin/departments/new", "/admin/users",
                "/admin/users/new", "/admin/shares", "/admin/shares/new", "/admin/tokens",
-               "/admin/import", "/admin/import/template.xlsx"]
+               "/admin/import", "/admin/import/template.xlsx", "/admin/people", "/admin/people/new"]
 
 
 def dept(db, code: str) -> Department:
@@ -498,3 +499,158 @@ def test_a_renamed_department_shows_at_once_on_pages_that_cached_the_names(clien
     assert response.status_code == 302
     after = client.get("/assets/").get_data(as_text=True)
     assert f"<td>{dept(db, '300').name} 高齢者支援課</td>" in after and shown not in after
+
+
+# ----- folder mappings typed as UNC paths -----
+@pytest.mark.parametrize("root, typed, prefix", [
+    ("/mnt/share", "健康福祉部/介護保険課", "健康福祉部/介護保険課"),
+    ("/mnt/share", "\\健康福祉部\\介護保険課\\", "健康福祉部/介護保険課"),
+    ("/mnt/share", "/mnt/share/健康福祉部/介護保険課", "健康福祉部/介護保険課"),   # in full, as scanned
+    ("/mnt/share", "/mnt/share", ""),
+    ("/mnt/share", "", ""),
+    ("/mnt/share", "./健康福祉部//介護保険課/.", "健康福祉部/介護保険課"),
+    ("//fs01/honcho", "\\\\fs01\\honcho\\健康福祉部\\介護保険課", "健康福祉部/介護保険課"),
+    ("//fs01/honcho", "\\\\FS01\\Honcho\\健康福祉部\\介護保険課\\", "健康福祉部/介護保険課"),  # case of server/share
+    ("//fs01/honcho", "//fs01/honcho/健康福祉部", "健康福祉部"),
+    ("//fs01/honcho", "smb://fs01/honcho/健康福祉部", "健康福祉部"),
+    ("//fs01/honcho", "smb://CITY;taro@fs01:445/honcho/健康福祉部", "健康福祉部"),
+    ("smb://fs01/honcho/本庁", "\\\\fs01\\honcho\\本庁\\市民課", "市民課"),           # a root below the share
+    ("//fs01/honcho", "\\\\fs01\\honcho", ""),
+    ("//fs01/honcho", "健康福祉部\\介護保険課", "健康福祉部/介護保険課"),
+])
+def test_mapping_folders_are_made_relative_to_the_root(root, typed, prefix):
+    from inventory.web.admin.shares import mapping_prefix
+
+    assert mapping_prefix(root, typed) == prefix
+
+
+@pytest.mark.parametrize("root, typed", [
+    ("//fs01/honcho", "\\\\fs02\\honcho\\健康福祉部"),      # another server
+    ("//fs01/honcho", "//fs01/other/健康福祉部"),             # another share
+    ("/mnt/share", "\\\\fs01\\honcho\\健康福祉部"),         # a UNC path for a mounted root
+    ("/mnt/share", "Z:\\健康福祉部"),                         # a drive letter
+    ("/mnt/share", "健康福祉部/../総務部"),
+])
+def test_mapping_folders_outside_the_root_are_refused(root, typed):
+    from inventory.web.admin.shares import MappingPathError, mapping_prefix
+
+    with pytest.raises(MappingPathError):
+        mapping_prefix(root, typed)
+
+
+def test_a_unc_mapping_is_saved_relative_and_warns_when_nothing_scanned_matches(client, db):
+    login(client, "admin")
+    sid = share_id(db)
+    db.get(Share, sid).root = "//fs01/honcho"          # the scanner reads the share over SMB
+    db.commit()
+    page = client.get(f"/admin/shares/{sid}").get_data(as_text=True)
+    assert "\\\\fs01\\honcho\\健康福祉部\\介護保険課" in page               # the hint shows this share
+    # a folder that was scanned: saved relative to the root, no warning
+    response = post_form(client, f"/admin/shares/{sid}", {
+        "prefix": "\\\\FS01\\honcho\\総務部\\", "department_id": str(dept(db, "100").id)})
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "「総務部」の対応付けを追加しました。" in html and "flash warning" not in html
+    assert db.scalar(select(ShareMapping.id).where(ShareMapping.share_id == sid,
+                                                   ShareMapping.prefix == "総務部")) is not None
+    # a misspelt folder: saved, with a warning naming the part that exists
+    response = post_form(client, f"/admin/shares/{sid}", {
+        "prefix": "smb://fs01/honcho/健康福祉部/介護保険科", "department_id": str(dept(db, "301").id)})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'class="flash warning"' in html
+    assert "「健康福祉部/介護保険科」の下にスキャン済みのファイルがありません。「健康福祉部」はありますが、" \
+           "その下に「介護保険科」がありません。" in html
+    # a path of another share: refused, the typed text kept
+    response = post_form(client, f"/admin/shares/{sid}", {
+        "prefix": "\\\\fs02\\honcho\\総務部", "department_id": str(dept(db, "100").id)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "このパスは共有のルート //fs01/honcho の下にありません。" in html
+    assert 'value="\\\\fs02\\honcho\\総務部"' in html
+
+
+def test_a_mapping_on_a_share_never_scanned_says_it_could_not_be_checked(client, db):
+    login(client, "admin")
+    post_form(client, "/admin/shares/new", {"name": "北庁舎", "root": "\\\\fs01\\north", "active": "y"})
+    sid = db.scalar(select(Share.id).where(Share.name == "北庁舎"))
+    response = post_form(client, f"/admin/shares/{sid}", {
+        "prefix": "\\\\fs01\\north\\市民課", "department_id": str(dept(db, "100").id)})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "この共有はまだスキャンされていないため" in html
+    assert db.scalar(select(ShareMapping.prefix).where(ShareMapping.share_id == sid)) == "市民課"
+
+
+# ----- the staff directory -----
+def test_a_member_of_staff_without_an_account_is_added_audited_and_found(client, db):
+    login(client, "admin")
+    response = post_form(client, "/admin/people/new", {
+        "staff_number": "０１２３４５", "name": "山田　太郎", "kana": "やまだ たろう",
+        "department_id": str(dept(db, "301").id), "title": "主査", "email": "", "active": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    person = db.execute(select(Person).where(Person.staff_number == "012345")).scalar_one()
+    assert (person.name, person.kana, person.title, person.email, person.active, person.source) == \
+        ("山田 太郎", "ヤマダ タロウ", "主査", None, True, "manual")
+    assert events(db, "person", person.id)["name"][:2] == (None, "山田 太郎")
+    assert db.scalar(select(func.count()).select_from(User).where(User.person_id == person.id)) == 0
+    for query in ("ヤマダタロウ", "山田太郎", "012345", "やまだ"[:0] + "タロウ"):
+        listing = client.get("/admin/people", query_string={"q": query}).get_data(as_text=True)
+        assert ">山田 太郎</a>" in listing, query
+    assert ">山田 太郎</a>" not in client.get("/admin/people?q=佐藤").get_data(as_text=True)
+
+
+def test_a_person_who_leaves_is_kept_inactive_and_an_account_is_linked(client, db):
+    db.add(Person(staff_number="7001", name="佐藤 花子", kana="サトウ ハナコ", department_id=dept(db, "101").id))
+    db.commit()
+    pid = db.scalar(select(Person.id).where(Person.staff_number == "7001"))
+    login(client, "admin")
+    page = client.get(f"/admin/people/{pid}").get_data(as_text=True)
+    assert 'value="7001"' in page and "ログインアカウント" in page
+    data = {"staff_number": "7001", "name": "佐藤 花子", "kana": "サトウ ハナコ",
+            "department_id": str(dept(db, "101").id), "account": "clerk_b"}      # active unticked: left
+    assert post_form(client, f"/admin/people/{pid}", data).status_code == 302
+    db.expire_all()
+    assert db.get(Person, pid).active is False
+    assert db.get(User, user_id(client.application, "clerk_b")).person_id == pid
+    assert events(db, "person", pid)["active"][:2] == ("True", "False")
+    assert events(db, "app_user", user_id(client.application, "clerk_b"))["person_id"][:2] == (None, str(pid))
+    assert ">佐藤 花子</a>" not in client.get("/admin/people").get_data(as_text=True)      # the current staff
+    assert ">佐藤 花子</a>" in client.get("/admin/people?all=1").get_data(as_text=True)
+    user_page = client.get(f"/admin/users/{user_id(client.application, 'clerk_b')}").get_data(as_text=True)
+    assert "7001 佐藤 花子" in user_page
+    # unlinking
+    data["account"] = ""
+    assert post_form(client, f"/admin/people/{pid}", data).status_code == 302
+    db.expire_all()
+    assert db.get(User, user_id(client.application, "clerk_b")).person_id is None
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"staff_number": ""}, "職員番号を入力してください。"),
+    ({"staff_number": "7001"}, "この職員番号は別の職員に使われています。"),
+    ({"staff_number": "70 02"}, "半角英数字と . _ - だけを使ってください。"),
+    ({"name": ""}, "必須"),
+    ({"kana": "Sato"}, "カナはカタカナ（またはひらがな）で入力してください。"),
+    ({"account": "nobody"}, "この名前のユーザーはいません。"),
+    ({"account": "clerk_a"}, "このアカウントは別の職員に結び付けられています。"),
+    ({"email": "not-mail"}, "メールアドレスではありません。"),
+])
+def test_bad_staff_input_is_refused_in_japanese_keeping_it(client, db, changes, message):
+    other = Person(staff_number="7001", name="佐藤 花子")
+    db.add(other)
+    db.flush()
+    db.get(User, user_id(client.application, "clerk_a")).person_id = other.id
+    db.commit()
+    login(client, "admin")
+    data = {"staff_number": "7002", "name": "鈴木 一郎", "kana": "スズキ イチロウ", "title": "係長",
+            "department_id": str(dept(db, "101").id), "active": "y", **changes}
+    response = post_form(client, "/admin/people/new", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in html
+    assert 'value="係長"' in html                                   # what was typed stays
+    assert db.scalar(select(func.count()).select_from(Person)) == 1
+
+
+def test_unknown_person_is_404(client):
+    login(client, "admin")
+    assert client.get("/admin/people/999999").status_code == 404

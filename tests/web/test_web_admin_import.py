@@ -11,9 +11,9 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from web_fixtures import csrf_token, login
 
-from inventory.models import AuditEvent, Department, User
+from inventory.models import AuditEvent, Department, Person, User
 from inventory.web.admin.org_import import parse_date
-from inventory.web.admin.import_read import DEPARTMENT_COLUMNS, USER_COLUMNS
+from inventory.web.admin.import_read import DEPARTMENT_COLUMNS, STAFF_COLUMNS, USER_COLUMNS
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 DEPT_HEADER = ["組織コード", "組織名", "上位組織コード", "所属長ユーザー", "有効開始日", "有効終了日", "後継組織コード"]
@@ -206,9 +206,10 @@ def test_the_template_round_trips(client, db):
     login(client, "admin")
     response = client.get("/admin/import/template.xlsx")
     book = load_workbook(io.BytesIO(response.data), read_only=True)
-    headers = {ws.title: [c.value for c in next(ws.iter_rows(max_row=1))] for ws in book.worksheets[:2]}
+    headers = {ws.title: [c.value for c in next(ws.iter_rows(max_row=1))] for ws in book.worksheets[:3]}
     assert headers == {"組織": [n[0] for n in DEPARTMENT_COLUMNS.values()],
-                       "ユーザー": [n[0] for n in USER_COLUMNS.values()]}
+                       "ユーザー": [n[0] for n in USER_COLUMNS.values()],
+                       "職員": [n[0] for n in STAFF_COLUMNS.values()]}
     before = snapshot(db)
     assert upload(client, response.data, "template.xlsx").status_code == 200   # headers only
     assert snapshot(db) == before
@@ -269,3 +270,108 @@ def test_parse_date(text, expected):
 def test_parse_date_refuses(text):
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+# ---------------------------------------------------------------- the staff sheet (職員)
+STAFF_HEADER = ["職員番号", "氏名", "カナ", "所属コード", "役職", "メール"]
+STAFF = [STAFF_HEADER,
+         ["012345", "山田 一郎", "ヤマダ イチロウ", "200", "部長", "yamada@example.jp"],
+         ["012346", "小林　花子", "こばやし はなこ", "201", "", ""],          # full-width space, hiragana
+         ["012347", "中村 三郎", "ﾅｶﾑﾗ ｻﾌﾞﾛｳ", "101", "主事", ""]]           # half-width kana, a registry code
+
+
+def person(db, number: str) -> Person:
+    return db.execute(select(Person).where(Person.staff_number == number)).scalar_one()
+
+
+def test_staff_sheet_is_imported_with_the_org_chart_then_reimporting_changes_nothing(client, db):
+    login(client, "admin")
+    data = workbook(組織=DEPARTMENTS, ユーザー=USERS, 職員=STAFF)
+    response = upload(client, data, "org.xlsx")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html
+    rows = html[html.index("<tbody>"):html.index("</tbody>")]
+    assert "<th scope=\"row\">職員</th><td class=\"num\">3</td><td class=\"num\">0</td><td class=\"num\">0</td>" in rows
+    db.expire_all()
+    yamada, kobayashi, nakamura = person(db, "012345"), person(db, "012346"), person(db, "012347")
+    assert (yamada.name, yamada.kana, yamada.department_id, yamada.title, yamada.email, yamada.active,
+            yamada.source) == ("山田 一郎", "ヤマダ イチロウ", dept(db, "200").id, "部長", "yamada@example.jp",
+                               True, "import")
+    assert (kobayashi.name, kobayashi.kana, kobayashi.title) == ("小林 花子", "コバヤシ ハナコ", None)
+    assert (nakamura.kana, nakamura.department_id) == ("ナカムラ サブロウ", dept(db, "101").id)
+    events = db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.object_type == "person"))
+    assert events > 0
+    # the same file again: nothing changes
+    response = upload(client, data, "org.xlsx")
+    assert response.status_code == 200
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.object_type == "person")) \
+        == events
+    # someone leaves: 在職 0; they stay in the directory, inactive
+    left = [STAFF_HEADER + ["在職"], ["012347", "中村 三郎", "ナカムラ サブロウ", "101", "主事", "", "0"]]
+    assert upload(client, csv_bytes(left, "cp932"), "職員.csv").status_code == 200
+    db.expire_all()
+    assert person(db, "012347").active is False
+    assert db.scalar(select(func.count()).select_from(Person)) == 3
+
+
+def test_a_person_made_from_an_account_is_adopted_by_name(client, db):
+    """Migration 0011 made people without numbers from the accounts that owned apps: the first
+    staff import gives them their number instead of making a second person."""
+    db.add(Person(name="山田 一郎", source="account"))
+    db.add(Person(name="同名 太郎", source="account"))
+    db.add(Person(name="同名 太郎", source="account"))           # two: neither is adopted
+    db.commit()
+    login(client, "admin")
+    rows = [STAFF_HEADER, ["012345", "山田一郎", "", "101", "", ""], ["012399", "同名 太郎", "", "101", "", ""]]
+    assert upload(client, csv_bytes(rows, "utf-8"), "staff.csv").status_code == 200
+    db.expire_all()
+    adopted = person(db, "012345")
+    assert (adopted.name, adopted.source) == ("山田一郎", "import")       # the file's spelling, as for any column
+    assert db.scalar(select(func.count()).select_from(Person)) == 4      # 同名 太郎: a new person
+    assert db.scalar(select(func.count()).select_from(Person).where(Person.staff_number.is_(None))) == 2
+
+
+BAD_STAFF = [STAFF_HEADER + ["在職"],
+             ["", "名無し", "", "101", "", "", ""],                              # row 2
+             ["9001", "", "", "101", "", "", ""],                               # row 3
+             ["9002", "英字 カナ", "Eiji", "101", "", "", ""],                  # row 4
+             ["9003", "所属 不明", "", "999", "", "", ""],                      # row 5
+             ["9002", "重複 番号", "", "101", "", "bad-mail", "たぶん"],        # row 6
+             ["90 04", "空白 番号", "", "101", "", "", ""]]                     # row 7
+EXPECTED_STAFF_ISSUES = [
+    ("職員", 2, "職員番号", "必須です。"),
+    ("職員", 3, "氏名", "必須です。"),
+    ("職員", 4, "カナ", "カナはカタカナ"),
+    ("職員", 5, "所属コード", "組織コードが見つかりません。"),
+    ("職員", 6, "職員番号", "この職員番号がファイル内に2回以上あります。"),
+    ("職員", 6, "メール", "メールアドレスではありません。"),
+    ("職員", 6, "在職", "1（在職）または 0（退職等）"),
+    ("職員", 7, "職員番号", "半角英数字と . _ - だけ"),
+]
+
+
+def test_staff_errors_are_listed_per_row_in_japanese_and_nothing_is_imported(client, db):
+    login(client, "admin")
+    before = snapshot(db), db.scalar(select(func.count()).select_from(Person))
+    staff = [BAD_STAFF[0]] + STAFF[1:] + BAD_STAFF[1:]
+    response = upload(client, workbook(組織=DEPARTMENTS, ユーザー=USERS, 職員=staff), "org.xlsx")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "何も取り込んでいません" in html
+    found = issue_rows(html)
+    offset = len(STAFF) - 1
+    for sheet, row, column, text in EXPECTED_STAFF_ISSUES:
+        assert any(f[:3] == (sheet, row + offset, column) and text in f[3] for f in found), (row, column, found)
+    assert len(found) == len(EXPECTED_STAFF_ISSUES)
+    db.expire_all()
+    assert (snapshot(db), db.scalar(select(func.count()).select_from(Person))) == before
+
+
+def test_staff_csv_with_english_headers_and_full_width_numbers(client, db):
+    login(client, "admin")
+    rows = [["staff_number", "name", "kana", "department_code"], ["０１２３４８", "伊藤 四郎", "イトウ シロウ", "１０１"]]
+    response = upload(client, csv_bytes(rows, "utf-8-sig"), "staff.csv")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    db.expire_all()
+    assert (person(db, "012348").name, person(db, "012348").department_id) == ("伊藤 四郎", dept(db, "101").id)

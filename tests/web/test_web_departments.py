@@ -13,7 +13,7 @@ from web_fixtures import RECORDS, REMOVED, ROOT, asset_id, csrf_token, login, us
 
 from inventory.clock import city_today
 from inventory.registry.ingest import begin_run, finish_run, ingest_records
-from inventory.models import Asset, AuditEvent, Finding, Share
+from inventory.models import Asset, AuditEvent, Finding, Person, Share
 
 CARE_LIST = "健康福祉部/介護保険課/認定者一覧.xlsx"     # 301: name, address, health + hidden-personal-data
 LEDGER = "健康福祉部/介護保険課/台帳.xlsm"            # 301: app; name, my_number + autoexec-macro
@@ -315,10 +315,13 @@ TODAY = city_today()          # the day the registry decides with: Japan's
 ])
 def test_pending_work(app, client, username, ledger, expected):
     values = {"next_review": ledger.get("next_review"), "lifecycle": ledger.get("lifecycle", "discovered")}
-    for role in ("owner", "deputy"):
-        if role in ledger:
-            values[f"{role}_id"] = user_id(app, ledger[role])
     with app.extensions["registry"].sessions() as session:
+        for role in ("owner", "deputy"):
+            if role in ledger:                  # owners are people of the staff directory
+                person = Person(name=ledger[role])
+                session.add(person)
+                session.flush()
+                values[f"{role}_id"] = person.id
         session.execute(update(Asset).where(Asset.path == LEDGER).values(**values))
         session.commit()
     login(client, username)

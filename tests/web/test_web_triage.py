@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from web_fixtures import RECORDS, ROOT, asset_id, csrf_token, login, record, user_id
 
 from inventory.registry.ingest import begin_run, finish_run, ingest_records
-from inventory.models import Asset, AssetComment, AuditEvent
+from inventory.models import Asset, AssetComment, AuditEvent, Department, Person
 from inventory.web.triage import queue as triage_queue
 from inventory.web.triage.forms import may_move, parse_date
 
@@ -29,6 +29,29 @@ EXTRA = [
 DEFAULT_ORDER = ["二つのリスク.xlsx", "認定者一覧.xlsx", "台帳.xlsm", "番号.xlsx", "高.xlsm", "中.xlsm",
                  "低.xlsm", "職員名簿.xlsx"]
 NEVER_QUEUED = {"壊れた.xlsx", "会議資料.csv", "給与.xlsx", "古い名簿.xlsx", "メモ.txt"}
+
+
+#: the staff directory of these tests: 職員番号 -> (氏名, カナ, department code, active); nobody has
+#: an account, two people share a name, 1003 has left
+PEOPLE = {"1001": ("山田 太郎", "ヤマダ タロウ", "301", True), "1002": ("佐藤 花子", "サトウ ハナコ", "300", True),
+          "1003": ("鈴木 一郎", "スズキ イチロウ", "301", False), "1004": ("山田 太郎", "ヤマダ タロウ", "101", True),
+          "5001": ("高橋 次郎", "タカハシ ジロウ", "101", True)}
+
+
+@pytest.fixture
+def staff(app):
+    """The people of :data:`PEOPLE` in the staff directory."""
+    with app.extensions["registry"].sessions() as session:
+        depts = dict(session.execute(select(Department.code, Department.id)).all())
+        for number, (name, kana, code, active) in PEOPLE.items():
+            session.add(Person(staff_number=number, name=name, kana=kana, department_id=depts[code],
+                               active=active, source="import"))
+        session.commit()
+
+
+def person_id(app, number: str) -> int:
+    with app.extensions["registry"].sessions() as session:
+        return session.execute(select(Person.id).where(Person.staff_number == number)).scalar_one()
 
 
 @pytest.fixture
@@ -127,13 +150,13 @@ def test_queue_pages(app, client, more_assets, monkeypatch):
     assert 'href="/triage/?page=3"' in html and 'href="/triage/"' in html
 
 
-def test_queue_takes_a_fixed_number_of_queries(app, client, more_assets):
+def test_queue_takes_a_fixed_number_of_queries(app, client, more_assets, staff):
     from sqlalchemy import event
 
     statements = []
     engine = app.extensions["registry"].engine
     listener = lambda *args: statements.append(args[2])
-    set_values(app, LEDGER, owner_id=user_id(app, "clerk_a"), deputy_id=user_id(app, "head_a"))
+    set_values(app, LEDGER, owner_id=person_id(app, "1001"), deputy_id=person_id(app, "5001"))
     login(client, "it")
     assert client.get("/triage/?page=2").status_code == 200     # department names now cached
     event.listen(engine, "before_cursor_execute", listener)
@@ -141,7 +164,7 @@ def test_queue_takes_a_fixed_number_of_queries(app, client, more_assets):
         assert client.get("/triage/").status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-    # user, active users, registry stamp (for the cached names), count, page, the page's people
+    # user, active staff, registry stamp (for the cached names), count, page, the page's people
     assert len(statements) <= 6
 
 
@@ -155,11 +178,13 @@ def open_form(client, app, path: str) -> tuple[int, dict]:
     return wanted, {"csrf_token": csrf_token(html), "version": version}
 
 
-def test_triage_form_saves_and_audits_each_changed_field(app, client):
+def test_triage_form_saves_and_audits_each_changed_field(app, client, staff):
     login(client, "it")
     wanted, data = open_form(client, app, LEDGER)
-    owner, deputy = user_id(app, "clerk_a"), user_id(app, "head_a")
-    data.update(guideline="department", lifecycle="reviewing", owner="clerk_a", deputy=" head_a ",
+    owner, deputy = person_id(app, "1001"), person_id(app, "5001")
+    # the owner as the list offers it; the deputy typed: a staff member without an account, by name
+    data.update(guideline="department", lifecycle="reviewing", owner="1001 山田 太郎（介護保険課）",
+                deputy=" 高橋次郎 ",
                 has_specification="y", next_review="令和8年4月1日", business_process="介護認定事務",
                 triage_note="")
     response = client.post(f"/triage/{wanted}", data=data)
@@ -177,10 +202,39 @@ def test_triage_form_saves_and_audits_each_changed_field(app, client):
         ("business_process", None, "介護認定事務", it)]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "7項目を保存しました。" in page
-    assert 'id="owner" list="active-users"' in page and 'name="owner" placeholder="未割当" type="text" value="clerk_a"' in page
+    assert 'id="owner" list="staff-list"' in page
+    assert 'name="owner" placeholder="氏名か職員番号を入力" type="text" value="1001 山田 太郎（介護保険課）"' in page
+    assert 'value="5001 高橋 次郎（職員課）"' in page
+    assert "山田 太郎（介護保険課） / 高橋 次郎（職員課）" in page           # names, never ids
+    assert '<option value="1003 ' not in page                              # who left is not offered
 
 
-USER_ERROR = "一覧から有効なユーザーを選んでください。"
+@pytest.mark.parametrize("typed, number", [
+    ("1001", "1001"), ("１００１", "1001"), (" 5001 ", "5001"),            # a staff number
+    ("高橋 次郎", "5001"), ("高橋　次郎", "5001"), ("タカハシジロウ", "5001"),   # a name or its kana
+    ("1004 山田 太郎（総務部）", "1004"),     # an option whose department label has since changed
+])
+def test_owner_is_chosen_by_staff_number_or_name(app, client, staff, typed, number):
+    login(client, "it")
+    wanted, data = open_form(client, app, LEDGER)
+    data.update(lifecycle="discovered", owner=typed)
+    assert client.post(f"/triage/{wanted}", data=data).status_code == 302
+    assert asset_row(app, LEDGER).owner_id == person_id(app, number)
+
+
+def test_an_owner_who_left_stays_until_changed(app, client, staff):
+    set_values(app, LEDGER, owner_id=person_id(app, "1003"))
+    login(client, "it")
+    wanted, data = open_form(client, app, LEDGER)
+    html = client.get(f"/triage/{wanted}").get_data(as_text=True)
+    assert 'value="1003 鈴木 一郎（介護保険課・退職等）"' in html
+    data.update(lifecycle="discovered", owner="1003 鈴木 一郎（介護保険課・退職等）", business_process="介護")
+    assert client.post(f"/triage/{wanted}", data=data).status_code == 302    # kept while unchanged
+    assert asset_row(app, LEDGER).owner_id == person_id(app, "1003")
+
+
+USER_ERROR = "この氏名・職員番号の在職者はいません。"
+SAME_NAME = "山田 太郎という職員は複数います"
 DATE_ERROR = "日付は 2026-04-01 のように入力してください"
 
 
@@ -189,16 +243,20 @@ DATE_ERROR = "日付は 2026-04-01 のように入力してください"
     (None, {"next_review": "来年の春"}, DATE_ERROR),
     (None, {"next_review": "1999-04-01"}, DATE_ERROR),
     (None, {"owner": "nobody_here"}, USER_ERROR),
-    (None, {"owner": "retired"}, USER_ERROR),                    # an inactive account
-    (None, {"deputy": "1"}, USER_ERROR),                          # ids are not user names
-    (None, {"owner": "clerk_a", "deputy": "clerk_a"}, "副担当には正担当と別の人を選んでください。"),
+    (None, {"owner": "鈴木 一郎"}, USER_ERROR),                   # left the staff
+    (None, {"owner": "1003"}, USER_ERROR),
+    (None, {"owner": "clerk_a"}, USER_ERROR),                     # user names are not staff
+    (None, {"deputy": "1"}, USER_ERROR),                          # ids are not staff numbers
+    (None, {"owner": "山田 太郎"}, SAME_NAME),                     # two people: the number decides
+    (None, {"owner": "1001", "deputy": "山田 太郎（介護保険課）"}, "副担当には正担当と別の人を選んでください。"),
+    (None, {"owner": "1002", "deputy": "サトウハナコ"}, "副担当には正担当と別の人を選んでください。"),
     (None, {"guideline": "someday"}, "管理区分を一覧から選んでください。"),
     (None, {"lifecycle": "migrating"}, "状況を「発見」から「移行中」に変えることはできません。"),
     (None, {"lifecycle": "retired"}, "状況を「発見」から「廃止済」に変えることはできません。"),
     ("reviewing", {"lifecycle": "classified"}, "「分類済」にする前に管理区分を選んでください。"),
     (None, {"business_process": "業" * 201}, "200文字以内で入力してください。"),
 ])
-def test_triage_form_refuses_bad_input_in_japanese_keeping_it(app, client, start, changes, message):
+def test_triage_form_refuses_bad_input_in_japanese_keeping_it(app, client, staff, start, changes, message):
     if start:
         set_values(app, LEDGER, lifecycle=start)
     login(client, "it")
@@ -302,13 +360,13 @@ def post_bulk(client, app, paths, **fields):
     return client.post("/triage/bulk?kind=personal", data=data)
 
 
-def test_bulk_assignment_sets_each_asset_and_audits_each_field(app, client):
+def test_bulk_assignment_sets_each_asset_and_audits_each_field(app, client, staff):
     login(client, "it")
-    response = post_bulk(client, app, [CARE_LIST, STAFF], guideline="department", owner="clerk_a",
+    response = post_bulk(client, app, [CARE_LIST, STAFF], guideline="department", owner="5001",
                          lifecycle="reviewing")
     assert response.status_code == 302
     assert response.headers["Location"] == "/triage/?kind=personal"
-    it, owner = user_id(app, "it"), user_id(app, "clerk_a")
+    it, owner = user_id(app, "it"), person_id(app, "5001")
     for path in (CARE_LIST, STAFF):
         assert audit(app, path) == [("guideline", None, "department", it),
                                     ("lifecycle", None, "reviewing", it),
@@ -319,22 +377,24 @@ def test_bulk_assignment_sets_each_asset_and_audits_each_field(app, client):
     assert audit(app, LEDGER) == []
     html = client.get("/triage/").get_data(as_text=True)
     assert "2件の資産で6項目を変更しました。" in html
-    assert html.count('<option value="clerk_a">') == 1         # one list of users for both fields
+    assert html.count('<option value="5001 高橋 次郎（職員課）">') == 1     # one list of staff for both fields
+    assert "高橋 次郎（職員課） / —" in html
 
 
 @pytest.mark.parametrize("paths, fields, message", [
     ([], {"guideline": "central"}, "資産を1件以上選んでください。"),
     ([CARE_LIST], {}, "変更する項目を1つ以上選んでください。"),
-    ([CARE_LIST], {"owner": "retired"}, USER_ERROR),
-    ([CARE_LIST], {"owner": "it", "deputy": "it"}, "副担当には正担当と別の人を選んでください。"),
+    ([CARE_LIST], {"owner": "1003"}, USER_ERROR),
+    ([CARE_LIST], {"owner": "山田 太郎"}, SAME_NAME),
+    ([CARE_LIST], {"owner": "5001", "deputy": "高橋次郎"}, "副担当には正担当と別の人を選んでください。"),
     # neither 発見 (the ledger) nor no stage (the care list) may jump to 分類済: nothing changes
     ([CARE_LIST, LEDGER], {"guideline": "central", "lifecycle": "classified"},
      "選択した資産のうち2件は、現在の状況から「分類済」に移せません"),
     # neither may jump to 廃止済
     ([CARE_LIST, LEDGER], {"lifecycle": "retired"}, "選択した資産のうち2件は"),
-    ([LEDGER], {"lifecycle": "reviewing", "deputy": "head_a"}, None),   # valid: control case
+    ([LEDGER], {"lifecycle": "reviewing", "deputy": "1002"}, None),   # valid: control case
 ])
-def test_bulk_assignment_refuses_bad_input(app, client, paths, fields, message):
+def test_bulk_assignment_refuses_bad_input(app, client, staff, paths, fields, message):
     login(client, "it")
     response = post_bulk(client, app, paths, **fields)
     if message is None:
@@ -348,10 +408,10 @@ def test_bulk_assignment_refuses_bad_input(app, client, paths, fields, message):
         assert audit(app, path) == []
 
 
-def test_bulk_deputy_who_is_already_the_owner_is_refused(app, client):
-    set_values(app, LEDGER, owner_id=user_id(app, "clerk_a"))
+def test_bulk_deputy_who_is_already_the_owner_is_refused(app, client, staff):
+    set_values(app, LEDGER, owner_id=person_id(app, "1002"))
     login(client, "it")
-    response = post_bulk(client, app, [CARE_LIST, LEDGER], deputy="clerk_a")
+    response = post_bulk(client, app, [CARE_LIST, LEDGER], deputy="1002")
     assert response.status_code == 400
     assert "選択した資産のうち1件で、正担当と副担当が同じ人になります。" in response.get_data(as_text=True)
     assert audit(app, CARE_LIST) == [] and audit(app, LEDGER) == []

@@ -1,10 +1,11 @@
 """The administration area's blueprint and what its pages share (department choices, the
 audit of new objects, the show-once page of a generated secret).
 
-The area's views live in :mod:`.pages` (departments, users), :mod:`.shares`
-(shares, mappings, API tokens) and :mod:`.import_views` (the org-chart
-import); each registers on :data:`bp` from here, and :mod:`.pages`, the area's
-module, imports the other two so that all are registered with it.
+The area's views live in :mod:`.pages` (departments, users), :mod:`.people`
+(the staff directory), :mod:`.shares` (shares, mappings, API tokens) and
+:mod:`.import_views` (the org-chart import); each registers on :data:`bp` from
+here, and :mod:`.pages`, the area's module, imports the others so that all are
+registered with it.
 """
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ made by the views, which add their messages to the field's errors.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -54,6 +56,16 @@ def _stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _stripped_nfkc(value):
+    """Full-width letters and digits made half-width (１００１ → 1001), then stripped."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+
+def _stripped_spaces(value):
+    """Runs of spaces (full-width ones too) made one space, ends stripped."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
 class DepartmentForm(FlaskForm):
     code = StringField(_l("Organisation code"), filters=[_stripped],
                        validators=[DataRequired(), Length(max=32)])
@@ -89,6 +101,32 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Password (leave empty to generate one)"), validators=[
         Optional(), Length(max=MAX_PASSWORD), PasswordPolicy()])
     submit = SubmitField(_l("Save"))
+
+
+class PersonForm(FlaskForm):
+    """A member of staff (職員); no sign-in needed.  ``account``: the user name of the account
+    that belongs to this person ('' for none)."""
+    staff_number = StringField(_l("Staff number (職員番号)"), filters=[_stripped_nfkc], validators=[
+        Optional(), Length(max=32),
+        Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits and . _ - only."))])
+    name = StringField(_l("Full name (氏名)"), filters=[_stripped_spaces],
+                       validators=[DataRequired(), Length(max=200)])
+    kana = StringField(_l("Reading (カナ)"), filters=[_stripped_spaces], validators=[Length(max=200)])
+    department_id = SelectField(_l("Department"), coerce=optional_id)
+    title = StringField(_l("Position (役職)"), filters=[_stripped], validators=[Length(max=100)])
+    email = StringField(_l("Email"), filters=[_stripped], validators=[
+        Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message=_l("Not an email address."))])
+    active = BooleanField(_l("On the staff (clear when the person leaves; people are never deleted)"),
+                          default=True)
+    account = StringField(_l("Sign-in account (user name; empty if none)"), filters=[_stripped],
+                          validators=[Optional(), Length(max=100)])
+    submit = SubmitField(_l("Save"))
+
+    def validate_kana(self, field):
+        from inventory.web.admin.org_import import KANA
+
+        if field.data and not KANA.match(unicodedata.normalize("NFKC", field.data)):
+            raise ValidationError(_l("Write the reading in katakana (or hiragana)."))
 
 
 class UserEditForm(UserForm):

@@ -1,7 +1,8 @@
 """Read an org-chart import file (xlsx or csv) into tables of text cells.
 
-A workbook may hold a departments sheet and a users sheet (recognised by
-their headers: ``組織名`` or ``ユーザー名``); a CSV file is one of the two.
+A workbook may hold a departments sheet, a users sheet and a staff sheet
+(recognised by their headers: ``組織名``, ``ユーザー名`` or ``職員番号``); a
+CSV file is one of the three.
 CSV is UTF-8 (with or without BOM), else cp932 (Shift_JIS as Excel writes
 it).  Workbooks are opened with openpyxl in read-only mode, after checking
 the zip's declared size; rows and columns are capped.  Anything unreadable
@@ -44,9 +45,16 @@ USER_COLUMNS = {
     "email": ("メール", "email"), "role": ("役割", "role"),
     "department_code": ("組織コード", "department_code"), "active": ("有効", "active"),
 }
-KINDS = {"departments": DEPARTMENT_COLUMNS, "users": USER_COLUMNS}
-#: a header that tells which kind a table is
-KIND_MARKERS = {"users": "username", "departments": "name"}
+#: the staff directory (職員): people with or without an account, matched by 職員番号
+STAFF_COLUMNS = {
+    "staff_number": ("職員番号", "staff_number"), "name": ("氏名", "name"),
+    "kana": ("カナ", "フリガナ", "ふりがな", "氏名カナ", "kana"),
+    "department_code": ("所属コード", "組織コード", "department_code"), "title": ("役職", "title"),
+    "email": ("メール", "メールアドレス", "email"), "active": ("在職", "active"),
+}
+KINDS = {"departments": DEPARTMENT_COLUMNS, "users": USER_COLUMNS, "staff": STAFF_COLUMNS}
+#: a header that tells which kind a table is (tried in this order)
+KIND_MARKERS = {"users": "username", "staff": "staff_number", "departments": "name"}
 
 
 class ImportFileError(ValueError):
@@ -60,7 +68,7 @@ class ImportFileError(ValueError):
 @dataclass
 class Table:
     """One table of the file: its kind, where it is, its columns and its data rows."""
-    kind: str                                   # departments | users
+    kind: str                                   # departments | users | staff
     source: str                                 # sheet name, or "CSV"
     headers: dict[str, str]                     # canonical column -> header as written
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)   # (row number, cells)
@@ -72,7 +80,7 @@ def header_key(text) -> str:
 
 
 def read_tables(filename: str, data: bytes) -> list[Table]:
-    """The departments and users tables of an uploaded file (xlsx or csv by its name)."""
+    """The departments, users and staff tables of an uploaded file (xlsx or csv by its name)."""
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if suffix in ("xlsx", "xlsm"):
         tables = _workbook_tables(data)

@@ -8,6 +8,11 @@ name.  Only columns present in the file are written, through ``set_field``
 (parent, successor, a user's department, the head) may point at rows of the
 same file or at the registry.  New users get no password: an administrator
 sets one (or they sign in through the directory).
+
+Staff (職員, :class:`~inventory.models.Person`) are matched by 職員番号; a row
+whose number the registry does not know adopts the one person without a
+number who has the same name (made from an account by migration 0011), else
+makes a new person.  A person is never deleted: 在職 0 marks one who left.
 """
 from __future__ import annotations
 
@@ -21,7 +26,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from inventory.clock import city_today
-from inventory.models import ROLE_LABELS, Department, Role, User, record_change, set_field
+from inventory.models import (
+    ROLE_LABELS,
+    Department,
+    Person,
+    PersonSource,
+    Role,
+    User,
+    record_change,
+    set_field,
+    utcnow,
+)
 from inventory.web.admin.import_read import Table, cell_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -32,6 +47,11 @@ WESTERN_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T
 TRUE_WORDS = {"1", "true", "yes", "y", "有効", "はい", "○", "〇"}
 FALSE_WORDS = {"0", "false", "no", "n", "無効", "いいえ", "×"}
 ROLE_WORDS = {**{code: code for code in ROLE_LABELS}, **{name: code for code, name in ROLE_LABELS.items()}}
+STAFF_NUMBER = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
+#: katakana, hiragana (made katakana), the long-vowel mark, the middle dot and spaces
+KANA = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\s]*$")
+#: staff columns -> Person fields
+STAFF_FIELDS = ("name", "kana", "title", "email", "active")
 
 
 @dataclass
@@ -62,6 +82,17 @@ def parse_date(text: str) -> dt.date:
     raise ValueError("not a date")
 
 
+def folded_name(text: str) -> str:
+    """A name as compared: NFKC, without spaces."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def katakana(text: str) -> str:
+    """Kana as stored: NFKC (half-width made full-width), hiragana made katakana, one space between words."""
+    text = unicodedata.normalize("NFKC", text)
+    return " ".join("".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text).split())
+
+
 def fiscal_year_start(today: dt.date) -> dt.date:
     """April 1 of the fiscal year ``today`` is in (the first day given to new departments)."""
     return dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
@@ -74,14 +105,24 @@ class _Rows:
         self.today, self.issues = today, []
         self.departments = [t for t in tables if t.kind == "departments"]
         self.users = [t for t in tables if t.kind == "users"]
+        self.staff = [t for t in tables if t.kind == "staff"]
         self.dept_rows: list[dict] = []
         self.user_rows: list[dict] = []
+        self.staff_rows: list[dict] = []
         # the registry's departments and users, read once (a city has thousands, not millions)
         self.registry_departments = session.execute(select(Department)).scalars().all()
         self.by_code: dict[str, list[Department]] = {}
         for dept in self.registry_departments:
             self.by_code.setdefault(dept.code, []).append(dept)
         self.registry_users = {u.username: u for u in session.execute(select(User)).scalars()}
+        self.registry_people: dict[str, Person] = {}
+        self.unnumbered: dict[str, list[Person]] = {}     # folded name -> people without a number
+        if self.staff:
+            for person in session.execute(select(Person)).scalars():
+                if person.staff_number:
+                    self.registry_people[person.staff_number] = person
+                else:
+                    self.unnumbered.setdefault(folded_name(person.name), []).append(person)
 
     def find_department(self, code: str, valid_from: dt.date | None = None) -> Department | None:
         """The registry's department a code names: with that first day if given, else the
@@ -126,6 +167,7 @@ def check_tables(session, tables: list[Table], today: dt.date) -> tuple[_Rows, l
     rows = _Rows(session, tables, today)
     _check_departments(rows)
     _check_users(rows)
+    _check_staff(rows)
     _check_references(rows)
     return rows, rows.issues
 
@@ -190,6 +232,47 @@ def _check_users(rows: _Rows) -> None:
             rows.user_rows.append(row)
 
 
+def _check_staff(rows: _Rows) -> None:
+    seen, adopted = set(), set()
+    for table in rows.staff:
+        for column in ("staff_number", "name"):
+            if column not in table.headers:
+                rows.fail(table, None, column, _l("This column is missing."))
+        for number, cells in table.rows:
+            staff_number = rows.text(table, number, cells, "staff_number", 32, required=True, fold=True)
+            if staff_number and not STAFF_NUMBER.match(staff_number):
+                rows.fail(table, number, "staff_number", _l("Use letters, digits and . _ - only."))
+            elif staff_number in seen:
+                rows.fail(table, number, "staff_number", _l("This staff number appears twice in the file."))
+            seen.add(staff_number)
+            row = {"table": table, "number": number, "staff_number": staff_number,
+                   "name": " ".join(rows.text(table, number, cells, "name", 200, required=True).split()),
+                   "kana": rows.text(table, number, cells, "kana", 200),
+                   "department_code": rows.text(table, number, cells, "department_code", 32, fold=True),
+                   "title": rows.text(table, number, cells, "title", 100) or None,
+                   "email": rows.text(table, number, cells, "email", 254, fold=True) or None,
+                   "active": None}
+            if row["kana"] and not KANA.match(unicodedata.normalize("NFKC", row["kana"])):
+                rows.fail(table, number, "kana", _l("Write the reading in katakana (or hiragana)."))
+            row["kana"] = katakana(row["kana"])
+            if row["email"] and not EMAIL.match(row["email"]):
+                rows.fail(table, number, "email", _l("Not an email address."))
+            active = rows.text(table, number, cells, "active", 10, fold=True).lower()
+            if active:
+                row["active"] = True if active in TRUE_WORDS else False if active in FALSE_WORDS else None
+                if row["active"] is None:
+                    rows.fail(table, number, "active", _l("Write 1 (on the staff) or 0 (left)."))
+            row["existing"] = rows.registry_people.get(staff_number)
+            if row["existing"] is None and row["name"]:
+                # a person made from an account before the directory: adopted when only one has the name
+                candidates = [p for p in rows.unnumbered.get(folded_name(row["name"]), [])
+                              if p.id not in adopted]
+                if len(candidates) == 1:
+                    row["existing"] = candidates[0]
+                    adopted.add(candidates[0].id)
+            rows.staff_rows.append(row)
+
+
 def _check_references(rows: _Rows) -> None:
     """Codes and user names that rows refer to must exist in the file or the registry; no loops."""
     in_file = {r["code"] for r in rows.dept_rows}
@@ -201,6 +284,10 @@ def _check_references(rows: _Rows) -> None:
                 rows.fail(row["table"], row["number"], column, _l("Unknown organisation code."))
         if row["head"] and row["head"] not in users_in_file and row["head"] not in rows.registry_users:
             rows.fail(row["table"], row["number"], "head", _l("Unknown user name."))
+    for row in rows.staff_rows:
+        code = row["department_code"]
+        if code and code not in in_file and rows.find_department(code) is None:
+            rows.fail(row["table"], row["number"], "department_code", _l("Unknown organisation code."))
     for row in rows.user_rows:
         code = row["department_code"]
         if code and code not in in_file and rows.find_department(code) is None:
@@ -245,6 +332,7 @@ def import_tables(session, tables: list[Table], actor, today: dt.date | None = N
     by_code = _apply_departments(session, rows, actor, report, today)
     users = _apply_users(session, rows, actor, report, by_code)
     _apply_links(session, rows, actor, report, by_code, users)
+    _apply_staff(session, rows, actor, report, by_code)
     return report
 
 
@@ -346,4 +434,32 @@ def _apply_links(session, rows, actor, report, by_code, users) -> None:
             else:
                 changed.append(set_field(session, actor, dept, column, value))
         _tally(report, "departments", bool(row.get("created")), any(changed))
+    session.flush()
+
+
+def _apply_staff(session, rows, actor, report, by_code) -> None:
+    """Staff rows: new people, or changes to the one a row matched (audited per field)."""
+    for row in rows.staff_rows:
+        headers = row["table"].headers
+        values = {c: row[c] for c in STAFF_FIELDS if c in headers and c != "active"}
+        if row["active"] is not None:
+            values["active"] = row["active"]
+        if "department_code" in headers:
+            values["department_id"] = _department_id(rows, by_code, row["department_code"])
+        person = row["existing"]
+        if person is None:
+            person = Person(staff_number=row["staff_number"], source=PersonSource.import_, **values)
+            session.add(person)
+            session.flush()
+            for column in ("staff_number", *values):
+                record_change(session, actor, person, column, None, getattr(person, column))
+            _tally(report, "staff", True, False)
+        else:
+            changed = [set_field(session, actor, person, "staff_number", row["staff_number"])]
+            if person.source == PersonSource.account:      # adopted: the import keeps it from now on
+                person.source = PersonSource.import_
+            changed += [set_field(session, actor, person, c, v) for c, v in values.items()]
+            if any(changed):
+                person.updated_at = utcnow()
+            _tally(report, "staff", False, any(changed))
     session.flush()

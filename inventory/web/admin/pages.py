@@ -1,5 +1,5 @@
-"""Administration (admins only): departments, users; shares, mappings and API tokens
-(:mod:`.shares`); the org-chart import (:mod:`.import_views`).
+"""Administration (admins only): departments, users; the staff directory (:mod:`.people`);
+shares, mappings and API tokens (:mod:`.shares`); the org-chart import (:mod:`.import_views`).
 
 Every change a person makes is written through ``set_field``/``record_change``
 (one :class:`~inventory.models.AuditEvent` per field).  Departments are never
@@ -29,6 +29,7 @@ from inventory.models import (
     ApiToken,
     AuditEvent,
     Department,
+    Person,
     Share,
     User,
     record_change,
@@ -36,6 +37,7 @@ from inventory.models import (
 )
 from inventory.accounts.sessions import revoke_user_sessions
 from inventory.web.admin import import_views  # noqa: F401  (its views are on ``bp``)
+from inventory.web.admin import people  # noqa: F401  (its views are on ``bp``)
 from inventory.web.admin import shares  # noqa: F401  (its views are on ``bp``)
 from inventory.web.admin.base import audit_created, bp, department_choices, department_labels, is_current, show_once
 from inventory.web.admin.forms import AddressUnlockForm, ConfirmForm, DepartmentForm, PasswordResetForm, UserEditForm, UserForm
@@ -49,7 +51,7 @@ USER_FIELDS = ("display_name", "email", "role", "department_id", "active")
 SESSION_FIELDS = ("role", "department_id", "active")
 USERS_PER_PAGE = 50
 #: object types whose changes the start page lists
-ADMIN_OBJECTS = ("department", "app_user", "share", "share_mapping", "api_token")
+ADMIN_OBJECTS = ("department", "app_user", "person", "share", "share_mapping", "api_token")
 
 
 @bp.route("/")
@@ -215,7 +217,8 @@ def user_edit(user_id: int):
 
 def render_user_form(session, user, form, reset_form, status: int):
     """The user's page: settings, password reset, and the sign-in lock with its unlock button."""
-    return render_template("admin/user_form.html", form=form, user=user, reset_form=reset_form,
+    person = session.get(Person, user.person_id) if user.person_id else None
+    return render_template("admin/user_form.html", form=form, user=user, reset_form=reset_form, person=person,
                            locked=is_locked(session, user.username), unlock_form=ConfirmForm()), status
 
 

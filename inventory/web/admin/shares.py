@@ -1,7 +1,11 @@
 """Administration of shares, their folder → department mappings, and API tokens (views on ``admin_base.bp``).
 
 Mappings are read by every scan and ingest: a change applies to files as
-they are next scanned.  "Re-apply" brings existing assets in line at once,
+they are next scanned.  A mapping's folder may be typed under the root, in
+full, as a UNC path or as an smb:// URL (:func:`mapping_prefix` makes it
+relative to the root); when no scanned file lies under it, the admin is
+warned (:func:`mapping_warning`) but the mapping is kept (the folder may
+be new).  "Re-apply" brings existing assets in line at once,
 in one UPDATE (the longest matching prefix wins, as in
 :mod:`inventory.registry.shares`); assets whose department a person set by hand
 are left alone.  An API token is shown once when created; only its sha256 is
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 import unicodedata
 
@@ -47,6 +52,85 @@ TOKEN_PREFIX = "inv_"
 def normalise_prefix(prefix: str) -> str:
     """A mapping's folder as ingest compares it: NFC, '/' separated, no '/' at either end."""
     return unicodedata.normalize("NFC", prefix.replace("\\", "/")).strip("/")
+
+
+#: ``smb://[domain;][user@]server[:port]/share/...`` or ``//server/share/...`` (backslashes made '/')
+_REMOTE = re.compile(r"^(?:smb:)?//(?:[^/@]*@)?([^/:]+)(?::\d+)?(/.*)?$", re.IGNORECASE)
+_DRIVE = re.compile(r"^[A-Za-z]:(/|$)")
+
+
+class MappingPathError(ValueError):
+    """A folder typed for a mapping that cannot be placed under the share's root (a message of ours)."""
+
+
+def _remote_parts(text: str) -> list[str] | None:
+    """A UNC path or smb:// URL as [server, share, folder, ...]; None for anything else."""
+    found = _REMOTE.match(text)
+    if not found:
+        return None
+    return [found.group(1)] + [part for part in (found.group(2) or "").split("/") if part]
+
+
+def mapping_prefix(root: str, typed: str) -> str:
+    """The mapping prefix (relative to the share's ``root``) that ``typed`` names: a folder under
+    the root (健康福祉部/介護保険課), the same folder written in full as the scanner sees it, as a
+    UNC path (``\\\\server\\share\\部\\課``, also with '/') or as an smb:// URL.  Server, share and
+    the root's folders compare without case (Windows); MappingPathError when ``typed`` lies
+    outside the root, or is a drive letter or holds '..'."""
+    text = unicodedata.normalize("NFC", typed.strip()).replace("\\", "/")
+    if _DRIVE.match(text):
+        raise MappingPathError(_("A drive letter (such as Z:) differs from one PC to another: enter the "
+                                 "folder under the share's root, or its UNC path (\\\\server\\share\\folder)."))
+    typed_parts, root_parts = _remote_parts(text), _remote_parts(root)
+    if typed_parts is not None:
+        if root_parts is None:
+            raise MappingPathError(_("The share's root %(root)s is not a UNC path: enter the folder under "
+                                     "it (e.g. 健康福祉部/介護保険課).", root=root))
+        head = typed_parts[:len(root_parts)]
+        if [p.casefold() for p in head] != [p.casefold() for p in root_parts]:
+            raise MappingPathError(_("This path is not under the share's root %(root)s.", root=root))
+        parts = typed_parts[len(root_parts):]
+    elif root not in ("", "/") and (text == root or text.startswith(root + "/")):
+        parts = text[len(root):].split("/")
+    else:
+        parts = text.split("/")
+    parts = [p for p in parts if p and p != "."]
+    if ".." in parts:
+        raise MappingPathError(_("A folder may not contain '..'."))
+    return "/".join(parts)
+
+
+def mapping_examples(root: str) -> str:
+    """How a folder under ``root`` may be typed in full (the hint under the mapping's field)."""
+    parts = _remote_parts(root)
+    if parts is None:
+        return root.rstrip("/") + "/健康福祉部/介護保険課"
+    folder = "/".join(parts + ["健康福祉部", "介護保険課"])
+    return " / ".join(("\\\\" + folder.replace("/", "\\"), "//" + folder, "smb://" + folder))
+
+
+def mapping_warning(session, share_id: int, prefix: str) -> str | None:
+    """Why no scanned file lies under ``prefix`` (in words for the admin), or None when some does."""
+    def scanned(folder: str) -> bool:
+        stmt = select(Asset.id).where(Asset.share_id == share_id)
+        if folder:
+            stmt = stmt.where(or_(Asset.path == folder, Asset.path.startswith(folder + "/", autoescape=True)))
+        return session.scalar(stmt.limit(1)) is not None
+
+    if not scanned(""):
+        return _("This share has not been scanned yet, so the folder could not be checked: check the "
+                 "mapping after the first scan.")
+    if not prefix or scanned(prefix):
+        return None
+    parts = prefix.split("/")
+    for depth in range(len(parts) - 1, 0, -1):
+        if scanned("/".join(parts[:depth])):
+            return _("No scanned file lies under %(folder)s: the folder %(found)s exists, but nothing "
+                     "under it is called %(missing)s. Check the spelling (full-width and half-width "
+                     "characters, spaces).", folder=prefix, found="/".join(parts[:depth]),
+                     missing=parts[depth])
+    return _("No scanned file lies under %(folder)s. Check the spelling, and that the folder is "
+             "written under the share's root (not from the drive or the server name).", folder=prefix)
 
 
 def token_digest(token: str) -> str:
@@ -137,9 +221,17 @@ def share_detail(share_id: int):
     form = MappingForm()
     form.department_id.choices = department_choices(session)
     if form.validate_on_submit():
-        prefix = normalise_prefix(form.prefix.data or "")
-        if session.scalar(select(ShareMapping.id).where(ShareMapping.share_id == share.id,
-                                                        ShareMapping.prefix == prefix)):
+        try:
+            prefix = mapping_prefix(share.root, form.prefix.data or "")
+        except MappingPathError as exc:
+            prefix = None
+            form.prefix.errors.append(str(exc))
+        if prefix is None:
+            pass
+        elif len(prefix) > 1000:
+            form.prefix.errors.append(_("The folder is too long (at most 1,000 characters)."))
+        elif session.scalar(select(ShareMapping.id).where(ShareMapping.share_id == share.id,
+                                                          ShareMapping.prefix == prefix)):
             form.prefix.errors.append(_("This folder is already mapped; remove that mapping first."))
         else:
             mapping = ShareMapping(share_id=share.id, prefix=prefix,
@@ -148,12 +240,17 @@ def share_detail(share_id: int):
             session.flush()
             audit_created(session, mapping, ("share_id", "prefix", "department_id"))
             session.commit()
-            flash(_("Mapping added. It applies from the next scan, or re-apply it now."), "info")
+            flash(_("Mapping added for %(folder)s. It applies from the next scan, or re-apply it now.",
+                    folder=prefix or _("(the whole share)")), "info")
+            warning = mapping_warning(session, share.id, prefix)
+            if warning:
+                flash(warning, "warning")
             return redirect(url_for(".share_detail", share_id=share.id))
     mappings = session.execute(select(ShareMapping).where(ShareMapping.share_id == share.id)
                                .order_by(ShareMapping.prefix)).scalars().all()
     status = 400 if form.errors else 200
     return render_template("admin/share_detail.html", share=share, mappings=mappings, form=form,
+                           examples=mapping_examples(share.root),
                            confirm=ConfirmForm(), names=department_labels(session)), status
 
 

@@ -23,6 +23,7 @@ from inventory.models import (
     Share,
     User,
 )
+from inventory.web.people import person_labels
 from inventory.web.permissions import restrict_to_scope
 
 HISTORY_LIMIT = 200
@@ -41,6 +42,7 @@ class AssetDetail:
     audit: list = field(default_factory=list)          # AuditEvent rows, newest first
     comments: list = field(default_factory=list)       # AssetComment rows, oldest first
     user_names: dict = field(default_factory=dict)     # user id -> display name
+    person_names: dict = field(default_factory=dict)   # person id -> 氏名（所属） (owner, deputy)
 
 
 def load_detail(session, asset: Asset, scope: set[int] | None) -> AssetDetail:
@@ -68,6 +70,7 @@ def load_detail(session, asset: Asset, scope: set[int] | None) -> AssetDetail:
     detail.comments = session.execute(select(AssetComment).where(AssetComment.asset_id == asset.id)
                                       .order_by(AssetComment.created_at, AssetComment.id)).scalars().all()
     detail.user_names = _user_names(session, _mentioned_users(asset, detail))
+    detail.person_names = person_labels(session, _mentioned_people(asset, detail))
     return detail
 
 
@@ -87,9 +90,14 @@ def _copies(session, asset: Asset, scope: set[int] | None) -> tuple[list, int]:
 
 
 def _mentioned_users(asset: Asset, detail: AssetDetail) -> set[int]:
-    ids = {asset.owner_id, asset.deputy_id}
-    ids |= {f.dismissed_by_id for f in detail.risks + detail.columns}
+    ids = {f.dismissed_by_id for f in detail.risks + detail.columns}
     ids |= {e.user_id for e in detail.audit} | {c.user_id for c in detail.comments}
+    return {i for i in ids if i is not None}
+
+
+def _mentioned_people(asset: Asset, detail: AssetDetail) -> set[int]:
+    """The owner, the deputy and the people their history names (person ids since migration 0011)."""
+    ids = {asset.owner_id, asset.deputy_id}
     ids |= {int(v) for e in detail.audit if e.field in ("owner_id", "deputy_id")
             for v in (e.before, e.after) if v and v.isdigit()}
     return {i for i in ids if i is not None}

@@ -15,12 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -31,8 +28,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from inventory.models import Guideline, Lifecycle, User
+from inventory.models import Guideline, Lifecycle
 from inventory.web.labels import GUIDELINE_LABELS, LIFECYCLE_LABELS, label
+from inventory.web.people import StaffChoices
 
 #: stage -> the stages it may move to (staying put is always allowed)
 LIFECYCLE_TRANSITIONS: dict[str | None, frozenset[str]] = {
@@ -52,6 +50,8 @@ ERA_STARTS = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988}
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 _ERA_DATE = re.compile(r"(令和|平成|R|H)(\d{1,2}|元)[-/.年](\d{1,2})[-/.月](\d{1,2})日?", re.IGNORECASE)
 MAX_BULK = 200
+#: the longest owner or deputy text accepted (an option: 職員番号 氏名（所属）)
+MAX_PERSON_TEXT = 500
 
 
 def may_move(current: str | None, wanted: str | None) -> bool:
@@ -84,34 +84,6 @@ def triage_digest(asset) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-@dataclass
-class ActiveUsers:
-    """The users who may be owner or deputy: typed by user name, offered in one ``<datalist>``
-    (a select of thousands of staff renders slowly and cannot be searched)."""
-    ids: dict[str, int]                 # user name -> id
-    labels: list[tuple[str, str]]       # (user name, shown label), by department and name
-
-    @classmethod
-    def load(cls, session) -> ActiveUsers:
-        rows = session.execute(select(User.id, User.username, User.display_name)
-                               .where(User.active).order_by(User.department_id, User.username)).all()
-        return cls({name: uid for uid, name, _shown in rows},
-                   [(name, f"{shown} ({name})" if shown else name) for _uid, name, shown in rows])
-
-    def datalist_options(self) -> Markup:
-        return Markup("".join(f'<option value="{escape(name)}">{escape(shown)}</option>'
-                              for name, shown in self.labels))
-
-    def id_or_error(self, name: str | None) -> int | None:
-        """The id of the user named ``name`` ('' = nobody); ValidationError unless an active user."""
-        name = (name or "").strip()
-        if not name:
-            return None
-        if name not in self.ids:
-            raise ValidationError(_l("Choose an active user from the list."))
-        return self.ids[name]
-
-
 def guideline_choices(blank) -> list[tuple[str, str]]:
     return [("", str(blank))] + [(g.value, label(GUIDELINE_LABELS, g.value)) for g in Guideline]
 
@@ -124,8 +96,8 @@ class TriageForm(FlaskForm):
     """One asset's triage decision."""
     version = HiddenField()
     guideline = SelectField(_l("Guideline"), validate_choice=False)
-    owner = StringField(_l("Owner (main)"), validators=[Length(max=100)])
-    deputy = StringField(_l("Deputy (successor)"), validators=[Length(max=100)])
+    owner = StringField(_l("Owner (main)"), validators=[Length(max=MAX_PERSON_TEXT)])
+    deputy = StringField(_l("Deputy (successor)"), validators=[Length(max=MAX_PERSON_TEXT)])
     lifecycle = SelectField(_l("Stage"), validate_choice=False)
     has_specification = BooleanField(_l("Specification present"))
     has_manual = BooleanField(_l("Manual present"))
@@ -136,9 +108,10 @@ class TriageForm(FlaskForm):
     triage_note = TextAreaField(_l("Note"), validators=[Length(
         max=2000, message=_l("Use at most %(max)d characters."))])
 
-    def setup(self, asset, users: ActiveUsers) -> TriageForm:
-        """Fill the choices for ``asset`` and remember what validation needs."""
-        self.asset, self.users = asset, users
+    def setup(self, asset, staff: StaffChoices) -> TriageForm:
+        """Fill the choices for ``asset`` and remember what validation needs; ``staff``: the people
+        owner and deputy may name (loaded keeping ``asset``'s present owner and deputy)."""
+        self.asset, self.staff = asset, staff
         self.guideline.choices = guideline_choices(_l("Not classified"))
         stages = [asset.lifecycle] if asset.lifecycle else []
         stages += [s.value for s in Lifecycle if s in LIFECYCLE_TRANSITIONS.get(asset.lifecycle, ())]
@@ -146,12 +119,12 @@ class TriageForm(FlaskForm):
             lifecycle_choices(sorted(set(stages), key=list(Lifecycle).index))
         return self
 
-    def fill_from(self, asset, names: dict[int, str]) -> None:
-        """Show ``asset``'s current values (a GET); ``names``: user id -> user name."""
+    def fill_from(self, asset) -> None:
+        """Show ``asset``'s current values (a GET)."""
         self.version.data = triage_digest(asset)
         self.guideline.data = asset.guideline or ""
-        self.owner.data = names.get(asset.owner_id, "")
-        self.deputy.data = names.get(asset.deputy_id, "")
+        self.owner.data = self.staff.value_of(asset.owner_id)
+        self.deputy.data = self.staff.value_of(asset.deputy_id)
         self.lifecycle.data = asset.lifecycle or ""
         self.has_specification.data = asset.has_specification
         self.has_manual.data = asset.has_manual
@@ -164,12 +137,10 @@ class TriageForm(FlaskForm):
             raise ValidationError(_l("Choose a guideline from the list."))
 
     def validate_owner(self, field) -> None:
-        self.users.id_or_error(field.data)
+        self.staff.id_or_error(field.data)
 
     def validate_deputy(self, field) -> None:
-        deputy = self.users.id_or_error(field.data)
-        if deputy is not None and field.data.strip() == (self.owner.data or "").strip():
-            raise ValidationError(_l("The deputy must be someone other than the owner."))
+        _check_deputy(self.staff, self.owner.data, field.data)
 
     def validate_lifecycle(self, field) -> None:
         wanted = field.data or None
@@ -188,14 +159,27 @@ class TriageForm(FlaskForm):
         text = (self.next_review.data or "").strip()
         return {
             "guideline": self.guideline.data or None, "lifecycle": self.lifecycle.data or None,
-            "owner_id": self.users.id_or_error(self.owner.data),
-            "deputy_id": self.users.id_or_error(self.deputy.data),
+            "owner_id": self.staff.id_or_error(self.owner.data),
+            "deputy_id": self.staff.id_or_error(self.deputy.data),
             "has_specification": bool(self.has_specification.data),
             "has_manual": bool(self.has_manual.data),
             "next_review": parse_date(text) if text else None,
             "business_process": (self.business_process.data or "").strip() or None,
             "triage_note": (self.triage_note.data or "").strip() or None,
         }
+
+
+def _check_deputy(staff: StaffChoices, owner_text: str | None, deputy_text: str | None) -> None:
+    """ValidationError unless the deputy is a known person other than the owner."""
+    deputy = staff.id_or_error(deputy_text)
+    if deputy is None:
+        return
+    try:
+        owner = staff.id_or_error(owner_text)
+    except ValidationError:
+        return                          # the owner field shows its own error
+    if owner == deputy:
+        raise ValidationError(_l("The deputy must be someone other than the owner."))
 
 
 def check_stage(current: str | None, wanted: str | None, guideline: str | None) -> None:
@@ -213,12 +197,12 @@ class BulkTriageForm(FlaskForm):
     """The same guideline, owner, deputy or stage for several assets of the queue."""
     asset_ids = SelectMultipleField(validate_choice=False)
     guideline = SelectField(_l("Guideline"), validate_choice=False)
-    owner = StringField(_l("Owner (main)"), validators=[Length(max=100)])
-    deputy = StringField(_l("Deputy (successor)"), validators=[Length(max=100)])
+    owner = StringField(_l("Owner (main)"), validators=[Length(max=MAX_PERSON_TEXT)])
+    deputy = StringField(_l("Deputy (successor)"), validators=[Length(max=MAX_PERSON_TEXT)])
     lifecycle = SelectField(_l("Stage"), validate_choice=False)
 
-    def setup(self, users: ActiveUsers) -> BulkTriageForm:
-        self.users = users
+    def setup(self, staff: StaffChoices) -> BulkTriageForm:
+        self.staff = staff
         keep = [("", str(_l("No change")))]
         self.guideline.choices = keep + guideline_choices(_l("Not classified"))[1:]
         self.lifecycle.choices = keep + lifecycle_choices([s.value for s in Lifecycle])
@@ -246,23 +230,25 @@ class BulkTriageForm(FlaskForm):
             raise ValidationError(_l("Choose a guideline from the list."))
 
     def validate_owner(self, field) -> None:
-        self.users.id_or_error(field.data)
+        self.staff.id_or_error(field.data)
 
     def validate_deputy(self, field) -> None:
-        self.users.id_or_error(field.data)
-        if (field.data or "").strip() and field.data.strip() == (self.owner.data or "").strip():
-            raise ValidationError(_l("The deputy must be someone other than the owner."))
+        _check_deputy(self.staff, self.owner.data, field.data)
 
     def validate_lifecycle(self, field) -> None:
         if field.data and field.data not in set(Lifecycle):
             raise ValidationError(_l("Choose a stage from the list."))
 
     def changes(self) -> dict:
-        """Field -> new value, for the fields the user chose to change."""
-        found = {"guideline": self.guideline.data, "lifecycle": self.lifecycle.data,
-                 "owner_id": (self.owner.data or "").strip(), "deputy_id": (self.deputy.data or "").strip()}
-        return {name: self.users.ids.get(value, value) if name.endswith("_id") else value
-                for name, value in found.items() if value}
+        """Field -> new value, for the fields the user chose to change (people as person ids;
+        a person the directory does not know is left out: its field shows the error)."""
+        found = {"guideline": self.guideline.data, "lifecycle": self.lifecycle.data}
+        for name, text in (("owner_id", self.owner.data), ("deputy_id", self.deputy.data)):
+            try:
+                found[name] = self.staff.id_or_error(text)
+            except ValidationError:
+                found[name] = (text or "").strip()
+        return {name: value for name, value in found.items() if value}
 
 
 class CommentForm(FlaskForm):

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from flask import has_request_context
 from sqlalchemy import case, func, or_, select
 
-from inventory.models import Asset, AssetStatus, Guideline, Lifecycle, User
+from inventory.models import Asset, AssetStatus, Guideline, Lifecycle
 from inventory.web.assets.queries import assets_in_order
 from inventory.web.assets.unread import NEEDS_PERSON
 from inventory.web.permissions import restrict_to_scope
@@ -113,12 +113,10 @@ def queue_page(session, filters: QueueFilters, scope: set[int] | None,
 
 
 def people_of(session, assets) -> dict[int, str]:
-    """User id -> shown name, for the owners and deputies of ``assets`` (one query)."""
-    ids = {i for a in assets for i in (a.owner_id, a.deputy_id) if i is not None}
-    if not ids:
-        return {}
-    rows = session.execute(select(User.id, User.username, User.display_name).where(User.id.in_(ids)))
-    return {uid: shown or name for uid, name, shown in rows}
+    """Person id -> 氏名（所属）, for the owners and deputies of ``assets`` (one query)."""
+    from inventory.web.people import person_labels
+
+    return person_labels(session, {i for a in assets for i in (a.owner_id, a.deputy_id)})
 
 
 def capped_count(session, stmt, cached: bool = False) -> int:

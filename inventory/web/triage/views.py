@@ -17,8 +17,8 @@ from inventory.models import Asset, AssetComment, Finding, User, set_field
 from inventory.web.assets.unread import needs_person_counts, template_context
 from inventory.web.dashboard.views import cached_counts, department_names, scope_key
 from inventory.web.extensions import get_session
+from inventory.web.people import StaffChoices
 from inventory.web.triage.forms import (
-    ActiveUsers,
     BulkTriageForm,
     CommentForm,
     TriageForm,
@@ -63,12 +63,9 @@ KIND_LABELS = {"all": _l("Apps and personal-data files"), "apps": _l("Business a
                "unread": _l("Files whose contents could not be checked (needs a person)")}
 
 
-def usernames_of(session, asset: Asset) -> dict[int, str]:
-    """User id -> user name of ``asset``'s owner and deputy (active or not)."""
-    ids = {i for i in (asset.owner_id, asset.deputy_id) if i is not None}
-    if not ids:
-        return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+def staff_for(session, asset: Asset) -> StaffChoices:
+    """The people ``asset``'s owner and deputy may name: the active staff and its present ones."""
+    return StaffChoices.load(session, keep=(asset.owner_id, asset.deputy_id))
 
 
 @bp.route("/")
@@ -76,7 +73,7 @@ def usernames_of(session, asset: Asset) -> dict[int, str]:
 def index():
     """The triage queue: unclassified first, then by risk; filters and pages."""
     session = get_session()
-    return _render_queue(session, BulkTriageForm(formdata=None).setup(ActiveUsers.load(session)))
+    return _render_queue(session, BulkTriageForm(formdata=None).setup(StaffChoices.load(session)))
 
 
 def _render_queue(session, bulk: BulkTriageForm, status: int = 200):
@@ -93,7 +90,7 @@ def _render_queue(session, bulk: BulkTriageForm, status: int = 200):
     return render_template(
         "triage/index.html", assets=assets, total=shown_total(total), filters=filters, pages=page_count(total),
         people=people_of(session, assets), names=names, departments=departments, bulk=bulk,
-        selected=selected, unread_total=unread_total, users=bulk.users, kinds=KIND_LABELS, none_code=NONE, complexities=COMPLEXITIES, labels=translated(LABELS),
+        selected=selected, unread_total=unread_total, staff=bulk.staff, kinds=KIND_LABELS, none_code=NONE, complexities=COMPLEXITIES, labels=translated(LABELS),
         label=label), status
 
 
@@ -102,7 +99,7 @@ def _render_queue(session, bulk: BulkTriageForm, status: int = 200):
 def bulk():
     """Set guideline, owner, deputy and/or stage on the selected assets (all or none)."""
     session = get_session()
-    form = BulkTriageForm().setup(ActiveUsers.load(session))
+    form = BulkTriageForm().setup(StaffChoices.load(session))
     if not form.validate():
         return _render_queue(session, form, 400)
     ids = set(form.selected_ids())
@@ -151,9 +148,9 @@ def asset(asset_id: int):
     """One asset's triage form (POST saves it, unless someone else saved in between) and comments."""
     session = get_session()
     found = asset_or_404(session, asset_id, current_user)
-    form = TriageForm().setup(found, ActiveUsers.load(session))
+    form = TriageForm().setup(found, staff_for(session, found))
     if request.method == "GET":
-        form.fill_from(found, usernames_of(session, found))
+        form.fill_from(found)
         return _render_asset(session, found, form, CommentForm(formdata=None))
     if form.version.data != triage_digest(found):       # first: checks against a stale stage mislead
         form.form_errors.append(_l("Someone else changed this asset after you opened it. Your input "
@@ -177,8 +174,8 @@ def comment(asset_id: int):
     found = asset_or_404(session, asset_id, current_user)
     form = CommentForm()
     if not form.validate():
-        triage = TriageForm(formdata=None).setup(found, ActiveUsers.load(session))
-        triage.fill_from(found, usernames_of(session, found))
+        triage = TriageForm(formdata=None).setup(found, staff_for(session, found))
+        triage.fill_from(found)
         return _render_asset(session, found, triage, form, 400)
     session.add(AssetComment(asset_id=found.id, user_id=current_user.id, body=form.body.data.strip()))
     session.commit()
@@ -195,7 +192,7 @@ def _render_asset(session, found: Asset, form: TriageForm, comment_form: Comment
                                .order_by(Finding.kind, Finding.id)).scalars().all()
     names = department_names(session)
     return render_template(
-        "triage/asset.html", asset=found, form=form, users=form.users, comment_form=comment_form, comments=comments,
+        "triage/asset.html", asset=found, form=form, staff=form.staff, comment_form=comment_form, comments=comments,
         findings=findings, people=people_of(session, [found]),
         department=names.get(found.department_id, (None, _("Unassigned")))[1],
         labels=translated(LABELS), label=label), status
