@@ -28,7 +28,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 revision = '0011'
-down_revision = '0008'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
