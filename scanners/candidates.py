@@ -25,7 +25,7 @@ KIND_BY_EXTENSION: dict[str, str] = {
     "accdb": "accdb", "accde": "accdb", "accda": "accdb", "accdr": "accdb",
 }
 
-#: a root that names a Windows share reached over SMB without mounting it (scanners/smb.py)
+#: a root that names a Windows share reached over SMB without mounting it (scanners/smb/)
 SMB_SCHEME = "smb://"
 
 #: folder names that only hold copies the file server makes of itself

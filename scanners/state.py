@@ -35,11 +35,13 @@ its own connection: marking them in ``file`` would rewrite every page of the
 cache on every scan).  The cache belongs to one scanner version
 (:func:`scanner_key`: its code, data and readers' versions): another
 version empties it, and a cache of another :data:`SCHEMA` is made anew.
+
+Carrying a record forward (its cached form, which records may be carried, the records of
+known bytes a worker finds) is :mod:`scanners.reuse`; this module is the cache file.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 import time
@@ -47,13 +49,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
-from json.encoder import encode_basestring as _json_str     # what json.dumps(str, ensure_ascii=False) writes
 from pathlib import Path
 
-from .pipeline import sha256_of
 from .private_files import private_file
-from .record import HEAD_KEYS, iso_mtime
-from .walk import KIND_BY_EXTENSION, Candidate, escaped
+from .reuse import (Carried, Contents, carried_line, known_record, lasting, profile_of,  # noqa: F401
+                    stored_form)
+from .walk import Candidate, escaped
 
 #: the cache's layout: a cache of another schema is dropped and made anew (1: a ``seen`` column and
 #: records without root and path; 2: records without the five head keys, a ``personal`` column;
@@ -61,8 +62,6 @@ from .walk import KIND_BY_EXTENSION, Candidate, escaped
 SCHEMA = 3
 COMMIT_EVERY = 500
 COMMIT_SECONDS = 1.0
-#: errors that tell of the moment rather than of the file: such records are read again next time
-TRANSIENT_ERRORS = ("timed out", "reader crashed", "memory limit", "cannot read file")
 #: libraries whose version changes what a record says
 READER_PACKAGES = ("python-calamine", "openpyxl", "xlrd", "oletools", "olefile", "msoffcrypto-tool",
                    "access-parser", "charset-normalizer")
@@ -82,12 +81,6 @@ CREATE TABLE IF NOT EXISTS file (
 """
 #: records by content: a file with the bytes of another (a copy, a move, a rename) takes its record
 _CONTENT_SQL = "CREATE INDEX IF NOT EXISTS file_content ON file (sha256, profile) WHERE sha256 IS NOT NULL"
-#: the kinds whose record the bytes and the profile decide (scanners.walk.KIND_BY_EXTENSION): only
-#: these take another file's record.  Executables, scripts and shortcuts are judged by name too.
-CONTENT_KINDS = frozenset(KIND_BY_EXTENSION.values())
-#: kinds whose reader names the file's table after the file (scanners.readers.delimited): another
-#: file's record fits only when the tables it names are this file's
-NAMED_AFTER_FILE = frozenset({"csv", "tsv", "txt"})
 #: the keys this scan saw (carried, hashed or read): what a complete scan does not prune
 _SEEN_SQL = "CREATE TEMP TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY) WITHOUT ROWID"
 
@@ -103,23 +96,6 @@ class Entry(NamedTuple):
     personal: int
     record: str
 
-
-class Carried(NamedTuple):
-    """The record of an unchanged file, carried forward as the JSON line a fresh scan writes of it
-    (``json.dumps(record, ensure_ascii=False)``), with what :func:`scanners.scan.mark_duplicates`
-    needs to know of it.  :meth:`record` is the record itself."""
-
-    line: str
-    sha256: str | None
-    personal: bool
-    root: str
-    path: str
-    #: the record as the cache keeps it, when a worker found the file's bytes known (this path's
-    #: prior record, or another file's: :func:`known_record`): it is stored under this path
-    stored: str | None = None
-
-    def record(self) -> dict:
-        return json.loads(self.line)
 
 
 @dataclass(slots=True)
@@ -174,13 +150,6 @@ def state_key(abspath: str) -> str:
     return escaped(text)
 
 
-def profile_of(cand: Candidate, apps: bool) -> str:
-    """What besides the bytes decides a record: the kind, the sync folder, the scan profile and
-    how a name on the path that is not UTF-8 is shown (a note says so)."""
-    return (f"{cand.kind}|{cand.sync_client or ''}|{'apps' if apps else 'personal'}"
-            f"|{cand.name_encoding or ''}")
-
-
 def scanner_key() -> str:
     """A digest of what makes records: the scanner's code and data, the shadow-IT extra
     catalogue and the readers' library versions.  Any change empties the cache."""
@@ -232,111 +201,6 @@ def key_fingerprint() -> str:
             continue
         parts.append(f"{place} {st.st_size} {st.st_mtime_ns} {st.st_ino}")
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def stored_form(record: dict) -> str | None:
-    """A record as the cache keeps it: JSON without its :data:`HEAD_KEYS`.  None for a record
-    that does not begin with them in their order (it could not be spliced back as it was)."""
-    if tuple(record)[:len(HEAD_KEYS)] != HEAD_KEYS:
-        return None
-    return json.dumps({k: v for k, v in record.items() if k not in HEAD_KEYS}, ensure_ascii=False)
-
-
-def carried_line(stored: str, cand: Candidate) -> str:
-    """The JSON line (as ``json.dumps(record, ensure_ascii=False)`` writes it) of ``cand``'s
-    record from a stored one, made without parsing: the head keys, then the stored text."""
-    head = (f'{{"root": {_json_str(cand.root)}, "path": {_json_str(cand.path)}, '
-            f'"kind": {_json_str(cand.kind)}, "size": {int(cand.size)}, '
-            f'"mtime": {_json_str(iso_mtime(cand.mtime))}')
-    return head + "}" if stored == "{}" else f"{head}, {stored[1:]}"
-
-
-def known_record(cand: Candidate, contents: Contents | None = None,
-                 apps: bool = True) -> tuple[Carried | None, str | None]:
-    """In a worker, before a file is read: its record when its bytes are known, and its sha256.
-
-    Known bytes are the prior record's (``Candidate.prior_record``: this path's time or inode
-    changed) or, with ``contents``, those of another file in the cache of the same profile (a
-    copy, a move, a rename).  Either way the record comes as a :class:`Carried` holding the text
-    the cache stores, so that neither this process nor the scan's parses or serialises it.
-    Otherwise the record is None, and the sha256 computed on the way (None when the file was not
-    hashed or could not be) spares the reader hashing it again.
-    """
-    look_up = contents is not None and cand.kind in CONTENT_KINDS
-    prior_record = json.loads(cand.prior_record) if cand.prior_record is not None else {}
-    prior = prior_record.get("sha256")
-    if not prior and not look_up:
-        return None, None
-    try:
-        digest = sha256_of(cand.abspath)
-    except OSError:
-        return None, None               # the reader finds out again, and says why in the record
-    if prior and digest == prior:
-        personal = bool((prior_record.get("personal") or {}).get("present"))
-        return Carried(carried_line(cand.prior_record, cand), digest, personal, cand.root, cand.path,
-                       cand.prior_record), digest
-    if look_up:
-        found = contents.find(digest, profile_of(cand, apps), cand)
-        if found is not None:
-            stored, personal = found
-            return Carried(carried_line(stored, cand), digest, personal, cand.root, cand.path,
-                           stored), digest
-    return None, digest
-
-
-class Contents:
-    """The cache's records by content, for the workers of a scan: looked up by sha256 and profile
-    on a read-only connection of the process that asks (opened on its first question; the scan's
-    own connection stays in the main process).  A cache that cannot be read answers nothing."""
-
-    def __init__(self, path: str | os.PathLike):
-        self.path = os.fspath(path)
-        self._db: sqlite3.Connection | None = None
-        self._pid = 0
-
-    def __getstate__(self) -> dict:          # crosses to spawned workers without its connection
-        return {"path": self.path}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(state["path"])
-
-    def find(self, sha256: str, profile: str, cand: Candidate) -> tuple[str, bool] | None:
-        """(stored record, personal) of a cached file with these bytes and this profile whose record
-        fits ``cand``, or None."""
-        try:
-            if self._db is None or self._pid != os.getpid():
-                uri = Path(self.path).absolute().as_uri() + "?mode=ro"
-                self._db = sqlite3.connect(uri, uri=True, timeout=5, isolation_level=None,
-                                           check_same_thread=False)
-                self._pid = os.getpid()
-            rows = self._db.execute("SELECT record, personal FROM file WHERE sha256 = ? AND profile = ? "
-                                    "LIMIT 8", (sha256, profile)).fetchall()
-        except (sqlite3.Error, ValueError, UnicodeError):
-            return None
-        for stored, personal in rows:
-            if _fits(stored, cand):
-                return stored, bool(personal)
-        return None
-
-
-def _fits(stored: str, cand: Candidate) -> bool:
-    """Whether another file's record is this one's: a text table's record names its table after
-    its file (the columns' ``sheet``), so it fits only when the names agree."""
-    if cand.kind not in NAMED_AFTER_FILE:
-        return True
-    columns = (json.loads(stored).get("personal") or {}).get("columns") or ()
-    stem = Path(cand.abspath).stem
-    return all(column.get("sheet") == stem for column in columns)
-
-
-def lasting(record: dict) -> bool:
-    """Whether a record may be carried forward: not one that failed for a passing reason
-    (time-out, crash, memory, a file that could not be opened: permissions change without
-    touching mtime)."""
-    if record.get("status") != "error":
-        return True
-    reason = str(record.get("error") or "")
-    return not any(t in reason for t in TRANSIENT_ERRORS)
 
 
 class ScanState:

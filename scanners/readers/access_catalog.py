@@ -22,6 +22,10 @@ named ``~`` hold data and are counted.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..document import Document
 
 #: MSysObjects.Type -> key of Document.objects
 OBJECT_TYPES = {
@@ -37,6 +41,8 @@ LINKED_TABLE_TYPES = (4, 6)
 #: Flags bits of Access's own tables (system object, or Access-internal)
 SYSTEM_FLAGS = 0x80000002
 HIDDEN_FLAG = 0x8
+#: a VBA storage larger than this is left unread (a large app holds a few MiB)
+MAX_VBA_STORAGE_BYTES = 64 * 2**20
 
 #: MSysAccessStorage.Type of a stream (1 is a storage)
 _STREAM = 2
@@ -94,6 +100,13 @@ def catalog_facts(rows: Iterable[dict]) -> tuple[dict[str, int], list[dict]]:
 def has_code_objects(objects: dict[str, int] | None) -> bool:
     """Forms, reports or modules exist, so a VBA project may hold code."""
     return bool(objects) and any(objects.get(k) for k in ("forms", "reports", "modules"))
+
+
+def note_linked(document: Document) -> None:
+    """The note of a database whose catalog counts linked tables (they hold no local data)."""
+    linked = (document.objects or {}).get("linked_tables", 0)
+    if linked:
+        document.notes.append(f"linked tables (no local data): {linked}")
 
 
 def vba_project_streams(rows: Iterable[dict]) -> dict[str, bytes]:

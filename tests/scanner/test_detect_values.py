@@ -1,4 +1,4 @@
-"""Value validators and masking (scanners/detectors/values.py, masking.py).
+"""Value validators and masking (scanners/detectors/values/, masking.py).
 
 Every value here is made up: names are obviously fake, numbers are built
 from the rules they test.

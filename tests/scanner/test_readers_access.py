@@ -1,4 +1,4 @@
-"""Tests for scanners.readers.access: corpus databases, encryption, damaged files."""
+"""Tests for scanners.readers.access and its two routes: corpus databases, encryption, damaged files."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scanners.document import SAMPLE_ROWS, Document, EncryptedError, ReadError
-from scanners.readers import access
+from scanners.readers import access, access_via_mdbtools, access_via_parser
 from scanners.readers.access import read_access, read_jet_header
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -243,7 +243,7 @@ def test_access_parser_logs_nothing(tmp_path, caplog):
      {"氏名 一覧": ["text", "text"]}),
 ])
 def test_schema_types(ddl, expected):
-    assert access._schema_types(ddl) == expected
+    assert access_via_mdbtools._schema_types(ddl) == expected
 
 
 # --- objects and links from MSysObjects, VBA project from MSysAccessStorage -------------
@@ -319,8 +319,8 @@ def test_vba_project_streams_same_on_both_routes(monkeypatch, relative, streams)
 @pytest.mark.corpus
 def test_file_is_parsed_once_per_read(monkeypatch):
     opened = []
-    real = access._open_parser
-    monkeypatch.setattr(access, "_open_parser", lambda *a: opened.append(1) or real(*a))
+    real = access_via_parser._open_parser
+    monkeypatch.setattr(access_via_parser, "_open_parser", lambda *a: opened.append(1) or real(*a))
     document = read_access(str(corpus_file("joyfullservice+msaccess-vcs-addin/Testing/Testing.accdb")), "accdb")
     assert opened == [1] and document.objects and document.vba_project
 
@@ -328,7 +328,7 @@ def test_file_is_parsed_once_per_read(monkeypatch):
 @pytest.mark.corpus
 @needs_mdbtools
 def test_unreadable_msysobjects_leaves_objects_none(monkeypatch):
-    run = access._run_mdbtools
+    run = access_via_mdbtools._run_mdbtools
 
     def failing_catalog(args, header):
         if args[-1] in ("MSysObjects", "MSysAccessStorage"):
@@ -336,7 +336,7 @@ def test_unreadable_msysobjects_leaves_objects_none(monkeypatch):
         return run(args, header)
 
     monkeypatch.setattr(access, "PARSER_PREFERRED_MAX_BYTES", 0)
-    monkeypatch.setattr(access, "_run_mdbtools", failing_catalog)
+    monkeypatch.setattr(access_via_mdbtools, "_run_mdbtools", failing_catalog)
     document = read_access(str(corpus_file("mdbtools+mdbtestdata/data/nwind.mdb")), "mdb")
     assert document.objects is None and document.links == [] and document.vba_project is None
     assert len(document.tables) == 9 and "MSysObjects unreadable" in document.notes

@@ -1,4 +1,4 @@
-"""Native SMB scanning (scanners/smb.py) against a real Samba server (tests/smb_server.py).
+"""Native SMB scanning (scanners/smb/) against a real Samba server (tests/smb_server.py).
 
 The central test compares an SMB scan of the share with a local scan of the
 same tree on disk: the records must be the same apart from their root.

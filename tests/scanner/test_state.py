@@ -1,4 +1,4 @@
-"""The scanner's state cache (scanners/state.py): what is carried forward, rehashed, read, kept and pruned."""
+"""The scanner's state cache (scanners/state.py, reuse.py): what is carried forward, rehashed, read, kept and pruned."""
 from __future__ import annotations
 
 import json
