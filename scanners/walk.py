@@ -187,6 +187,6 @@ def walk_roots(roots: Iterable[str], exclude: Iterable[str] = (),
 
     for root in roots:
         walk = walk_root
-        if is_smb_root(root):                # a Windows share read without mounting it (smb.py)
+        if is_smb_root(root):                # a Windows share read without mounting it (smb/)
             from .smb import walk_smb_root as walk
         yield from walk(root, exclude, on_error=warn, on_dir=on_dir, data_only=data_only)
