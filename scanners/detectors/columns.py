@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .conditions import CONDITIONS, admits_condition_values, condition_column
+from .conditions import CONDITIONS, MAX_CELL_CHARS, admits_condition_values, condition_column
 from .headers import HeaderMatch
 from .names import FAMILY, FULL, name_shape
 from .masking import mask_value
@@ -180,8 +180,11 @@ def classify_sensitive_values(match: HeaderMatch | None, values: list[Value],
             return _my_number_verdict(None, values, check, 0.9 * check.valid / len(values))
     if match is not None and match.neutral and not admits_condition_values(match.term):
         return None
-    if not CONDITIONS.named_anywhere("\n".join(v for v in values if isinstance(v, str))):
-        return None             # one pass over the column's text before the cell by cell look
+    # one pass over the column's text before the cell by cell look, which reads each cell's
+    # first MAX_CELL_CHARS only: so does this pass (a hostile file's megabyte cells cost a
+    # regular expression minutes, and a term further on is never a finding anyway)
+    if not CONDITIONS.named_anywhere("\n".join(v[:MAX_CELL_CHARS] for v in values if isinstance(v, str))):
+        return None
     found = condition_column(values)
     if found is None:
         return None

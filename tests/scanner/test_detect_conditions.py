@@ -178,3 +178,22 @@ def test_the_header_row_stays_above_condition_values(header, cells):
     table = Table("一覧", [header] + [[name] + cells(i) for i, name in enumerate(NAMES)])
     layout = find_layout(table)
     assert layout.header_row == 0 and layout.headers == header
+
+
+def test_the_first_look_reads_no_more_of_a_cell_than_the_cell_by_cell_look(monkeypatch):
+    """A hostile workbook (one shared string of a megabyte in every cell) cost the
+    condition terms' first pass minutes: it reads each cell's first MAX_CELL_CHARS only,
+    as the cell by cell look does, so a column's text stays small whatever its cells hold."""
+    from scanners.detectors import conditions
+
+    seen = []
+    original = conditions.ConditionVocabulary.named_anywhere
+    monkeypatch.setattr(conditions.ConditionVocabulary, "named_anywhere",
+                        lambda self, text: seen.append(len(text)) or original(self, text))
+    huge = "f" * 1_000_000
+    assert classify_column(None, prepare([huge] * 40)) is None
+    assert seen and max(seen) <= 40 * (conditions.MAX_CELL_CHARS + 1)
+    # a condition within the first characters of long cells is still found by both looks
+    tail = "x" * 5_000
+    verdict = classify_column(match_header("備考"), prepare([f"糖尿病 {tail}", f"高血圧 {tail}"] * 10))
+    assert verdict is None or verdict.category == "health"
