@@ -22,7 +22,7 @@ from flask import has_request_context, request, session, url_for
 from flask_babel import Babel, format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
-from inventory import catalogue
+from inventory import catalogue, details
 
 #: languages of the UI, the first one the default
 LANGUAGES = catalogue.LANGUAGES
@@ -192,3 +192,17 @@ def _install_request_memo(app) -> None:
         pgettext=lambda c, s: get_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n))
     app.jinja_env.filters["datetimeformat"] = datetimeformat
+    app.jinja_env.filters["risk_detail"] = risk_detail
+    app.jinja_env.filters["scan_error"] = scan_error
+
+
+def risk_detail(text) -> str:
+    """The ``risk_detail`` filter: a finding's stored detail as a person reads it in this
+    request's language (:func:`inventory.details.render_detail`), never the scanner's English."""
+    return details.render_detail(text, gettext=translate)
+
+
+def scan_error(reason, status: str | None = None) -> str:
+    """The ``scan_error`` filter: why a file could not be read, as a class's label in this
+    request's language (:func:`inventory.details.render_error`); "" when there is nothing to say."""
+    return details.render_error(reason, status, gettext=translate)
