@@ -132,6 +132,16 @@ def test_reorganisation_closes_a_department_with_a_successor(client, db):
     html = client.get("/admin/departments").get_data(as_text=True)
     assert "介護保険課" not in html                        # closed: not listed by default
     assert "介護保険課" in client.get("/admin/departments?all=1").get_data(as_text=True)
+    # the start page's audit log: names, Japanese field labels and JST times, not ids and UTC
+    html = client.get("/admin/").get_data(as_text=True)
+    log = html[html.index("<tbody>"):html.index("</tbody>")]
+    assert "後継組織" in log and "有効期間の終了" in log
+    assert f"{successor.name}（{successor.code}）" in log and f"{old.name}（{old.code}）" in log
+    assert "successor_id" not in log and "department #" not in log
+    event = db.execute(select(AuditEvent).where(AuditEvent.object_type == "department", AuditEvent.object_id == old.id)
+                       .order_by(AuditEvent.id.desc())).scalars().first()
+    at = event.at if event.at.tzinfo else event.at.replace(tzinfo=dt.UTC)
+    assert at.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y-%m-%d %H:%M") in log
 
 
 @pytest.mark.parametrize("changes, field, message", [
