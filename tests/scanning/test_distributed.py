@@ -219,7 +219,7 @@ def test_a_distributed_scan_gives_the_records_of_a_local_scan(tmp_path, broker):
                       "課01/OneDrive/持ち帰り.csv": "byte-identical copy of 課01/名簿000.csv"}
     assert local[(str(share), "課01/OneDrive/photo.jpg")]["kind"] == "other"
     # the first two copies' originals lie in other partitions: checked again by the coordinator
-    assert "5 partition(s)" in done.stderr and "複製の再確認 2 件" in done.stderr
+    assert "5 区画" in done.stderr and "複製の再確認 2 件" in done.stderr
 
     assert sorted(path for _, path, _ in assets) == sorted(p for p in files if not p.endswith(".pdf"))
     assert [(status, source) for _, status, source in runs] == [("finished", "api")]

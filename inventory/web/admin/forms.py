@@ -8,7 +8,7 @@ made by the views, which add their messages to the field's errors.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from inventory.web.form_base import FlaskForm  # clear messages, full-width digits
 from flask_wtf.file import FileField, FileRequired
 
 from inventory.models import TOKEN_VALID_DAYS
