@@ -174,7 +174,7 @@ class PartitionSink(RemoteSink):
 
     def open(self, options: ScanOptions) -> None:
         if not self.token:
-            raise DeliveryError(f"{TOKEN_ENV} is not set on this worker")
+            raise DeliveryError(_("%(variable)s is not set on this worker") % {"variable": TOKEN_ENV})
         super().open(options)
 
     def add(self, record: dict) -> None:

@@ -239,7 +239,7 @@ def test_a_failed_partition_leaves_the_run_partial(tmp_path):
         registry.close()
         drop_redis_queue(BROKERS["redis"], queue)
     assert done.returncode == 3, done.stderr
-    assert "partition 1 failed: DeliveryError INVENTORY_API_TOKEN is not set" in done.stderr
+    assert "区画 1 が失敗しました: DeliveryError このワーカーには INVENTORY_API_TOKEN が設定されていません" in done.stderr
     assert [(status, source) for _, status, source in runs] == [("partial", "api")] and count == 0
 
 
