@@ -218,3 +218,31 @@ DECLARATION_EVENT_LABELS = {
     "return_office": N_("Returned by the privacy office"), "reopen": N_("Reopened"),
     "import": N_("Imported from Excel"), "remind": N_("Reminder sent"),
 }
+
+
+# --- the administration's audit log (inventory/web/admin/audit_log.py) ---
+
+#: what an administrative change was made to (AuditEvent.object_type)
+AUDIT_OBJECT_LABELS = {
+    "department": N_("Department"), "app_user": N_("User"), "share": N_("Share"),
+    "share_mapping": N_("Folder mapping"), "api_token": N_("API token"), "client_address": N_("Client address"),
+}
+
+#: the fields administrators change (AuditEvent.field of the objects above)
+ADMIN_FIELD_LABELS = {
+    "code": N_("Organisation code"), "name": N_("Name (of a department, share or token)"), "parent_id": N_("Parent department"),
+    "head_id": N_("Department head"), "valid_from": N_("Valid from"), "valid_to": N_("Valid until"),
+    "successor_id": N_("Successor department"), "username": N_("User name"),
+    "display_name": N_("Display name"), "email": N_("Email address"), "role": N_("Role"),
+    "department_id": N_("Department"), "active": N_("Active"), "password": N_("Password"),
+    "sign_in": N_("Sign-in"), "root": N_("Root folder"), "description": N_("Description"),
+    "exclusions": N_("Exclusions"), "schedule": N_("Schedule"), "share_id": N_("Share"),
+    "prefix": N_("Folder"), "mappings_reapplied": N_("Mappings applied again to assets"),
+    "valid_days": N_("Valid for (days)"), "expires_at": N_("Expires"), "revoked_at": N_("Revoked"),
+    "rotated_at": N_("Rotated"), "staff_number": N_("Staff number"),
+}
+
+#: values some audited fields store as words
+AUDIT_VALUE_LABELS = {"reset": N_("Reset"), "unlock": N_("Unlocked"), "True": N_("Yes"), "False": N_("No"),
+                      "lock": N_("Locked"),
+                      "failure": N_("Sign-in failed")}

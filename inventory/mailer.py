@@ -26,6 +26,13 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from inventory import catalogue
+
+
+def _(text: str) -> str:
+    """``text`` (an English msgid) in the language of what is printed ($INVENTORY_LANG, else Japanese)."""
+    return catalogue.gettext(text)
+
 ENV_PREFIX = "INVENTORY_SMTP_"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
@@ -56,7 +63,7 @@ class SmtpSettings:
         try:
             port_no = int(port) if port else (587 if starttls else 25)
         except ValueError:
-            raise MailError(f"{ENV_PREFIX}PORT is not a number") from None
+            raise MailError(_("%(variable)s is not a number.") % {"variable": ENV_PREFIX + "PORT"}) from None
         return cls(host=host, port=port_no, user=env.get(ENV_PREFIX + "USER") or None,
                    password=env.get(ENV_PREFIX + "PASSWORD") or None,
                    sender=env.get(ENV_PREFIX + "FROM", "").strip() or cls.sender, starttls=starttls)
@@ -89,7 +96,7 @@ def send_messages(messages: Iterable[tuple[Sequence[str], str, str]],
     """Send (to, subject, body) messages over one connection; return how many were sent."""
     settings = settings or SmtpSettings.from_env()
     if settings is None:
-        raise MailError(f"no SMTP relay: set {ENV_PREFIX}HOST")
+        raise MailError(_("No SMTP relay is set: set %(variable)s.") % {"variable": ENV_PREFIX + "HOST"})
     sent = 0
     try:
         with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
@@ -103,8 +110,9 @@ def send_messages(messages: Iterable[tuple[Sequence[str], str, str]],
                 smtp.send_message(build_message(settings.sender, to, subject, body))
                 sent += 1
     except smtplib.SMTPException as exc:
-        raise MailError(f"SMTP {settings.host}:{settings.port}: {type(exc).__name__}") from None
+        raise MailError(_("The SMTP relay %(relay)s refused the message (%(problem)s).") % {
+            "relay": f"{settings.host}:{settings.port}", "problem": type(exc).__name__}) from None
     except (OSError, socket.timeout) as exc:
-        raise MailError(f"SMTP {settings.host}:{settings.port}: "
-                        f"{exc.strerror or type(exc).__name__}") from None
+        raise MailError(_("Cannot reach the SMTP relay %(relay)s (%(problem)s).") % {
+            "relay": f"{settings.host}:{settings.port}", "problem": exc.strerror or type(exc).__name__}) from None
     return sent

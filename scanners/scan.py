@@ -12,6 +12,7 @@ spares parsing and serialising most of a re-scan's records.
 """
 from __future__ import annotations
 
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +24,7 @@ from .pipeline import inspect_file
 from .pool import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, Ready, default_workers, inspect_in_pool
 from .record import risk
 from .state import Carried, Contents, Plan, ScanState, known_record
-from .walk import Candidate, is_smb_root, walk_roots
+from .walk import Candidate, is_smb_root, walk_roots, walk_warning
 
 #: candidates planned together (scanners.state.ScanState.plan_many): few enough that the first
 #: changed file of a batch still reaches a worker while the walk goes on
@@ -61,7 +62,9 @@ def scan_roots(roots: Iterable[str], workers: int | None = None,
     def walk_error(where: str, exc: OSError) -> None:
         unlisted.append(where)
         if on_walk_error is not None:
-            on_walk_error(where, exc)
+            on_walk_error(where, exc)          # the caller words the warning
+        else:
+            print(walk_warning(where, exc), file=sys.stderr)
 
     candidates = walk_roots(roots, exclude=exclude, on_dir=on_dir, data_only=not apps,
                             on_error=walk_error)

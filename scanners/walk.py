@@ -174,16 +174,24 @@ def _candidate(root: str, rel: str, abspath: str, name: str,
                      mtime_ns=st.st_mtime_ns, name_encoding=name_encoding)
 
 
+def walk_warning(where: str, exc: OSError) -> str:
+    """The scanner's own (English) line for a folder it could not list."""
+    return f"warning: cannot list {where}: {exc.strerror or type(exc).__name__}"
+
+
 def walk_roots(roots: Iterable[str], exclude: Iterable[str] = (),
                on_dir: Callable[[str], None] | None = None,
                data_only: bool = False,
                on_error: Callable[[str, OSError], None] | None = None) -> Iterator[Candidate]:
-    """Candidates under every root in turn; unreadable folders are reported on stderr and to
-    ``on_error`` (a scan that missed a folder must not call the files in it removed)."""
+    """Candidates under every root in turn; unreadable folders are reported to ``on_error``
+    (a scan that missed a folder must not call the files in it removed), which words the
+    warning for people (the registry's command line prints it in Japanese); without
+    ``on_error``, an English line on stderr (:func:`walk_warning`)."""
     def warn(where: str, exc: OSError) -> None:
-        print(f"warning: cannot list {where}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
         if on_error is not None:
             on_error(where, exc)
+        else:
+            print(walk_warning(where, exc), file=sys.stderr)
 
     for root in roots:
         walk = walk_root

@@ -17,12 +17,14 @@ import ast
 import inspect
 import io
 import re
+import sys
 import unicodedata
 
 import click
 
 from inventory import catalogue
 from inventory.catalogue import N_
+from inventory.cli import click_texts
 from inventory.scanning.progress import display_width
 
 #: where the language chosen on the command line is kept (``ctx.meta`` is shared by a
@@ -74,6 +76,17 @@ def _language_in_args(args: list[str], stop_at_command: bool) -> str | None:
         elif stop_at_command and not arg.startswith("-") and (n == 0 or args[n - 1] != "--lang"):
             break
     return found if found in catalogue.LANGUAGES else None
+
+
+def _error_language() -> str:
+    """The language of click's own messages: the context's, else a ``--lang`` in ``sys.argv``
+    (click prints a usage error after leaving the context)."""
+    if click.get_current_context(silent=True) is not None:
+        return current_language()
+    return catalogue.language(_language_in_args(sys.argv[1:], stop_at_command=False))
+
+
+click_texts.install(_error_language)
 
 
 # ----- errors -----

@@ -15,6 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from inventory import catalogue
+
+
+def _(text: str) -> str:
+    """``text`` (an English msgid) in the language of what is printed ($INVENTORY_LANG, else Japanese)."""
+    return catalogue.gettext(text)
+
 #: the rules, in the order messages list them (alerts.py finds each)
 RULES = ("cloud-sync-personal", "remote-access-tool", "sensitive-file", "my-number-app")
 MODES = ("immediate", "digest", "off")
@@ -58,7 +65,7 @@ class AlertConfig:
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
             except tomllib.TOMLDecodeError as exc:
-                raise AlertConfigError(f"{path}: {exc}") from None
+                raise AlertConfigError(_("%(file)s is not valid TOML: %(problem)s") % {"file": path, "problem": exc}) from None
         config = cls._from_mapping(data)
         config._apply_env(env)
         config._check()
@@ -75,7 +82,8 @@ class AlertConfig:
             config.email_to = _addresses(data["email_to"])
         for name, settings in (data.get("rules") or {}).items():
             if name not in RULES:
-                raise AlertConfigError(f"unknown alert rule {name!r} (known: {', '.join(RULES)})")
+                raise AlertConfigError(_("Unknown alert rule %(rule)r (known rules: %(known)s).") % {
+                    "rule": name, "known": ", ".join(RULES)})
             config.rules[name] = Rule(enabled=bool(settings.get("enabled", True)),
                                       min_records=int(settings.get("min_records", 1)))
         return config
@@ -98,14 +106,15 @@ class AlertConfig:
             enabled = {r.strip() for r in env[ENV + "RULES"].split(",") if r.strip()}
             unknown = enabled - set(RULES)
             if unknown:
-                raise AlertConfigError(f"{ENV}RULES: unknown rule {sorted(unknown)[0]!r}")
+                raise AlertConfigError(_("%(variable)s: unknown alert rule %(rule)r.") % {
+                    "variable": ENV + "RULES", "rule": sorted(unknown)[0]})
             for name, rule in self.rules.items():
                 rule.enabled = name in enabled
         if env.get(ENV + "MIN_RECORDS"):
             try:
                 minimum = int(env[ENV + "MIN_RECORDS"])
             except ValueError:
-                raise AlertConfigError(f"{ENV}MIN_RECORDS is not a number") from None
+                raise AlertConfigError(_("%(variable)s is not a number.") % {"variable": ENV + "MIN_RECORDS"}) from None
             for rule in self.rules.values():
                 rule.min_records = minimum
 
@@ -113,9 +122,9 @@ class AlertConfig:
         if not isinstance(self.baseline, bool):
             raise AlertConfigError("baseline must be true or false")
         if self.mode not in MODES:
-            raise AlertConfigError(f"alert mode must be one of {', '.join(MODES)}")
+            raise AlertConfigError(_("The alert mode must be one of %(modes)s.") % {"modes": ", ".join(MODES)})
         if self.webhook_url and not self.webhook_url.startswith(("http://", "https://")):
-            raise AlertConfigError("the webhook URL must start with http:// or https://")
+            raise AlertConfigError(_("The webhook URL must start with http:// or https://."))
 
 
 def instance_folder(env: Mapping[str, str] | None = None) -> Path:

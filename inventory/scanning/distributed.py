@@ -58,10 +58,16 @@ from scanners.pool import DEFAULT_TIMEOUT, inspect_in_pool
 from scanners.scan import mark_duplicates
 from scanners.walk import walk_root
 
+from inventory import catalogue
 from inventory.scanning.partitions import DEFAULT_PARTITIONS, cross_partition_fixes, plan_partitions
 from inventory.scanning.remote_client import TOKEN_ENV, DeliveryError, RegistryClient, env_float
 from inventory.scanning.sinks import RemoteSink
-from inventory.scanning.loop import ScanOptions, ScanSummary, scan_into
+from inventory.scanning.loop import ScanOptions, ScanSummary, scan_into, walk_warning
+
+
+def _(text: str) -> str:
+    """``text`` (an English msgid) in the language of what is printed ($INVENTORY_LANG, else Japanese)."""
+    return catalogue.gettext(text)
 
 BROKER_ENV, DEFAULT_BROKER = "INVENTORY_BROKER_URL", "redis://127.0.0.1:6379/0"
 BACKEND_ENV, QUEUE_ENV, DEFAULT_QUEUE = "INVENTORY_RESULT_BACKEND", "INVENTORY_QUEUE", "inventory"
@@ -107,7 +113,7 @@ def _warner(unlisted: list | None):
     """A walk's error hook: a warning on stderr, and the folder noted in ``unlisted`` (a
     partition that missed a folder must not let the run call its files removed)."""
     def warn(where: str, exc: OSError) -> None:
-        print(f"warning: cannot list {where}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+        print(walk_warning(where, exc), file=sys.stderr)
         if unlisted is not None:
             unlisted.append(where)
     return warn
@@ -168,7 +174,7 @@ class PartitionSink(RemoteSink):
 
     def open(self, options: ScanOptions) -> None:
         if not self.token:
-            raise DeliveryError(f"{TOKEN_ENV} is not set on this worker")
+            raise DeliveryError(_("%(variable)s is not set on this worker") % {"variable": TOKEN_ENV})
         super().open(options)
 
     def add(self, record: dict) -> None:
@@ -236,7 +242,8 @@ def _wait(results: list, timeout: float, log: Callable[[str], None], what: str) 
         if isinstance(answer, BaseException) or not isinstance(answer, dict):
             reason = type(answer).__name__ if isinstance(answer, BaseException) else "no result"
             detail = str(answer)[:200] if isinstance(answer, DeliveryError) else ""
-            log(f"distributed: {what} {index + 1} failed: {reason} {detail}".rstrip())
+            log((_("distributed: %(what)s %(number)s failed: %(reason)s") % {
+                "what": what, "number": index + 1, "reason": reason} + f" {detail}").rstrip())
             answers.append(None)
         else:
             answers.append(answer)
@@ -267,7 +274,7 @@ def run_distributed(roots: Iterable[str], url: str, token: str, partitions: int 
     sent: list = []
     try:
         run = client.post(b"[]", root=plan["roots"])["run"]
-        log(f"distributed: run {run}, {len(plan['partitions'])} partition(s)")
+        log(_("distributed: scan run %(run)s, %(count)s partition(s)") % {"run": run, "count": len(plan["partitions"])})
         try:
             outcome = _scan_partitions(plan, url, run, options, log, sent)
         except BaseException:
@@ -285,7 +292,7 @@ def _scan_partitions(plan: dict, url: str, run: int, options: dict, log: Callabl
     """Scan every partition, then check copies across partitions again; what came of it."""
     timeout = env_float(TASK_TIMEOUT_ENV, 24 * 3600)
     sent.extend(scan_partition.apply_async((url, run, slices, options)) for slices in plan["partitions"])
-    answers = _wait(sent, timeout, log, "partition")
+    answers = _wait(sent, timeout, log, _("partition"))
     # a partition that could not list a folder did not see its files: the run is partial
     outcome = {"complete": all(a is not None and not a.get("unlisted") for a in answers), "fixed": 0,
                "records": sum(a["records"] for a in answers if a)}
@@ -294,7 +301,7 @@ def _scan_partitions(plan: dict, url: str, run: int, options: dict, log: Callabl
         checks = [fix_duplicates.apply_async((url, run, plan["partitions"][i], f, options))
                   for i, f in sorted(fixes.items())]
         sent.extend(checks)
-        outcome["complete"] = all(a is not None for a in _wait(checks, timeout, log, "copy check"))
+        outcome["complete"] = all(a is not None for a in _wait(checks, timeout, log, _("copy check")))
         outcome["fixed"] = sum(len(f) for f in fixes.values())
     return outcome
 

@@ -23,12 +23,14 @@ that a registry run ends partial and a spool is kept rather than lost.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanners.pool import DEFAULT_TIMEOUT
 
+from inventory import catalogue, details
 from inventory.scanning.progress import Progress
 
 
@@ -127,7 +129,20 @@ def scan_records(options: ScanOptions, bar: Progress, state, unlisted: list[str]
     return scan_roots(options.roots, workers=options.workers, timeout=options.timeout,
                       exclude=options.exclude, on_candidate=bar.candidate, on_done=bar.record,
                       apps=options.apps, state=state, full=options.full, throttle=options.throttle,
-                      on_walk_error=lambda where, _exc: unlisted.append(where), lines=lines)
+                      on_walk_error=lambda where, exc: _unlisted(unlisted, where, exc), lines=lines)
+
+
+def walk_warning(where: str, exc: OSError) -> str:
+    """The line printed for a folder a walk could not list, in the language of what is printed
+    (the scanner reports it, and its reason, in its own English: scanners.walk.walk_warning)."""
+    reason = details.render_error(exc.strerror or type(exc).__name__, "error")
+    return catalogue.gettext("Warning: the folder %(folder)s could not be listed: %(reason)s") % {
+        "folder": where, "reason": reason}
+
+
+def _unlisted(unlisted: list[str], where: str, exc: OSError) -> None:
+    print(walk_warning(where, exc), file=sys.stderr)
+    unlisted.append(where)
 
 
 def _end(sinks: list[Sink], summary: ScanSummary, state) -> None:

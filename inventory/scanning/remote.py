@@ -40,8 +40,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from inventory import catalogue
 from inventory.scanning.remote_client import DeliveryError, Refused, RegistryClient, RunClosed, env_float
 from inventory.scanning.spool import BATCH_RECORDS, Spool
+
+
+def _(text: str) -> str:
+    """``text`` (an English msgid) in the language of what is printed ($INVENTORY_LANG, else Japanese)."""
+    return catalogue.gettext(text)
 
 
 BATCH_ENV = "INVENTORY_SEND_BATCH"
@@ -103,8 +109,8 @@ class SpoolSender:
         if self.restarted:
             raise Refused(409, str(closed))
         self.restarted = True
-        self.client.log(f"remote: run {self.spool.meta.get('run')} was already finished; "
-                        "sending the rest to a new run (partial)")
+        self.client.log(_("remote: scan run %(run)s was already finished; sending the rest to a new "
+                          "run (partial)") % {"run": self.spool.meta.get("run")})
         self.spool.update(run=None, finish=True, partial=True)
 
     def _note(self, answer: dict, sent: int) -> None:
@@ -113,8 +119,8 @@ class SpoolSender:
         if rejected:
             self.result.rejected += len(rejected)
             reasons = sorted({str(r.get("reason"))[:80] for r in rejected})
-            self.client.log(f"remote: the registry rejected {len(rejected)} record(s): "
-                            + "; ".join(reasons[:3]))
+            self.client.log(_("remote: the registry rejected %(count)s record(s): %(reasons)s") % {
+                "count": len(rejected), "reasons": "; ".join(reasons[:3])})
         self.result.totals = answer.get("totals") or self.result.totals
         self.result.status = answer.get("status")
 
@@ -184,8 +190,8 @@ class RemoteWriter:
             self._wake.notify()
         left = self._durable - self.sender.acked
         if left > 0 and self._thread.is_alive():
-            self.client.log(f"remote: scan done; sending the last {left} record(s) "
-                            f"(waiting up to {wait:.0f} s)")
+            self.client.log(_("remote: scan done; sending the last %(count)s record(s) (waiting up to "
+                              "%(seconds)s s)") % {"count": left, "seconds": f"{wait:.0f}"})
         self._thread.join(wait)
         if self._thread.is_alive():
             self.client.stop.set()
@@ -213,7 +219,7 @@ class RemoteWriter:
             self.error = exc
             self.client.log(f"remote: {exc}")
         except Exception as exc:          # a bug or a full disk: reported, the spool is kept
-            self.error = DeliveryError(f"the sender failed: {type(exc).__name__}")
+            self.error = DeliveryError(_("the sender failed: %(problem)s") % {"problem": type(exc).__name__})
             self.client.log(f"remote: {self.error}")
 
 

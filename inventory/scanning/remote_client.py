@@ -19,6 +19,13 @@ import threading
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
+from inventory import catalogue
+
+
+def _(text: str) -> str:
+    """``text`` (an English msgid) in the language of what is printed ($INVENTORY_LANG, else Japanese)."""
+    return catalogue.gettext(text)
+
 TOKEN_ENV = "INVENTORY_API_TOKEN"
 MAX_DELAY_ENV = "INVENTORY_SEND_MAX_DELAY"
 ENDPOINT = "/api/scan-records"
@@ -159,17 +166,17 @@ class RegistryClient:
             except requests.RequestException as exc:
                 if not transport_failure(exc):
                     raise
-                problem = f"cannot reach the registry ({type(exc).__name__})"
+                problem = _("cannot reach the registry (%(problem)s)") % {"problem": type(exc).__name__}
             else:
                 if response.status_code == 409:
                     raise RunClosed(_reason(response))
                 if response.status_code not in RETRY_STATUSES:
                     raise Refused(response.status_code, _reason(response))
-                problem = f"the registry answered HTTP {response.status_code}"
+                problem = _("the registry answered HTTP %(status)s") % {"status": response.status_code}
                 retry_after = _retry_after(response)
             delay = retry_delay(attempt, self.max_delay, retry_after)
             if attempt == 0 or attempt % 5 == 0:
-                self.log(f"remote: {problem}; retrying (next in {delay:.1f} s)")
+                self.log(_("remote: %(problem)s; retrying (next in %(delay).1f s)") % {"problem": problem, "delay": delay})
             self.retries += 1
             attempt += 1
             if self.stop.wait(delay):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from inventory import catalogue
+from inventory import catalogue, details
 from inventory.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
 from inventory.scanning.progress import display_width, fit
 
@@ -61,7 +61,8 @@ def format_table(records: list[dict], lang: str | None = None) -> str:
     problems = [r for r in records if r["status"] != "ok"]
     if problems:
         lines += ["", _("Files that could not be inspected:")]
-        rows = [(r["path"], catalogue.label(STATUS_LABELS, r["status"], lang), r["error"] or "")
+        rows = [(r["path"], catalogue.label(STATUS_LABELS, r["status"], lang),
+                 details.render_error(r["error"], r["status"], lang))
                 for r in sorted(problems, key=lambda r: (r["root"], r["path"]))]
         lines += _rows_table(("", "", ""), rows, (60, 12, 60))[2:]
     return "\n".join(lines)

@@ -22,7 +22,8 @@ from flask import has_request_context, request, session, url_for
 from flask_babel import Babel, format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
-from inventory import catalogue
+from inventory import catalogue, details
+from inventory.japanese_calendar import era_year, fiscal_year_name
 
 #: languages of the UI, the first one the default
 LANGUAGES = catalogue.LANGUAGES
@@ -83,6 +84,8 @@ def init_app(app) -> Babel:
     app.before_request(remember_requested_language)
     app.context_processor(lambda: {"current_language": current_language(), "languages": LANGUAGES,
                                    "language_url": language_url})
+    # globals, not context: macros imported without context use them too
+    app.jinja_env.globals.update(fiscal_year_label=fiscal_year_label, campaign_name=campaign_name)
     return babel
 
 
@@ -192,3 +195,40 @@ def _install_request_memo(app) -> None:
         pgettext=lambda c, s: get_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n))
     app.jinja_env.filters["datetimeformat"] = datetimeformat
+    app.jinja_env.filters["risk_detail"] = risk_detail
+    app.jinja_env.filters["scan_error"] = scan_error
+
+
+def risk_detail(text) -> str:
+    """The ``risk_detail`` filter: a finding's stored detail as a person reads it in this
+    request's language (:func:`inventory.details.render_detail`), never the scanner's English."""
+    return details.render_detail(text, gettext=translate)
+
+
+def fiscal_year_label(year) -> str:
+    """A 年度 as people read it: "2026年度（令和8年度）" in Japanese, "FY 2026" in English."""
+    if year is None:
+        return ""
+    if current_language() == "ja":
+        return fiscal_year_name(int(year))
+    return translate("FY %(year)d") % {"year": int(year)}
+
+
+def campaign_name(campaign) -> str:
+    """A campaign's 年度 and its title, the year written once: a title that starts with its
+    own year ("2026年度 個人情報ファイル簿 照会", "令和8年度 …", "FY2026 …") loses that start."""
+    year = int(campaign.fiscal_year)
+    title = (campaign.title or "").strip()
+    era = era_year(year)
+    for start in (f"{year}年度", f"{era}年度" if era else None, f"FY {year}", f"FY{year}", str(year)):
+        if start and title.startswith(start):
+            title = title[len(start):].lstrip(" 　:：・-")
+            break
+    label = fiscal_year_label(year)
+    return f"{label} {title}" if title else label
+
+
+def scan_error(reason, status: str | None = None) -> str:
+    """The ``scan_error`` filter: why a file could not be read, as a class's label in this
+    request's language (:func:`inventory.details.render_error`); "" when there is nothing to say."""
+    return details.render_error(reason, status, gettext=translate)

@@ -219,7 +219,7 @@ def test_a_distributed_scan_gives_the_records_of_a_local_scan(tmp_path, broker):
                       "課01/OneDrive/持ち帰り.csv": "byte-identical copy of 課01/名簿000.csv"}
     assert local[(str(share), "課01/OneDrive/photo.jpg")]["kind"] == "other"
     # the first two copies' originals lie in other partitions: checked again by the coordinator
-    assert "5 partition(s)" in done.stderr and "複製の再確認 2 件" in done.stderr
+    assert "5 区画" in done.stderr and "複製の再確認 2 件" in done.stderr
 
     assert sorted(path for _, path, _ in assets) == sorted(p for p in files if not p.endswith(".pdf"))
     assert [(status, source) for _, status, source in runs] == [("finished", "api")]
@@ -239,7 +239,7 @@ def test_a_failed_partition_leaves_the_run_partial(tmp_path):
         registry.close()
         drop_redis_queue(BROKERS["redis"], queue)
     assert done.returncode == 3, done.stderr
-    assert "partition 1 failed: DeliveryError INVENTORY_API_TOKEN is not set" in done.stderr
+    assert "区画 1 が失敗しました: DeliveryError このワーカーには INVENTORY_API_TOKEN が設定されていません" in done.stderr
     assert [(status, source) for _, status, source in runs] == [("partial", "api")] and count == 0
 
 

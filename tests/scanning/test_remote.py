@@ -195,7 +195,7 @@ def test_every_transport_failure_is_retried_until_the_registry_answers(failure):
         client.close()
         server.close()
     assert client.retries == 2 and server.served == 3
-    assert "retrying" in logged[0]
+    assert "再試行します" in logged[0]
 
 
 def test_a_transport_failure_is_retried_only_until_told_to_stop():
@@ -248,7 +248,7 @@ def test_registry_killed_mid_scan_loses_nothing(tmp_path, server):
     finally:
         stop_process_tree(scanner)
     assert scanner.returncode == 0, stderr
-    assert "retrying" in stderr
+    assert "再試行します" in stderr
     assets = server.assets()
     assert sorted(path for _, path, _ in assets) == paths                  # one asset per file
     assert {root for root, _, _ in assets} == {str(tree)}

@@ -133,12 +133,22 @@ def test_reorganisation_closes_a_department_with_a_successor(client, db):
     html = client.get("/admin/departments").get_data(as_text=True)
     assert "介護保険課" not in html                        # closed: not listed by default
     assert "介護保険課" in client.get("/admin/departments?all=1").get_data(as_text=True)
+    # the start page's audit log: names, Japanese field labels and JST times, not ids and UTC
+    html = client.get("/admin/").get_data(as_text=True)
+    log = html[html.index("<tbody>"):html.index("</tbody>")]
+    assert "後継組織" in log and "有効期間の終了" in log
+    assert f"{successor.name}（{successor.code}）" in log and f"{old.name}（{old.code}）" in log
+    assert "successor_id" not in log and "department #" not in log
+    event = db.execute(select(AuditEvent).where(AuditEvent.object_type == "department", AuditEvent.object_id == old.id)
+                       .order_by(AuditEvent.id.desc())).scalars().first()
+    at = event.at if event.at.tzinfo else event.at.replace(tzinfo=dt.UTC)
+    assert at.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y-%m-%d %H:%M") in log
 
 
 @pytest.mark.parametrize("changes, field, message", [
-    ({"code": ""}, "code", "このフィールドは必須です。"),
+    ({"code": ""}, "code", "入力が必要です。"),
     ({"valid_to": "2020-03-31"}, "valid_to", "最終日は開始日より前にはできません。"),
-    ({"valid_from": "2026-13-40"}, "valid_from", "無効な日付"),
+    ({"valid_from": "2026-13-40"}, "valid_from", "日付を 2026-04-01、2026/4/1 または 令和8年4月1日 のように入力してください。"),
     ({"head_username": "nobody_here"}, "head_username", "この名前のユーザーはいません。"),
     ({"code": "101", "valid_from": "2000-04-01"}, "code", "同じ組織コードと開始日の組織がすでにあります。"),
     ({"successor_id": "SELF_PARENT"}, "successor_id", "後継組織を指定するには、先に最終日を入力して"),
@@ -214,7 +224,7 @@ def test_created_password_is_shown_once_and_never_its_hash(client, db):
     ({"password": "short"}, "12 文字以上"),
     ({"password": "Password2024!"}, "よく使われているパスワード"),
     ({"password": "tanaka-is-my-name"}, "ユーザー名を含める"),
-    ({"role": "superuser"}, "選択肢が正しくありません。"),
+    ({"role": "superuser"}, "一覧の中から選んでください。"),
 ])
 def test_bad_user_input_is_refused(client, db, data, field_message):
     login(client, "admin")

@@ -370,7 +370,7 @@ def test_cp932_export_replaces_characters_it_lacks(client, db):
 # ----- the asset page -----
 @pytest.mark.parametrize("path, shown", [
     (A1, ["認定者一覧.xlsx", "Excel", "見出しname", "見出しhealth", "** **", "90%", "氏名", "心身の状況",
-          "非表示のシート・行・列にある個人情報", "sheet 元データ is veryHidden", "要配慮", "本庁舎",
+          "非表示のシート・行・列にある個人情報", "シート「元データ」が完全に非表示", "要配慮", "本庁舎",
           "健康福祉部 介護保険課", hashlib.sha256(A1.encode()).hexdigest(), "約 40 件"]),
     (A2, ["業務アプリ", "excel-vba", "420", "開くと実行されるマクロ", "高", "発見", "マイナンバー"]),
     (A3, ["読取不可", "ファイルが壊れているか、途中までしかありません",

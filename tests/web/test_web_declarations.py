@@ -422,7 +422,7 @@ def test_a_new_item_is_deleted_and_carried_items_are_abolished(app, client, db, 
     html = page(client, f"/declarations/items/{carried.id}/history")
     assert "2026年度" in html and "2027年度" in html
     snapshots = html[html.index('id="snapshots-heading"'):html.index('id="changes-heading"')]
-    assert re.search(r"<td>2026年度</td><td class=\"num\">1</td>", snapshots)
+    assert re.search(r"<td>2026年度（令和8年度）</td><td class=\"num\">1</td>", snapshots)
     changes = html[html.index('id="changes-heading"'):]
     assert REQUIRED["business_name"] in changes and ">廃止<" in changes and "clerk_a" in changes
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from inventory.web.form_base import FlaskForm  # clear messages, full-width digits
 from flask_wtf.file import FileField, FileRequired
 
 from inventory.models import TOKEN_VALID_DAYS

@@ -39,6 +39,7 @@ from inventory.accounts.sessions import revoke_user_sessions
 from inventory.web.admin import import_views  # noqa: F401  (its views are on ``bp``)
 from inventory.web.admin import people  # noqa: F401  (its views are on ``bp``)
 from inventory.web.admin import shares  # noqa: F401  (its views are on ``bp``)
+from inventory.web.admin.audit_log import audit_rows
 from inventory.web.admin.base import audit_created, bp, department_choices, department_labels, is_current, show_once
 from inventory.web.admin.forms import AddressUnlockForm, ConfirmForm, DepartmentForm, PasswordResetForm, UserEditForm, UserForm
 from inventory.web.extensions import get_session
@@ -70,7 +71,7 @@ def index():
         select(AuditEvent, User.username).outerjoin(User, User.id == AuditEvent.user_id)
         .where(AuditEvent.object_type.in_(ADMIN_OBJECTS))
         .order_by(AuditEvent.id.desc()).limit(30)).all()
-    return render_template("admin/index.html", counts=counts, events=events)
+    return render_template("admin/index.html", counts=counts, events=audit_rows(session, events))
 
 
 # ----- departments -----

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from inventory.web.form_base import FlaskForm  # clear messages, full-width digits
 from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, ValidationError

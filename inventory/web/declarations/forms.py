@@ -16,7 +16,7 @@ import unicodedata
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from inventory.web.form_base import FlaskForm  # clear messages, full-width digits
 from wtforms import (
     HiddenField,
     RadioField,

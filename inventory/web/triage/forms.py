@@ -17,7 +17,7 @@ import hashlib
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from inventory.web.form_base import FlaskForm  # clear messages, full-width digits
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -101,6 +101,7 @@ class TriageForm(FlaskForm):
     lifecycle = SelectField(_l("Stage"), validate_choice=False)
     has_specification = BooleanField(_l("Specification present"))
     has_manual = BooleanField(_l("Manual present"))
+    DATE_TEXT_FIELDS = ("next_review",)       # typed dates, full-width too (form_base)
     next_review = StringField(_l("Next review date"), validators=[Optional(), Length(
         max=20, message=_l("Enter a date such as 2026-04-01."))])
     business_process = StringField(_l("Business process"), validators=[Length(
