@@ -14,6 +14,7 @@ import re
 
 import pytest
 from sqlalchemy import select
+from declaration_helpers import adopt_suggestions
 from web_fixtures import csrf_token, login
 
 from inventory.declarations import workflow as decl
@@ -41,6 +42,7 @@ def campaign(app):
         office = session.execute(select(User).where(User.username == "privacy")).scalar_one()
         opened = decl.open_campaign(session, office, 2026, OPENS, DUE, publish_threshold=30)
         session.commit()
+        adopt_suggestions(session, opened)
         rows = session.execute(select(Department.code, Declaration.id)
                                .join(Declaration, Declaration.department_id == Department.id)
                                .where(Declaration.campaign_id == opened.id)).all()
@@ -384,7 +386,7 @@ def test_a_new_item_is_deleted_and_carried_items_are_abolished(app, client, db, 
     login(client, "clerk_a")
     client.post(f"/declarations/{d}/items/new", data=item_data(client, None, file_name="一時的な名簿"))
     new = items(db, d)[-1]
-    assert "届出から削除する" in page(client, f"/declarations/items/{new.id}")
+    assert "はい、削除します" in page(client, f"/declarations/items/{new.id}")    # a confirm step
     response = client.post(f"/declarations/items/{new.id}/delete",
                            data={"csrf_token": token(client), "version": str(new.version)})
     assert response.status_code == 302 and fresh(db, DeclarationItem, new.id) is None
