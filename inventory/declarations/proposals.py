@@ -21,6 +21,7 @@ from inventory.models import (
     AssetStatus,
     Declaration,
     DeclarationCampaign,
+    DeclarationItem,
     DeclarationItemAsset,
     DeclarationProposal,
     DeclarationProposalAsset,
@@ -131,6 +132,26 @@ def restore(session, user: User, declaration: Declaration, proposal: Declaration
     record_change(session, user, proposal, "status", P.rejected, P.pending)
     record_change(session, user, proposal, "reason", before, None)
     editing.touch(session, user, declaration)
+
+
+def refresh(session, user: User, declaration: Declaration) -> int:
+    """Suggest the department's files scanned since the draft was opened: those no item links
+    and no suggestion (pending, adopted or rejected) holds, grouped as at the opening.
+    Returns the number of new suggestions."""
+    from inventory.declarations.campaigns import add_suggestions
+
+    editing._require_editable(session, user, declaration)
+    taken = set(session.execute(select(DeclarationItemAsset.asset_id)
+                                .join(DeclarationItem, DeclarationItem.id == DeclarationItemAsset.item_id)
+                                .where(DeclarationItem.declaration_id == declaration.id,
+                                       DeclarationItem.abolished.is_(False))).scalars())
+    taken |= set(session.execute(select(DeclarationProposalAsset.asset_id)
+                                 .join(DeclarationProposal, DeclarationProposal.id == DeclarationProposalAsset.proposal_id)
+                                 .where(DeclarationProposal.declaration_id == declaration.id)).scalars())
+    made = add_suggestions(session, declaration, session.get(Department, declaration.department_id), taken)
+    if made:
+        editing.touch(session, user, declaration)
+    return len(made)
 
 
 def pending_counts(session, declaration_ids: list[int]) -> dict[int, int]:

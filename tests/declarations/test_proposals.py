@@ -221,3 +221,16 @@ def test_two_sessions_adding_items_at_once_get_distinct_numbers(app, db):
     db.expire_all()
     numbers = sorted((i.position, i.file_name) for i in decl.items_of(db, d.id))
     assert numbers == [(1, "一つ目"), (2, "二つ目")]
+
+
+def test_files_scanned_after_the_opening_are_suggested_on_request(db):
+    campaign = open_campaign(db)
+    d = declaration_of(db, campaign, "301")
+    clerk = user(db, "clerk_a")
+    proposals.reject(db, clerk, d, pending(db, d)["台帳"], "届出対象外")
+    db.commit()
+    scan_again(db, current_records([record("健康福祉部/介護保険課/訪問記録_2026.xlsx", ["name", "health"])]))
+    assert proposals.refresh(db, clerk, d) == 1
+    db.commit()
+    assert set(pending(db, d)) == {"認定者一覧", "訪問記録"}          # the rejected one stays rejected
+    assert proposals.refresh(db, clerk, d) == 0

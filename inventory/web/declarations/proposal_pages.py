@@ -95,3 +95,21 @@ def restore_proposal(proposal_id: int):
     session.commit()
     flash(_("The rejection was undone: the suggestion waits for a decision again."), "info")
     return redirect(url_for("declarations.show", declaration_id=declaration.id, _anchor=f"proposal-{proposal_id}"))
+
+
+@bp.route("/<int:declaration_id>/proposals/refresh", methods=("POST",))
+@guard
+def refresh_proposals(declaration_id: int):
+    """Suggest the files scanned since the draft was opened (those nothing declares or suggests)."""
+    session = get_session()
+    declaration = declaration_or_404(session, declaration_id, current_user)
+    if not VersionForm().validate():
+        abort(400)
+    try:
+        made = proposals.refresh(session, current_user, declaration)
+    except decl.DeclarationError as exc:
+        session.rollback()
+        return _refused(declaration.id, exc)
+    session.commit()
+    flash(_("New suggestions from the latest scans: %(count)s.", count=made), "info")
+    return redirect(url_for("declarations.show", declaration_id=declaration.id, _anchor="proposals"))
