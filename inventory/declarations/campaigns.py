@@ -2,8 +2,9 @@
 calls, what each new draft starts with, and the progress the privacy office follows.
 
 :func:`prefill` fills a new draft: last year's accepted items carried forward (継続, with
-their links to assets still live), then one suggested item (新規) per live personal-data
-asset of the department that no carried item links.  :func:`progress_state` is a
+their links to assets still live), then the scans' suggestions (:class:`DeclarationProposal`):
+one per dataset of the department's personal-data files that no carried item links,
+pending until a person adopts (an item) or rejects it (:mod:`inventory.declarations.proposals`).  :func:`progress_state` is a
 declaration's 未着手 / 作成中 / 所属長決裁待ち / 審査中 / 受理 / 期限超過.  Opening a campaign
 (:func:`~inventory.declarations.workflow.open_campaign`) and every change of a declaration
 after it are :mod:`inventory.declarations.workflow`'s.  Nothing here commits.
@@ -15,6 +16,7 @@ import datetime as dt
 from sqlalchemy import or_, select
 
 from inventory.declarations.fields import FIELDS, published_flag
+from inventory.declarations.suggestions import suggestions
 from inventory.models import (
     Asset,
     AssetStatus,
@@ -22,11 +24,13 @@ from inventory.models import (
     DeclarationCampaign,
     DeclarationItem,
     DeclarationItemAsset,
+    DeclarationProposal,
+    DeclarationProposalAsset,
     DeclarationSnapshot,
     DeclarationStatus,
     Department,
-    FileType,
     ItemChange,
+    ProposalStatus,
 )
 
 S = DeclarationStatus
@@ -69,8 +73,8 @@ def latest_accepted_items(session, declaration_id: int) -> list[dict]:
 def prefill(session, campaign: DeclarationCampaign, declaration: Declaration, department: Department,
             previous: DeclarationCampaign | None) -> None:
     """Fill a new declaration: last year's accepted items carried forward (継続, links to assets
-    still live), then one suggested item (新規, origin "scan") per live personal-data asset of
-    the department that no carried item links, with byte-identical copies linked to it too."""
+    still live: the department declared them), then the scans' suggestions for the files no
+    carried item links (:func:`add_suggestions`), kept apart until a person adopts them."""
     position = 0
     linked: set[int] = set()
     if previous is not None:
@@ -89,18 +93,27 @@ def prefill(session, campaign: DeclarationCampaign, declaration: Declaration, de
                 live = _live_assets(session, frozen.get("asset_ids") or [])
                 _link(session, item.id, live)
                 linked.update(live)
-    for asset, copies in _unlinked_personal_assets(session, department.id, linked):
-        position += 1
-        item = DeclarationItem(
-            declaration_id=declaration.id, position=position, origin="scan", change=ItemChange.new,
-            file_name=_stem(asset.name)[:200], organisation=department.name[:200],
-            record_categories=list(asset.categories or []), sensitive=bool(asset.sensitive),
-            subject_count=asset.records or None, file_type=FileType.electronic)
-        item.published = published_flag(item.subject_count, item.exemption, campaign.publish_threshold)
-        session.add(item)
+    add_suggestions(session, declaration, department, linked)
+
+
+def add_suggestions(session, declaration: Declaration, department: Department,
+                    linked: set[int]) -> list[DeclarationProposal]:
+    """One pending suggestion per dataset of the department's files that ``linked`` does not
+    hold (:mod:`inventory.declarations.suggestions`): a suggestion declares nothing."""
+    made = []
+    for found in suggestions(session, department.id, linked):
+        proposal = DeclarationProposal(
+            declaration_id=declaration.id, status=ProposalStatus.pending, file_name=found.file_name,
+            folder=found.folder[:2000], business_name=(found.business or "")[:200],
+            record_categories=list(found.categories), sensitive=found.sensitive,
+            subject_count=found.records or None)
+        session.add(proposal)
         session.flush()
-        item.lineage_id = item.id
-        _link(session, item.id, [asset.id, *copies])
+        for asset_id in dict.fromkeys(found.asset_ids):
+            session.add(DeclarationProposalAsset(proposal_id=proposal.id, asset_id=asset_id))
+        made.append(proposal)
+    session.flush()
+    return made
 
 
 def _carried_item(frozen: dict, declaration: Declaration, position: int,
@@ -118,30 +131,6 @@ def _live_assets(session, asset_ids: list[int]) -> list[int]:
         return []
     stmt = select(Asset.id).where(Asset.id.in_(asset_ids), Asset.status != AssetStatus.removed)
     return list(session.execute(stmt).scalars())
-
-
-def _unlinked_personal_assets(session, department_id: int, linked: set[int]):
-    """(asset, [ids of its live copies]) for live personal assets of one department (not its
-    sub-departments: they declare for themselves) that ``linked`` does not hold; copies of an
-    original go with it (one item), copies of a linked original are linked by nobody here."""
-    stmt = (select(Asset).where(Asset.department_id == department_id, Asset.personal_present,
-                                Asset.status != AssetStatus.removed).order_by(Asset.path, Asset.id))
-    assets = list(session.execute(stmt).scalars())
-    copies: dict[int, list[int]] = {}
-    originals = []
-    for asset in assets:
-        if asset.copy_of_id is not None and any(a.id == asset.copy_of_id for a in assets):
-            copies.setdefault(asset.copy_of_id, []).append(asset.id)
-        else:
-            originals.append(asset)
-    for asset in originals:
-        if asset.id in linked:
-            continue
-        yield asset, [c for c in copies.get(asset.id, []) if c not in linked]
-
-
-def _stem(name: str) -> str:
-    return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
 
 
 def _link(session, item_id: int, asset_ids) -> None:
@@ -184,3 +173,21 @@ def campaign_progress(session, campaign: DeclarationCampaign, today: dt.date,
     if scope is not None:
         stmt = stmt.where(Declaration.department_id.in_(sorted(scope) or [-1]))
     return [(d, dept, progress_state(d, campaign, today)) for d, dept in session.execute(stmt)]
+
+
+def declared_counts(session, campaign: DeclarationCampaign) -> dict[int, tuple[int, int]]:
+    """Declaration id -> (items declared: adopted, hand-made, imported or carried, not abolished;
+    scan suggestions waiting for a decision).  Suggestions declare nothing.  Two queries."""
+    from sqlalchemy import func
+
+    items = dict(session.execute(
+        select(DeclarationItem.declaration_id, func.count())
+        .join(Declaration, Declaration.id == DeclarationItem.declaration_id)
+        .where(Declaration.campaign_id == campaign.id, DeclarationItem.abolished.is_(False))
+        .group_by(DeclarationItem.declaration_id)).all())
+    pending = dict(session.execute(
+        select(DeclarationProposal.declaration_id, func.count())
+        .join(Declaration, Declaration.id == DeclarationProposal.declaration_id)
+        .where(Declaration.campaign_id == campaign.id, DeclarationProposal.status == ProposalStatus.pending)
+        .group_by(DeclarationProposal.declaration_id)).all())
+    return {d: (items.get(d, 0), pending.get(d, 0)) for d in set(items) | set(pending)}

@@ -11,6 +11,7 @@ here commits.
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from inventory.declarations.fields import COMPARED, FIELD_BY_NAME, published_flag
 from inventory.declarations.workflow import (
@@ -28,8 +29,10 @@ from inventory.models import (
     DeclarationCampaign,
     DeclarationItem,
     DeclarationItemAsset,
+    DeclarationProposal,
     DeclarationSnapshot,
     ItemChange,
+    ProposalStatus,
     User,
     record_change,
     utcnow,
@@ -73,15 +76,46 @@ class InvalidItem(DeclarationError):
         self.problems = problems
 
 
-def _new_item(session, declaration: Declaration, changes: dict) -> DeclarationItem:
-    last = session.execute(select(func.max(DeclarationItem.position))
-                           .where(DeclarationItem.declaration_id == declaration.id)).scalar()
-    item = DeclarationItem(declaration_id=declaration.id, position=(last or 0) + 1, origin="person",
-                           change=ItemChange.new, **changes)
-    session.add(item)
-    session.flush()
+def _new_item(session, declaration: Declaration, changes: dict, origin: str = "person") -> DeclarationItem:
+    item = new_item_row(session, declaration.id, origin=origin, change=ItemChange.new, **changes)
     item.lineage_id = item.id
     return item
+
+
+#: how many times an item is numbered again when another took its number at the same moment
+NUMBER_ATTEMPTS = 5
+
+
+def new_item_row(session, declaration_id: int, **values) -> DeclarationItem:
+    """Insert an item numbered one past the declaration's highest number (No.).
+
+    The number is computed by the INSERT itself, so SQLite (one writer at a time) never
+    gives a number twice.  On PostgreSQL two sessions may compute the same number; the
+    unique (declaration_id, position) refuses the second, which takes the next number
+    in a savepoint, without losing the rest of its transaction."""
+    def numbered() -> DeclarationItem:
+        item = DeclarationItem(declaration_id=declaration_id, **values)
+        item.position = (select(func.coalesce(func.max(DeclarationItem.position), 0) + 1)
+                         .where(DeclarationItem.declaration_id == declaration_id).scalar_subquery())
+        return item
+
+    if session.get_bind().dialect.name == "sqlite":
+        item = numbered()
+        session.add(item)
+        session.flush()
+        return item
+    for attempt in range(NUMBER_ATTEMPTS):
+        item = numbered()
+        try:
+            with session.begin_nested():
+                session.add(item)
+                session.flush()
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise StaleError("declaration") from None
+            continue
+        return item
+    raise StaleError("declaration")      # not reached
 
 
 def _update_item(session, user: User, item: DeclarationItem, changes: dict, seen_version) -> None:
@@ -136,13 +170,22 @@ def set_abolished(session, user: User, declaration: Declaration, item: Declarati
 def delete_item(session, user: User, declaration: Declaration, item: DeclarationItem,
                 seen_version: int) -> None:
     """Delete an item that is new this year; carried items are abolished, never deleted
-    (the ファイル簿 must show what ended)."""
+    (the ファイル簿 must show what ended).  An item adopted from a scan suggestion gives the
+    suggestion back (pending): its files are undeclared again."""
     _require_editable(session, user, declaration)
     if item.carried_from_id is not None:
         raise DeclarationError("carried", "an item carried from last year is abolished, not deleted")
     if item.version != seen_version:
         raise StaleError("item")
     record_change(session, user, item, "deleted", item.file_name, None)
+    for proposal in session.execute(select(DeclarationProposal)
+                                    .where(DeclarationProposal.item_id == item.id)).scalars():
+        # the adoption undone: the files are undeclared again, so the suggestion is back
+        record_change(session, user, proposal, "status", proposal.status, ProposalStatus.pending)
+        proposal.status, proposal.item_id = ProposalStatus.pending, None
+        proposal.decided_by_id = proposal.decided_at = None
+        session.add(proposal)
+    session.flush()
     session.delete(item)
     session.flush()
     touch(session, user, declaration)

@@ -20,6 +20,9 @@ class ItemField:
 
     ``kind``: "text" (``max_length`` characters), "int" (>= 0), "bool" (有/無),
     "categories" (category codes), "choice" (one of ``choices``).
+    ``to_submit``: may be saved empty, but an item without it is incomplete and stops the
+    declaration's submission (本人の数: a clerk may not know it yet, but an item without it
+    would silently drop out of the published ファイル簿).
     ``published``: part of the published ファイル簿.  ``compared``: a difference
     from last year's item makes the item 変更.
     """
@@ -29,6 +32,7 @@ class ItemField:
     kind: str = "text"
     max_length: int = 0
     required: bool = False
+    to_submit: bool = False
     published: bool = True
     compared: bool = True
     choices: tuple = ()
@@ -69,7 +73,8 @@ FIELDS: tuple[ItemField, ...] = (
               "Special procedures under other laws", max_length=1000),
     ItemField("file_type", "個人情報ファイルの種別", "File type", kind="choice",
               choices=tuple(FileType)),
-    ItemField("subject_count", "本人の数", "Number of people", kind="int", published=False),
+    ItemField("subject_count", "本人の数", "Number of people", kind="int", published=False,
+              to_submit=True),
     ItemField("exemption", "適用除外（法第74条第2項）", "Exemption (Art. 74(2))", kind="choice",
               choices=tuple(EXEMPTIONS), published=False),
     ItemField("retention", "保存期間", "Retention period", max_length=200, published=False),
@@ -85,7 +90,8 @@ COMPARED = tuple(f.name for f in FIELDS if f.compared)
 
 def published_flag(subject_count: int | None, exemption: str, threshold: int) -> bool:
     """Whether an item goes into the published ファイル簿: at least ``threshold`` people and no
-    exemption.  An unknown 本人の数 is not published until someone fills it in."""
+    exemption.  An unknown 本人の数 is not published; an item without it is incomplete
+    and stops the declaration's submission (``to_submit``)."""
     return not exemption and subject_count is not None and subject_count >= threshold
 
 

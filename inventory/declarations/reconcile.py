@@ -3,7 +3,10 @@ privacy office works through, per department or city-wide.
 
 What counts as declared is the campaign's declarations as they stand now (their items,
 drafts included; abolished items declare nothing): an office that waits for acceptance
-to see a gap would see it too late.  Assets are live when their status is not
+to see a gap would see it too late.  Only items declare: an item a person added, adopted
+from a scan suggestion, imported or carried from last year's accepted declaration.  The
+scans' suggestions (``DeclarationProposal``, pending or rejected) declare nothing, so a
+department that has not started shows all its scanned holdings as undeclared.  Assets are live when their status is not
 ``removed``.
 
 (a) undeclared holdings: live personal-data assets of a department that no live item of

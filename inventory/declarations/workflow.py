@@ -138,7 +138,18 @@ def allowed_actions(session, user: User, declaration: Declaration) -> list[str]:
     for action, (sources, _target, roles) in TRANSITIONS.items():
         if declaration.status in sources and user.role in roles:
             actions.append(action)
+    if "submit" in actions and declaration.status == S.returned and user.role != Role.clerk \
+            and _returned_by(session, declaration) == user.id:
+        actions.remove("submit")          # a head who returned it waits for the clerks' correction
     return actions
+
+
+def _returned_by(session, declaration: Declaration) -> int | None:
+    """Who took the return that made the declaration ``returned`` (its latest return event)."""
+    return session.execute(select(DeclarationEvent.user_id).where(
+        DeclarationEvent.declaration_id == declaration.id,
+        DeclarationEvent.action.in_(("return_head", "return_office")))
+        .order_by(DeclarationEvent.at.desc(), DeclarationEvent.id.desc()).limit(1)).scalar()
 
 
 # --- an item's values ------------------------------------------------------------------------
@@ -165,6 +176,16 @@ def check_values(values: dict) -> list[ItemProblem]:
         elif f.kind == "choice" and value not in (None, "") and value not in f.choices:
             problems.append(ItemProblem(f.name, "choice"))
         elif f.kind == "choice" and f.name == "file_type" and not value:
+            problems.append(ItemProblem(f.name, "required"))
+    return problems
+
+
+def completeness_problems(values: dict) -> list[ItemProblem]:
+    """What stops an item's submission: :func:`check_values`' problems, and the fields an item
+    may be saved without but not submitted without (``to_submit``: 本人の数)."""
+    problems = check_values(values)
+    for f in FIELDS:
+        if f.to_submit and values.get(f.name) in (None, "") and not any(p.field == f.name for p in problems):
             problems.append(ItemProblem(f.name, "required"))
     return problems
 
@@ -218,7 +239,7 @@ def _check_complete(session, declaration: Declaration) -> None:
     for item in items_of(session, declaration.id):
         if item.abolished:
             continue
-        if check_values(item_dict(item)):
+        if completeness_problems(item_dict(item)):
             raise DeclarationError("incomplete", f"item {item.position} is incomplete")
 
 

@@ -73,18 +73,21 @@ from inventory.models.declarations import (
     DeclarationEvent,
     DeclarationItem,
     DeclarationItemAsset,
+    DeclarationProposal,
+    DeclarationProposalAsset,
     DeclarationSnapshot,
     DeclarationStatus,
     FileType,
     ItemChange,
+    ProposalStatus,
 )
 
 __all__ = [
     "DECLARATION_STATUS_LABELS", "FILE_TYPE_LABELS", "ITEM_CHANGE_LABELS", "ROLE_LABELS", "TOKEN_VALID_DAYS",
     "ApiToken", "Asset", "AssetCategory", "AssetChange", "AssetComment", "AssetStatus", "AuditEvent",
     "ChangeKind", "Declaration", "DeclarationCampaign", "DeclarationEvent", "DeclarationItem",
-    "DeclarationItemAsset", "DeclarationSnapshot", "DeclarationStatus", "Department", "FileType", "Finding",
-    "Guideline", "ItemChange", "JSONType", "Lifecycle", "LoginThrottle", "PendingRecord", "Person", "PersonSource", "Role", "ScanRun",
+    "DeclarationItemAsset", "DeclarationProposal", "DeclarationProposalAsset", "DeclarationSnapshot", "DeclarationStatus", "Department", "FileType", "Finding",
+    "Guideline", "ItemChange", "JSONType", "Lifecycle", "LoginThrottle", "PendingRecord", "Person", "PersonSource", "ProposalStatus", "Role", "ScanRun",
     "Share", "ShareMapping", "User", "UserSession",
     "as_utc", "record_change", "set_field", "token_expiry", "utcnow",
 ]

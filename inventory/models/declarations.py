@@ -90,6 +90,9 @@ class DeclarationItem(SQLModel, table=True):
     unless ``abolished``.  ``published`` is derived from 本人の数, the threshold and the
     exemption.  Text fields are what people typed: nothing here is read from a file."""
     __tablename__ = "declaration_item"
+    #: two people adding an item at once never get the same number (No.): the second insert
+    #: fails and takes the next number (``inventory.declarations.editing.new_item_row``)
+    __table_args__ = (UniqueConstraint("declaration_id", "position"),)
     id: int | None = Field(default=None, primary_key=True)
     declaration_id: int = Field(foreign_key="declaration.id", ondelete="CASCADE", index=True)
     carried_from_id: int | None = _fk("declaration_item.id", index=False)
@@ -127,6 +130,44 @@ class DeclarationItemAsset(SQLModel, table=True):
     """A scanned asset (file or app) where a declared item is kept."""
     __tablename__ = "declaration_item_asset"
     item_id: int = Field(foreign_key="declaration_item.id", ondelete="CASCADE", primary_key=True)
+    asset_id: int = Field(foreign_key="asset.id", ondelete="CASCADE", primary_key=True, index=True)
+
+
+class ProposalStatus(StrEnum):
+    """A scan suggestion: waiting for a person, adopted (it became an item), or rejected (with a reason)."""
+    pending = "pending"
+    adopted = "adopted"
+    rejected = "rejected"
+
+
+class DeclarationProposal(SQLModel, table=True):
+    """A suggestion drawn from the scans when a draft is opened: the files of one dataset
+    (same folder and business, same columns, copies) that no item declares yet.  A
+    suggestion declares nothing: a person adopts it (it becomes an item, ``item_id``) or
+    rejects it, with a reason kept for the audit.  Its texts are the registry's (file and
+    folder names, category codes, counts), never a value read from a file."""
+    __tablename__ = "declaration_proposal"
+    id: int | None = Field(default=None, primary_key=True)
+    declaration_id: int = Field(foreign_key="declaration.id", ondelete="CASCADE", index=True)
+    status: str = Field(default=ProposalStatus.pending, max_length=20)
+    file_name: str = Field(default="", max_length=200)        # the suggested 個人情報ファイルの名称
+    folder: str = Field(default="", max_length=2000)          # where its files are (the common folder)
+    business_name: str = Field(default="", max_length=200)    # the files' 業務名, if people set one
+    record_categories: list = _json()
+    sensitive: bool = False
+    subject_count: int | None = None                          # the largest scanned record count
+    item_id: int | None = Field(default=None, foreign_key="declaration_item.id", ondelete="SET NULL",
+                                index=False)
+    reason: str | None = Field(default=None, max_length=2000)  # why it was rejected
+    decided_by_id: int | None = _fk("app_user.id", index=False)
+    decided_at: dt.datetime | None = _when()
+    created_at: dt.datetime | None = _when(nullable=False, now=True)
+
+
+class DeclarationProposalAsset(SQLModel, table=True):
+    """A scanned file of a suggestion."""
+    __tablename__ = "declaration_proposal_asset"
+    proposal_id: int = Field(foreign_key="declaration_proposal.id", ondelete="CASCADE", primary_key=True)
     asset_id: int = Field(foreign_key="asset.id", ondelete="CASCADE", primary_key=True, index=True)
 
 

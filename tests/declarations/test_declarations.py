@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from declaration_helpers import adopt_suggestions
 from sqlalchemy import select
 
 from inventory.declarations import editing
@@ -52,9 +53,12 @@ def complete(item: DeclarationItem, **changes) -> dict:
     return {f.name: values[f.name] for f in FIELDS}
 
 
-def open_2026(db):
+def open_2026(db, adopt: bool = True):
+    """The 2026 campaign; ``adopt``: every scan suggestion adopted (the declarations stay 未着手)."""
     campaign = decl.open_campaign(db, user(db, "privacy"), 2026, OPENS, DUE, publish_threshold=30)
     db.commit()
+    if adopt:
+        adopt_suggestions(db, campaign)
     return campaign
 
 
@@ -71,11 +75,15 @@ def fill_and_accept(db, campaign, code="301") -> Declaration:
 
 
 def test_campaign_prefills_each_department_from_its_scanned_personal_data(db):
-    campaign = open_2026(db)
-    counts = {}
+    campaign = open_2026(db, adopt=False)
     for code in ("100", "101", "300", "301"):
         d = declaration_of(db, campaign, code)
         assert d.status == "draft" and d.started_at is None
+        assert decl.items_of(db, d.id) == []            # suggestions are not items
+    assert adopt_suggestions(db, campaign) == 3
+    counts = {}
+    for code in ("100", "101", "300", "301"):
+        d = declaration_of(db, campaign, code)
         counts[code] = [(i.origin, i.change, i.file_name) for i in decl.items_of(db, d.id)]
     assert counts["300"] == [] and counts["100"] == []
     assert sorted(name for _o, _c, name in counts["301"]) == ["台帳", "認定者一覧"]

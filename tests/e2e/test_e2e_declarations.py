@@ -1,13 +1,18 @@
 """End to end in headless Chromium: a year's declaration (個人情報ファイル簿) taken through its workflow.
 
-A clerk of 介護保険課 completes the items the scans suggested and submits; the
-department head returns it with a comment; the clerk corrects an item and
-submits again; the head approves; the privacy office accepts.  Screenshots go
-to test-artifacts/screenshots/ (1x_*).
+A clerk of 介護保険課 adopts one suggestion of the scans and rejects the other with a
+reason (a suggestion is not a declaration), completes the item and submits; the
+department head returns it with a comment (the reason then leads the page and the
+clerk's dashboard; the head no longer has a submit button); the clerk corrects the
+item and submits again; the head approves and the privacy office accepts, each after
+a confirmation step.  Screenshots go to test-artifacts/screenshots/ (1x_*), and at
+1366x768 to $INVENTORY_SHOTS (if set).
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -42,8 +47,22 @@ def take_step(page, action: str, comment: str | None = None) -> None:  # noqa: F
     form = page.locator(f"form.workflow-step[action$='/actions/{action}']")
     if comment is not None:
         form.locator("textarea").fill(comment)
+    if form.locator("details.confirm").count():              # approve / accept: a confirm step first
+        assert not form.locator("button[type=submit]").is_visible()
+        form.locator("details.confirm summary").click()
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
+
+
+def office_shot(page, name: str) -> None:  # noqa: F811
+    """A screenshot at an office screen's size (1366x768, the first screen only)."""
+    folder = os.environ.get("INVENTORY_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        size = page.viewport_size
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+        page.set_viewport_size(size)
 
 
 def item_links(page) -> list[str]:  # noqa: F811
@@ -78,14 +97,27 @@ def test_clerk_files_head_returns_clerk_corrects_office_accepts(live_server, pag
     page.goto(f"{base}/declarations/")
     shot(page, "10_declarations_index_clerk")
     open_declaration(page, base, declaration_id)
-    assert "認定者一覧" in page.content() and "台帳" in page.content()   # suggested by the scans
-    links = item_links(page)
-    assert len(links) == 2
-    for url in links:
-        fill_item(page, url, "要介護認定の審査のため")
+    assert item_links(page) == []                             # suggestions are not items
+    suggestions = page.locator("table.proposal-list")
+    assert "認定者一覧" in suggestions.inner_text() and "台帳" in suggestions.inner_text()
+    shot(page, "12a_suggestions")
+    office_shot(page, "suggestions")
+    ledger = suggestions.locator("tr", has_text="台帳")
+    ledger.locator("details.reject summary").click()
+    ledger.locator("textarea").fill("基幹システムの帳票を出力した作業用ファイルのため")
+    office_shot(page, "reject_with_reason")
+    ledger.locator("details.reject button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "基幹システムの帳票を出力した作業用ファイルのため" in page.content()
+    suggestions.locator("tr", has_text="認定者一覧").locator("button.adopt").click()
+    page.wait_for_load_state()
+    assert "/declarations/items/" in page.url                 # the adopted item, to complete
+    fill_item(page, page.url, "要介護認定の審査のため")
     shot(page, "11_item_saved")
     open_declaration(page, base, declaration_id)
+    assert len(item_links(page)) == 1
     shot(page, "12_declaration_draft")
+    office_shot(page, "declaration_after_adopt_and_reject")
     take_step(page, "submit")
     assert status(app, declaration_id) == ("submitted", 0)
 
@@ -97,16 +129,30 @@ def test_clerk_files_head_returns_clerk_corrects_office_accepts(live_server, pag
     take_step(page, "return_head", "利用目的をもう少し具体的に書いてください")
     assert status(app, declaration_id) == ("returned", 0)
     shot(page, "14_returned_by_head")
+    assert page.locator(f"form[action$='/actions/submit']").count() == 0   # the head waits for the clerk
 
     switch_user(page, base, "clerk_a")
+    page.goto(f"{base}/")
+    notice = page.locator(".returned-notice")
+    assert "利用目的をもう少し具体的に書いてください" in notice.inner_text()   # on the dashboard
+    office_shot(page, "dashboard_returned")
+    page.goto(f"{base}/declarations/")
+    assert page.locator(".tag.status-returned").count() >= 1
+    office_shot(page, "declarations_list_returned")
     open_declaration(page, base, declaration_id)
-    assert "利用目的をもう少し具体的に書いてください" in page.content()   # the head's comment is shown
+    top = page.locator(".returned-notice")
+    assert "利用目的をもう少し具体的に書いてください" in top.inner_text()   # the head's reason, on top
+    assert top.bounding_box()["y"] < page.locator("#items-heading").bounding_box()["y"]
+    office_shot(page, "declaration_returned")
     fill_item(page, item_links(page)[0], "要介護認定の審査、結果通知及び給付管理のため")
     open_declaration(page, base, declaration_id)
     take_step(page, "submit")
 
     switch_user(page, base, "head_a")
     open_declaration(page, base, declaration_id)
+    page.locator("details.confirm summary.approve").click()
+    office_shot(page, "approve_confirm")
+    page.reload()
     take_step(page, "approve")
     assert status(app, declaration_id) == ("reviewing", 0)
 
@@ -121,5 +167,4 @@ def test_clerk_files_head_returns_clerk_corrects_office_accepts(live_server, pag
         snapshot = session.execute(select(DeclarationSnapshot).where(
             DeclarationSnapshot.declaration_id == declaration_id)).scalar_one()
     assert actions == ["create", "submit", "return_head", "submit", "approve", "accept"]
-    purposes = sorted(item["purpose"] for item in snapshot.items)
-    assert purposes == ["要介護認定の審査、結果通知及び給付管理のため", "要介護認定の審査のため"]
+    assert [item["purpose"] for item in snapshot.items] == ["要介護認定の審査、結果通知及び給付管理のため"]

@@ -22,10 +22,12 @@ import secrets
 
 import pytest
 from sqlalchemy import select
+from declaration_helpers import adopt_suggestions
 from web_fixtures import RECORDS, login, user_id
 
 from inventory.declarations import workflow as decl
 from inventory.models import (
+    DeclarationProposal,
     ApiToken,
     Asset,
     Declaration,
@@ -63,6 +65,14 @@ def objects(app) -> dict:
         b_dept = session.execute(select(Department).where(Department.code == "101")).scalar_one()
         declaration = session.execute(select(Declaration).where(
             Declaration.campaign_id == campaign.id, Declaration.department_id == b_dept.id)).scalar_one()
+        session.commit()
+        adopt_suggestions(session, campaign)
+        # a suggestion of 職員課 (101) still pending, for the routes that take one
+        session.add(DeclarationProposal(declaration_id=declaration.id, file_name="職員名簿（別）"))
+        session.flush()
+        proposal_id = session.execute(select(DeclarationProposal.id).where(
+            DeclarationProposal.declaration_id == declaration.id,
+            DeclarationProposal.status == "pending")).scalars().first()
         asset = session.execute(select(Asset).where(Asset.path == "総務部/職員課/職員名簿.xlsx")).scalar_one()
         share = session.execute(select(Share)).scalars().first()
         token = ApiToken(name="scanner", token_sha256=token_digest(secrets.token_urlsafe(16)),
@@ -77,6 +87,7 @@ def objects(app) -> dict:
             "declaration_id": declaration.id,
             "item_id": decl.items_of(session, declaration.id)[0].id,
             "campaign_id": campaign.id,
+            "proposal_id": proposal_id,
             "share_id": share.id,
             "mapping_id": session.execute(select(ShareMapping.id).where(
                 ShareMapping.department_id == b_dept.id)).scalars().first(),

@@ -10,7 +10,7 @@ from inventory.cli.main import main
 from inventory.cli.web import DEMO_DEPARTMENTS, DEMO_SHARE_NAME, seed_demo
 from inventory.db import make_engine, session_factory, upgrade
 from inventory.registry.shares import ShareIndex
-from inventory.models import (Asset, DeclarationCampaign, DeclarationItem, Department, Role, Share,
+from inventory.models import (Asset, DeclarationCampaign, DeclarationItem, DeclarationProposal, Department, Role, Share,
                               User)
 
 
@@ -134,10 +134,12 @@ def test_demo_without_serving_fills_the_registry(registry_url, sessions, tmp_pat
         campaigns = session.execute(select(DeclarationCampaign)).scalars().all()
         scanned = session.execute(select(func.count()).select_from(DeclarationItem)
                                   .where(DeclarationItem.origin == "scan")).scalar()
+        suggested = session.execute(select(func.count()).select_from(DeclarationProposal)).scalar()
         personal = session.execute(select(func.count()).select_from(Asset).where(
             Asset.personal_present, Asset.copy_of_id.is_(None))).scalar()
     assert len(campaigns) == 1 and "個人情報ファイル簿" in result.output
-    assert 0 < scanned <= personal       # one suggested item per personal file (copies join theirs)
+    assert scanned == 0                  # a suggestion is not a declaration
+    assert 0 < suggested <= personal     # files of one dataset are one suggestion
 
 
 def test_the_demo_campaign_is_opened_once_per_fiscal_year(sessions):

@@ -14,6 +14,7 @@ import re
 
 import pytest
 from sqlalchemy import select
+from declaration_helpers import adopt_suggestions
 from web_fixtures import csrf_token, login
 
 from inventory.declarations import workflow as decl
@@ -24,6 +25,7 @@ from inventory.models import (
     DeclarationEvent,
     DeclarationItem,
     DeclarationItemAsset,
+    DeclarationProposal,
     Department,
     User,
 )
@@ -41,6 +43,7 @@ def campaign(app):
         office = session.execute(select(User).where(User.username == "privacy")).scalar_one()
         opened = decl.open_campaign(session, office, 2026, OPENS, DUE, publish_threshold=30)
         session.commit()
+        adopt_suggestions(session, opened)
         rows = session.execute(select(Department.code, Declaration.id)
                                .join(Declaration, Declaration.department_id == Department.id)
                                .where(Declaration.campaign_id == opened.id)).all()
@@ -384,7 +387,7 @@ def test_a_new_item_is_deleted_and_carried_items_are_abolished(app, client, db, 
     login(client, "clerk_a")
     client.post(f"/declarations/{d}/items/new", data=item_data(client, None, file_name="一時的な名簿"))
     new = items(db, d)[-1]
-    assert "届出から削除する" in page(client, f"/declarations/items/{new.id}")
+    assert "はい、削除します" in page(client, f"/declarations/items/{new.id}")    # a confirm step
     response = client.post(f"/declarations/items/{new.id}/delete",
                            data={"csrf_token": token(client), "version": str(new.version)})
     assert response.status_code == 302 and fresh(db, DeclarationItem, new.id) is None
@@ -443,3 +446,104 @@ def test_english_locale_renders(client, db, campaign):
     response = client.post(f"/declarations/items/{item.id}?lang=en",
                            data=item_data(client, item, linked(db, item.id), purpose=""))
     assert "Please fill in this field." in response.get_data(as_text=True)
+
+
+# --- scan suggestions, a returned declaration, confirmations (issue 18) -------------------------
+
+@pytest.fixture
+def unadopted(app):
+    """The 2026 campaign with its scan suggestions undecided: code -> declaration id."""
+    with app.extensions["registry"].sessions() as session:
+        office = session.execute(select(User).where(User.username == "privacy")).scalar_one()
+        opened = decl.open_campaign(session, office, 2026, OPENS, DUE, publish_threshold=30)
+        session.commit()
+        return dict(session.execute(select(Department.code, Declaration.id)
+                                    .join(Declaration, Declaration.department_id == Department.id)
+                                    .where(Declaration.campaign_id == opened.id)).all())
+
+
+def suggestions_of(db, declaration_id: int) -> dict[str, DeclarationProposal]:
+    db.expire_all()
+    return {p.file_name: p for p in db.execute(select(DeclarationProposal).where(
+        DeclarationProposal.declaration_id == declaration_id)).scalars()}
+
+
+def test_suggestions_are_shown_apart_and_adopted_or_rejected_with_a_reason(client, db, unadopted):
+    d = unadopted["301"]
+    login(client, "clerk_a")
+    html = page(client, f"/declarations/{d}")
+    assert "スキャン結果からの提案" in html
+    assert items(db, d) == []
+    found = suggestions_of(db, d)
+    assert set(found) == {"認定者一覧", "台帳"}
+    assert f'id="proposal-{found["台帳"].id}"' in html and "採用" in html and "却下…" in html
+    response = client.post(f"/declarations/proposals/{found['認定者一覧'].id}/adopt",
+                           data={"csrf_token": token(client)})
+    assert response.status_code == 302
+    adopted = items(db, d)
+    assert [(i.file_name, i.origin, i.position) for i in adopted] == [("認定者一覧", "scan", 1)]
+    assert response.headers["Location"].endswith(f"/declarations/items/{adopted[0].id}")
+    # a rejection without a reason is refused, with a message; nothing changes
+    response = client.post(f"/declarations/proposals/{found['台帳'].id}/reject",
+                           data={"csrf_token": token(client), f"reject-{found['台帳'].id}-reason": "  "},
+                           follow_redirects=True)
+    assert "却下する理由を入力してください。" in response.get_data(as_text=True)
+    assert suggestions_of(db, d)["台帳"].status == "pending"
+    response = client.post(f"/declarations/proposals/{found['台帳'].id}/reject",
+                           data={"csrf_token": token(client),
+                                 f"reject-{found['台帳'].id}-reason": "基幹システムの帳票の写しのため"},
+                           follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "却下した提案（1 件）" in html and "基幹システムの帳票の写しのため" in html
+    assert suggestions_of(db, d)["台帳"].status == "rejected"
+    client.post(f"/declarations/proposals/{found['台帳'].id}/restore", data={"csrf_token": token(client)})
+    assert suggestions_of(db, d)["台帳"].status == "pending"
+    # another department's clerk cannot touch them
+    login(client, "clerk_b")
+    assert client.post(f"/declarations/proposals/{found['台帳'].id}/adopt",
+                       data={"csrf_token": csrf_token(page(client, "/declarations/"))}).status_code == 404
+
+
+def test_a_returned_declaration_shows_the_reason_on_top_and_on_the_dashboard(client, db, campaign):
+    d = campaign["301"]
+    login(client, "clerk_a")
+    complete_all(client, db, d)
+    act(client, d, "submit", fresh(db, Declaration, d).version)
+    login(client, "head_a")
+    act(client, d, "return_head", fresh(db, Declaration, d).version, comment="本人の数の根拠を備考に書いてください")
+    html = page(client, f"/declarations/{d}")
+    assert "この届出は差し戻されました" in html
+    assert html.index("本人の数の根拠を備考に書いてください") < html.index('id="items-heading"')
+    assert f"/declarations/{d}/actions/submit" not in html            # the head waits for the clerk
+    login(client, "clerk_a")
+    html = page(client, f"/declarations/{d}")
+    assert f"/declarations/{d}/actions/submit" in html
+    dashboard = page(client, "/")
+    assert "所属の届出が差し戻されています" in dashboard and "本人の数の根拠を備考に書いてください" in dashboard
+    assert 'class="tag status-returned"' in page(client, "/declarations/")
+    login(client, "clerk_b")
+    assert "所属の届出が差し戻されています" not in page(client, "/")
+
+
+def test_approve_and_accept_ask_for_a_confirmation_first(client, db, campaign):
+    d = campaign["301"]
+    login(client, "clerk_a")
+    complete_all(client, db, d)
+    act(client, d, "submit", fresh(db, Declaration, d).version)
+    login(client, "head_a")
+    html = page(client, f"/declarations/{d}")
+    assert '<details class="confirm final-step">' in html and "この届出を承認し" in html
+
+
+def test_an_item_saved_without_the_number_of_people_is_flagged_incomplete(client, db, campaign):
+    d = campaign["301"]
+    login(client, "clerk_a")
+    item = items(db, d)[0]
+    response = client.post(f"/declarations/items/{item.id}", data=item_data(client, item, linked(db, item.id),
+                                                                          subject_count=""),
+                           follow_redirects=True)
+    assert "ただし未完成です" in response.get_data(as_text=True)
+    assert fresh(db, DeclarationItem, item.id).subject_count is None
+    html = page(client, f"/declarations/{d}")
+    row = html[html.index(f'id="item-{item.id}"'):]
+    assert "未入力あり" in row[:row.index("</tr>")]

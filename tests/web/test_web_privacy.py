@@ -328,3 +328,19 @@ def test_the_web_messages_say_in_japanese_what_the_service_says(app):
             assert str(FILE_TEXTS[code]) == message, code
     assert set(ISSUE_TEXTS) == set(excel_import.ISSUE_MESSAGES)
     assert set(FILE_TEXTS) == set(excel_import.FILE_MESSAGES)
+
+
+def test_progress_and_reconciliation_count_only_items_as_declared(client, db):
+    """A department that has not started shows its scanned holdings as undeclared: the scans'
+    suggestions declare nothing until a clerk adopts them (issue 18)."""
+    campaign = open_2026(db, adopt=False)
+    login(client, "privacy")
+    html = page(client, f"/privacy/campaigns/{campaign.id}")
+    d = declaration_of(db, campaign, "301")
+    row = html[html.index(f'/declarations/{d.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert re.findall(r'class="num (declared|pending|undeclared)">(\d+)<', row) == [
+        ("declared", "0"), ("pending", "2"), ("undeclared", "2")]
+    undeclared = html[html.index('id="undeclared"'):html.index('id="vanished"')]
+    assert "認定者一覧.xlsx" in undeclared and "台帳.xlsm" in undeclared and "職員名簿.xlsx" in undeclared
+    assert "採用されていないスキャン結果からの提案は届出になりません" in html

@@ -189,3 +189,10 @@ class WorkflowForm(SeenVersion, FlaskForm):
 class VersionForm(SeenVersion, FlaskForm):
     """A button on an item (abolish, restore, delete) with the item's version the person saw."""
     version = HiddenField()
+
+
+class RejectForm(FlaskForm):
+    """Rejecting a scan suggestion: why (required, kept with the suggestion)."""
+    reason = TextAreaField(_l("Why this is not a personal-information file to declare (required)"),
+                           render_kw={"rows": 2},
+                           validators=[Length(max=COMMENT_MAX, message=_l("Use at most %(max)d characters."))])

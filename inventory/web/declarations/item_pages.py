@@ -123,7 +123,11 @@ def _save(session, declaration, found: DeclarationItem | None, form: ItemForm):
         session.rollback()
         return _refused_item(session, declaration, item_id, form, exc)
     session.commit()
-    flash(_("The item was saved."), "info")
+    if decl.completeness_problems(decl.item_dict(saved)):
+        flash(_("The item was saved, but it is incomplete: fill in every required field (the number "
+                "of people too) before the declaration is submitted."), "error")
+    else:
+        flash(_("The item was saved."), "info")
     return redirect(url_for("declarations.show", declaration_id=declaration.id, _anchor=f"item-{saved.id}"))
 
 

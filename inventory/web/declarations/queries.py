@@ -80,6 +80,19 @@ def linkable_assets(session, declaration: Declaration, linked: list[int]) -> lis
                 .scalars())
 
 
+def last_return(session, declaration: Declaration):
+    """The return (差戻し) that made the declaration ``returned`` now: when, by whom, why; else None."""
+    if declaration.status != decl.S.returned:
+        return None
+    stmt = (select(DeclarationEvent.at, DeclarationEvent.action, DeclarationEvent.comment, User.username,
+                   User.display_name)
+            .outerjoin(User, User.id == DeclarationEvent.user_id)
+            .where(DeclarationEvent.declaration_id == declaration.id,
+                   DeclarationEvent.action.in_(("return_head", "return_office")))
+            .order_by(DeclarationEvent.at.desc(), DeclarationEvent.id.desc()).limit(1))
+    return session.execute(stmt).first()
+
+
 def events_of(session, declaration_id: int) -> list:
     """The declaration's workflow history, oldest first, with who took each step."""
     stmt = (select(DeclarationEvent.at, DeclarationEvent.action, DeclarationEvent.from_status,
@@ -91,9 +104,9 @@ def events_of(session, declaration_id: int) -> list:
 
 
 def incomplete_positions(items: list[DeclarationItem]) -> set[int]:
-    """Ids of live items that would stop a submission (a required field left empty ...),
+    """Ids of live items that would stop a submission (a required field or 本人の数 left empty ...),
     as the service's own check sees them."""
-    return {i.id for i in items if not i.abolished and decl.check_values(decl.item_dict(i))}
+    return {i.id for i in items if not i.abolished and decl.completeness_problems(decl.item_dict(i))}
 
 
 # --- an item's history across fiscal years ---------------------------------------------------

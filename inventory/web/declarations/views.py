@@ -24,14 +24,18 @@ from flask_login import current_user
 from inventory.declarations import workflow as decl
 from inventory.declarations.campaigns import campaign_progress, progress_state
 from inventory.clock import city_today
-from inventory.models import DeclarationCampaign
+from sqlalchemy import select
+
+from inventory.models import Declaration, DeclarationCampaign, Department
 from inventory.web.dashboard.views import department_names
+from inventory.declarations import proposals
 from inventory.web.declarations import item_pages  # noqa: F401  (its views are on ``bp``)
+from inventory.web.declarations import proposal_pages  # noqa: F401  (its views are on ``bp``)
 from inventory.web.declarations.base import LABELS, bp, guard
 from inventory.web.declarations.queries import (campaigns, declaration_or_404, events_of, incomplete_positions,
-                                                 linked_counts)
+                                                 last_return, linked_counts)
 from inventory.web.extensions import get_session
-from inventory.web.declarations.forms import WorkflowForm
+from inventory.web.declarations.forms import RejectForm, VersionForm, WorkflowForm
 from inventory.web.labels import DECLARATION_ACTION_LABELS, label, translated
 from inventory.web.permissions import department_scope
 
@@ -47,6 +51,22 @@ def today() -> dt.date:
 def view_url(endpoint: str, **values) -> str | None:
     """``url_for(endpoint)`` if another area (written separately) provides it, else None."""
     return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
+
+
+@bp.app_template_global()
+def returned_declarations() -> list:
+    """(declaration, department name, its return) of the current user's own department that
+    are returned now: the dashboard's notice (clerks and heads only; one query when none)."""
+    if not current_user.is_authenticated or current_user.role not in decl.EDITOR_ROLES \
+            or current_user.department_id is None:
+        return []
+    session = get_session()
+    found = session.execute(select(Declaration, Department.name)
+                            .join(Department, Department.id == Declaration.department_id)
+                            .where(Declaration.status == decl.S.returned,
+                                   Declaration.department_id == current_user.department_id)
+                            .order_by(Declaration.id)).all()
+    return [(d, name, last_return(session, d)) for d, name in found]
 
 
 # --- the campaigns and the declarations in scope ----------------------------------------------
@@ -94,12 +114,18 @@ def _render_declaration(session, declaration, failed: tuple[str, WorkflowForm] |
             forms[action] = form
         else:
             lost_comment = (form.comment.data or "").strip() or None
+    found = proposals.proposals_of(session, declaration.id)
+    may_edit = decl.may_edit(session, current_user, declaration)
     return render_template(
         "declarations/declaration.html", declaration=declaration, campaign=campaign, items=items,
+        proposals=found, proposal_files=proposals.proposal_assets(session, [p.id for p in found]),
+        reject_forms={p.id: RejectForm(formdata=None, prefix=f"reject-{p.id}") for p in found
+                      if may_edit and p.status == "pending"},
+        button_form=VersionForm(formdata=None), returned=last_return(session, declaration),
         department=department_names(session).get(declaration.department_id, ("", "—"))[1],
         state=progress_state(declaration, campaign, today()), actions=actions, forms=forms,
         commented=COMMENTED, message=message, lost_comment=lost_comment,
-        may_edit=decl.may_edit(session, current_user, declaration),
+        may_edit=may_edit,
         linked=linked_counts(session, [i.id for i in items]), incomplete=incomplete_positions(items),
         events=events_of(session, declaration.id),
         export_url=view_url("declaration_files.export", declaration_id=declaration.id),

@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 
 from inventory.declarations import publication
 from inventory.declarations import workflow as decl
-from inventory.declarations.campaigns import PROGRESS_STATES, campaign_progress
+from inventory.declarations.campaigns import PROGRESS_STATES, campaign_progress, declared_counts
 from inventory.clock import city_today
 from inventory.mailer import MailError
 from inventory.models import Declaration, DeclarationCampaign
@@ -146,11 +146,13 @@ def campaign(campaign_id: int):
     factor = float(current_app.config.get("INVENTORY_RECONCILE_FACTOR", DEFAULT_FACTOR))
     found_lists = reconcile(session, found, {chosen} if chosen else None, factor=factor)
     links = {d.id: view_url("declarations.show", declaration_id=d.id) for d, _dept, _s in rows}
+    undeclared = Counter(a.department_id for a in found_lists.undeclared)
     return render_template(
         "privacy/campaign.html", campaign=found, rows=rows, counts=counts,
         chart=bar_chart("chart-progress", _("Declarations by progress"), chart_rows), chart_rows=chart_rows,
         names=names, departments=departments, chosen=chosen, lists=found_lists, factor=factor,
-        links=links, reminder_form=ReminderForm(formdata=None), mail_ready=_mail_ready(),
+        links=links, declared=declared_counts(session, found), undeclared=undeclared,
+        reminder_form=ReminderForm(formdata=None), mail_ready=_mail_ready(),
         assets_url=(lambda asset_id: view_url("assets.detail", asset_id=asset_id)),
         progress_labels=PROGRESS_LABELS, status_labels=DECLARATION_STATUS_LABELS,
         reason_labels=REASON_LABELS, category_labels=CATEGORY_LABELS, label=label,
