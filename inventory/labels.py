@@ -12,6 +12,7 @@ msgid for ``pybabel extract`` (``-k N_``, see :mod:`inventory.catalogue`).
 from __future__ import annotations
 
 from inventory.catalogue import N_
+from inventory.details import error_class
 
 
 CATEGORY_LABELS = {
@@ -138,32 +139,25 @@ CONTENT_REVIEW_LABELS = {
 }
 CONTENT_REVIEW_SHORT_LABELS = {"personal": N_("Checked: personal data"), "none": N_("Checked: none")}
 
-#: (class, words in the scanner's error) in the order they are tried; the error is English
-#: text of the scanner (scanners/pipeline.py, readers/), matched case-insensitively
-_UNREAD_CLUES = (
-    ("timeout", ("timed out", "timeout")),
-    ("too_large", ("too large", "memory limit", "zip bomb", "nested too deep", "too many parts")),
-    ("locked", ("cannot open file", "cannot read file", "permission", "access denied", "locked")),
-    ("unsupported", ("no reader", "not inspected", "unsupported", "unknown access format",
-                     "not an access database", "not text", "cannot run", "not installed")),
-    ("corrupt", ("corrupt", "truncated", "not a zip", "unreadable", "bad xml", "empty file",
-                 "zero-filled", "incomplete", "missing", "no workbook part", "not an ole",
-                 "unknown encoding", "no table readable", "bad sector")),
-)
+#: a class of :func:`inventory.details.error_class` (every reason the scanner gives, tested
+#: against its sources) -> the class the unread-file pages speak of
+_UNREAD_CLASS = {
+    "access-denied": "locked", "in-use": "locked", "not-found": "locked", "network": "locked",
+    "cannot-open": "locked", "encrypted-database": "encrypted", "encrypted": "encrypted",
+    "timeout": "timeout", "too-large": "too_large", "no-reader": "unsupported",
+    "wrong-format": "corrupt", "damaged": "corrupt", "crashed": "failed", "unknown": "failed",
+}
 
 
 def unread_reason(status: str | None, error: str | None) -> str | None:
     """The class of reason (a key of :data:`UNREAD_REASON_LABELS`) why a file with ``status``
-    was not read; None for a file that was read (or skipped on purpose)."""
+    was not read; None for a file that was read (or skipped on purpose).  The scanner's
+    reason is classified once, by :func:`inventory.details.error_class`."""
     if status == "encrypted":
         return "encrypted"
     if status != "error":
         return None
-    text = (error or "").lower()
-    for reason, clues in _UNREAD_CLUES:
-        if any(clue in text for clue in clues):
-            return reason
-    return "failed"
+    return _UNREAD_CLASS.get(error_class(error, status), "failed")
 
 
 # --- annual personal-data declarations (個人情報ファイル簿) (inventory/web/declarations/views.py) ---
