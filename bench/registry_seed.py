@@ -312,10 +312,17 @@ def _findings_and_categories(conn) -> None:
         "   ELSE (%s::text[])[1 + (a.id + r.n) %% 6] END, 'D_' || r.n, false "
         "FROM asset a, generate_series(1, a.risk_count) AS r(n) WHERE a.risk_count > 0",
         (APP_RISK_CODES, RISK_CODES))
+    # owners are people of the staff directory (issue 18): each clerk's person, linked to the account
     conn.execute(
-        "UPDATE asset a SET owner_id = u.id, deputy_id = CASE WHEN a.id % 3 > 0 THEN u.id END "
-        "FROM app_user u WHERE a.is_app AND a.guideline IS NOT NULL AND a.id % 2 = 0 "
-        "AND u.role = 'clerk' AND u.department_id = a.department_id")
+        "INSERT INTO person (staff_number, name, kana, department_id, active, source, updated_at) "
+        "SELECT 'S' || lpad(u.id::text, 7, '0'), u.display_name, '', u.department_id, true, 'account', now() "
+        "FROM app_user u WHERE u.role = 'clerk'")
+    conn.execute(
+        "UPDATE app_user u SET person_id = p.id FROM person p WHERE p.staff_number = 'S' || lpad(u.id::text, 7, '0')")
+    conn.execute(
+        "UPDATE asset a SET owner_id = p.id, deputy_id = CASE WHEN a.id % 3 > 0 THEN p.id END "
+        "FROM person p WHERE a.is_app AND a.guideline IS NOT NULL AND a.id % 2 = 0 "
+        "AND p.department_id = a.department_id")
 
 
 def main(argv: list[str] | None = None) -> None:
