@@ -166,7 +166,7 @@ def test_the_console_script_writes_every_record_and_exits_with_the_commands_stat
     assert [r["path"] for r in records] == ["市民課/名簿.csv"] and records[0]["personal"]["present"]
     missing = subprocess.run([inventory, "scan", str(tmp_path / "無い")], capture_output=True, env=env,
                              timeout=120)
-    assert missing.returncode == 2 and b"does not exist" in missing.stderr
+    assert missing.returncode == 2 and "が見つかりません".encode() in missing.stderr
 
 
 def test_a_scan_into_a_new_registry_prints_no_warning(share, tmp_path):

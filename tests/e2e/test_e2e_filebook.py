@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from declaration_helpers import adopt_suggestions
 from test_declarations import complete
 
 from inventory.declarations import editing
@@ -44,6 +45,7 @@ def campaign_id(live_server):  # noqa: F811
         users = {u.username: u for u in session.execute(select(User)).scalars()}
         campaign = decl.open_campaign(session, users["privacy"], 2026, dt.date(2026, 4, 1),
                                       dt.date(2026, 6, 30), publish_threshold=30)
+        adopt_suggestions(session, campaign)
         dept = session.execute(select(Department).where(Department.code == "301")).scalar_one()
         d = session.execute(select(Declaration).where(Declaration.campaign_id == campaign.id,
                                                       Declaration.department_id == dept.id)).scalar_one()

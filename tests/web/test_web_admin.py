@@ -638,7 +638,7 @@ def test_a_person_who_leaves_is_kept_inactive_and_an_account_is_linked(client, d
     ({"staff_number": ""}, "職員番号を入力してください。"),
     ({"staff_number": "7001"}, "この職員番号は別の職員に使われています。"),
     ({"staff_number": "70 02"}, "半角英数字と . _ - だけを使ってください。"),
-    ({"name": ""}, "必須"),
+    ({"name": ""}, "入力が必要です。"),
     ({"kana": "Sato"}, "カナはカタカナ（またはひらがな）で入力してください。"),
     ({"account": "nobody"}, "この名前のユーザーはいません。"),
     ({"account": "clerk_a"}, "このアカウントは別の職員に結び付けられています。"),

@@ -89,7 +89,7 @@ def test_every_demo_share_folder_maps_to_its_department(sessions, tmp_path):
     (["sato", "--role", "clerk"], 2, "--department の指定が必要です"),
     (["sato", "--role", "clerk", "--lang", "en"], 2, "--department is required"),
     (["sato", "--role", "clerk", "--department", "999"], 1, "現存する部署はありません"),
-    (["sato", "--role", "wizard"], 2, "Invalid value"),
+    (["sato", "--role", "wizard"], 2, "の値が正しくありません"),
     (["demo_admin", "--role", "admin"], 1, "すでに存在します"),
     (["demo_admin", "--role", "admin", "--lang", "en"], 1, "Error: The user 'demo_admin' already exists."),
 ])
