@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import html
 import re
 
 import openpyxl
@@ -33,14 +34,15 @@ B2 = "総務部/職員課/給与.xlsx"
 MEMO = "未整理/メモ.txt"
 LIVE = {A1, A2, A3, A_PARENT, B1, B2, MEMO}
 A_PATHS = {A1, A2, A3}
-LINK = re.compile(r'<a class="asset-link" href="/assets/(\d+)">([^<]+)</a>')
+#: a row of the list: its whole path on hover (the share's root, then the path) and its link
+LINK = re.compile(r'<td class="path" title="([^"]+)"><div class="clip"><a class="asset-link" href="/assets/(\d+)">')
 
 
 def listed(client, query: str = "") -> list[str]:
     """The paths the list shows for ``query`` (in order)."""
     response = client.get("/assets/" + query)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return [path for _id, path in LINK.findall(response.get_data(as_text=True))]
+    return [html.unescape(path).removeprefix(ROOT + "/") for path, _id in LINK.findall(response.get_data(as_text=True))]
 
 
 def department_id(db, code: str) -> int:
@@ -230,7 +232,7 @@ def test_pages(client, db, page, shown, first):
     login(client, "clerk_a")
     response = client.get(f"/assets/?q=生成&page={page}")
     html = response.get_data(as_text=True)
-    paths = [p for _id, p in LINK.findall(html)]
+    paths = [p.removeprefix(ROOT + "/") for p, _id in LINK.findall(html)]
     assert len(paths) == shown
     assert (paths[0] if paths else None) == first
     assert "120 件のファイルが該当します。" in html
