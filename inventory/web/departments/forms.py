@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 REASON_MAX = 1000
+#: files confirmed in one action at most (a page of the list is 50)
+MAX_FILES = 200
 
 
 class ConfirmFindingForm(FlaskForm):
@@ -23,3 +25,18 @@ class DismissFindingForm(FlaskForm):
 def dismiss_prefix(finding_id: int) -> str:
     """The form prefix of a finding's dismissal form (unique field ids on a page of findings)."""
     return f"finding-{finding_id}"
+
+
+class ConfirmFilesForm(FlaskForm):
+    """Confirm every finding still to review of some files at once: the ticked ``asset_ids``,
+    or the one file of the row whose button was pressed (``only``)."""
+    asset_ids = SelectMultipleField(validate_choice=False)
+    only = StringField()
+
+    def chosen_ids(self) -> list[int] | None:
+        """The files to confirm (at most :data:`MAX_FILES`); None when the choice is not valid."""
+        only = (self.only.data or "").strip()
+        values = [only] if only else list(self.asset_ids.data or ())
+        if len(values) > MAX_FILES or not all(str(v).isdigit() for v in values):
+            return None
+        return sorted({int(v) for v in values})
