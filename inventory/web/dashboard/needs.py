@@ -4,8 +4,8 @@ the link to the list it counts.
 Per role (the IT division and admins: apps newly found, apps in use without an owner,
 findings nobody confirmed or dismissed; a clerk: the department's declaration returned or
 overdue, its findings to review; a 所属長: declarations awaiting approval and findings to
-review; the privacy office: declarations overdue and those awaiting acceptance).  Two
-queries at most, of counts only (no GROUP BY over the assets, no rows), kept in the
+review; the privacy office: declarations overdue and those awaiting acceptance).  One or
+two statements, of counts only (no GROUP BY over the assets, no rows), kept in the
 dashboard's cache with its other counts while the registry's stamp holds.
 """
 from __future__ import annotations
@@ -58,14 +58,18 @@ def count_needs(session, role: str, scope: set[int] | None, today: dt.date) -> N
     """The counts of :data:`ROLE_NEEDS` ``[role]`` within ``scope`` (None: the whole city)."""
     wanted = ROLE_NEEDS.get(role, ())
     counts: dict[str, int] = {}
+    asked = {}
     if ASSET_NEEDS & set(wanted):
-        stmt = select(func.count().filter(Asset.lifecycle == Lifecycle.discovered),
-                      func.count().filter(Asset.owner_id.is_(None))).where(APP_IN_USE)
-        counts["new_apps"], counts["unowned_apps"] = session.execute(restrict_to_scope(stmt, scope)).one()
+        apps = restrict_to_scope(select(Asset.id).where(APP_IN_USE), scope)
+        asked["new_apps"] = apps.where(Asset.lifecycle == Lifecycle.discovered)
+        asked["unowned_apps"] = apps.where(Asset.owner_id.is_(None))
     if "pending_findings" in wanted:
-        stmt = (select(func.count()).select_from(Finding).join(Asset, Asset.id == Finding.asset_id)
-                .where(LIVE, PENDING_FINDING))
-        counts["pending_findings"] = session.execute(restrict_to_scope(stmt, scope)).scalar_one()
+        asked["pending_findings"] = restrict_to_scope(
+            select(Finding.id).join(Asset, Asset.id == Finding.asset_id).where(LIVE, PENDING_FINDING), scope)
+    if asked:                    # one statement: a count of each
+        values = session.execute(select(*(
+            select(func.count()).select_from(stmt.subquery()).scalar_subquery() for stmt in asked.values()))).one()
+        counts.update(zip(asked, values))
     campaign_id, single = None, {}
     if DECLARATION_NEEDS & set(wanted):
         campaign_id, found = _declaration_needs(session, scope, today)
@@ -82,15 +86,17 @@ def _declaration_needs(session, scope: set[int] | None, today: dt.date) -> tuple
     current campaign is the newest one not closed."""
     current = (select(DeclarationCampaign.id).where(DeclarationCampaign.closed_at.is_(None))
                .order_by(DeclarationCampaign.fiscal_year.desc()).limit(1).scalar_subquery())
-    stmt = (select(Declaration, DeclarationCampaign).join(
-        DeclarationCampaign, DeclarationCampaign.id == Declaration.campaign_id)
-        .where(Declaration.campaign_id == current))
+    joined = Declaration.campaign_id == DeclarationCampaign.id
     if scope is not None:
-        stmt = stmt.where(Declaration.department_id.in_(sorted(scope) or [-1]))
+        joined = and_(joined, Declaration.department_id.in_(sorted(scope) or [-1]))
+    stmt = (select(DeclarationCampaign, Declaration).outerjoin(Declaration, joined)
+            .where(DeclarationCampaign.id == current).order_by(Declaration.id))
     found: dict[str, list[int]] = {}
     campaign_id = None
-    for declaration, campaign in session.execute(stmt.order_by(Declaration.id)):
+    for campaign, declaration in session.execute(stmt):
         campaign_id = campaign.id
+        if declaration is None:
+            continue
         if declaration.status == DeclarationStatus.returned:
             found.setdefault("returned", []).append(declaration.id)
         if declaration.status == DeclarationStatus.submitted:
@@ -99,6 +105,4 @@ def _declaration_needs(session, scope: set[int] | None, today: dt.date) -> tuple
             found.setdefault("awaiting_office", []).append(declaration.id)
         if progress_state(declaration, campaign, today) == "overdue":
             found.setdefault("overdue", []).append(declaration.id)
-    if campaign_id is None:
-        campaign_id = session.execute(select(current)).scalar()
     return campaign_id, found

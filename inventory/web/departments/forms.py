@@ -33,10 +33,12 @@ class ConfirmFilesForm(FlaskForm):
     asset_ids = SelectMultipleField(validate_choice=False)
     only = StringField()
 
-    def chosen_ids(self) -> list[int] | None:
-        """The files to confirm (at most :data:`MAX_FILES`); None when the choice is not valid."""
+    def chosen_ids(self) -> list[int] | str:
+        """The files to confirm, or why the choice is not valid ("too_many", "invalid")."""
         only = (self.only.data or "").strip()
         values = [only] if only else list(self.asset_ids.data or ())
-        if len(values) > MAX_FILES or not all(str(v).isdigit() for v in values):
-            return None
+        if not all(str(v).isdigit() for v in values):
+            return "invalid"
+        if len(values) > MAX_FILES:
+            return "too_many"
         return sorted({int(v) for v in values})

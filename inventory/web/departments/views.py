@@ -187,8 +187,9 @@ def confirm_files():
         abort(400)
     back = _back_url()
     ids = form.chosen_ids()
-    if ids is None:
-        flash(_("Select at most %(count)d files at once.", count=MAX_FILES), "error")
+    if isinstance(ids, str):
+        flash(_("Select at most %(count)d files at once.", count=MAX_FILES) if ids == "too_many"
+              else _("The selection is not valid. Select the assets again."), "error")
         return redirect(back, 303)
     if not ids:
         flash(_("Select the files whose findings you confirm first."), "error")
