@@ -666,4 +666,4 @@ def test_short_folder_keeps_the_end(folder, width, shown):
 def test_short_department_keeps_the_last_levels(name, shown):
     from inventory.web.assets.columns import short_department
 
-    assert short_department(name, 24) == shown
+    assert short_department(name, 24) == shown  # (pages use 28)

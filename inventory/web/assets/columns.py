@@ -79,7 +79,7 @@ def short_folder(folder: str | None, width: int = 34) -> str:
     return cut
 
 
-def short_department(name: str | None, width: int = 24) -> str:
+def short_department(name: str | None, width: int = 28) -> str:
     """A department's "部 課 係" name within ``width``: its last levels (``…介護保険課 庶務係``)."""
     name = name or ""
     cut = keep_end(name, width)

@@ -108,6 +108,8 @@ def bulk():
                                             current_user, session)).scalars().all()
     if len(assets) != len(ids):
         abort(404)
+    order = {asset_id: n for n, asset_id in enumerate(form.selected_ids())}
+    assets.sort(key=lambda a: order[a.id])          # as the queue showed them: refusals name them so
     changes = form.changes()
     refused, failed = refused_bulk_changes(assets, changes)
     if refused:
