@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import html
 import re
 
 import openpyxl
@@ -33,14 +34,15 @@ B2 = "総務部/職員課/給与.xlsx"
 MEMO = "未整理/メモ.txt"
 LIVE = {A1, A2, A3, A_PARENT, B1, B2, MEMO}
 A_PATHS = {A1, A2, A3}
-LINK = re.compile(r'<a class="asset-link" href="/assets/(\d+)">([^<]+)</a>')
+#: a row of the list: its whole path on hover (the share's root, then the path) and its link
+LINK = re.compile(r'<td class="path" title="([^"]+)"><div class="clip"><a class="asset-link" href="/assets/(\d+)">')
 
 
 def listed(client, query: str = "") -> list[str]:
     """The paths the list shows for ``query`` (in order)."""
     response = client.get("/assets/" + query)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return [path for _id, path in LINK.findall(response.get_data(as_text=True))]
+    return [html.unescape(path).removeprefix(ROOT + "/") for path, _id in LINK.findall(response.get_data(as_text=True))]
 
 
 def department_id(db, code: str) -> int:
@@ -230,7 +232,7 @@ def test_pages(client, db, page, shown, first):
     login(client, "clerk_a")
     response = client.get(f"/assets/?q=生成&page={page}")
     html = response.get_data(as_text=True)
-    paths = [p for _id, p in LINK.findall(html)]
+    paths = [p.removeprefix(ROOT + "/") for p, _id in LINK.findall(html)]
     assert len(paths) == shown
     assert (paths[0] if paths else None) == first
     assert "120 件のファイルが該当します。" in html
@@ -601,3 +603,68 @@ def test_pages_of_a_large_result_are_cut_once_until_the_registry_changes(app, cl
     assert len(first) == 50 and first == again == after
     assert again_queries == first_queries - 1                     # the page's ids came from the cache
     assert after_queries > first_queries                          # all counted and cut again
+
+
+# ----- the list on an office screen: columns, cut paths (issue 18) -----
+
+HEADERS = re.compile(r'<th scope="col" class="col-(\w+)')
+
+
+def test_default_columns_and_the_whole_path_on_hover(client):
+    login(client, "admin")
+    page = client.get("/assets/").get_data(as_text=True)
+    assert HEADERS.findall(page) == ["path", "department", "mtime", "status", "personal", "risks"]
+    # the file name is the link, its folder beside it, the whole path (root included) in the title
+    assert re.search(r'<td class="path" title="/mnt/share/健康福祉部/介護保険課/台帳.xlsm"><div class="clip">'
+                     r'<a class="asset-link" href="/assets/\d+">台帳.xlsm</a> <span class="folder">健康福祉部/介護保険課</span>',
+                     page)
+
+
+def test_the_column_chooser_is_a_get_form_kept_in_the_session(client):
+    login(client, "admin")
+    page = client.get("/assets/?columns=1&col=size&col=records&q=xlsx").get_data(as_text=True)
+    assert HEADERS.findall(page) == ["path", "size", "records"]            # the path is always shown
+    assert re.search(r'name="col" value="size" checked', page)
+    assert not re.search(r'name="col" value="status" checked', page)
+    # the choice holds on the next visit, and is not carried in the list's links
+    page = client.get("/assets/?sort=size").get_data(as_text=True)
+    assert HEADERS.findall(page) == ["path", "size", "records"]
+    assert "col=" not in re.search(r'<nav class="pages".*?</nav>|$', page, re.S).group(0)
+    # ticking nothing leaves the path; ticking the default columns forgets the choice
+    assert HEADERS.findall(client.get("/assets/?columns=1").get_data(as_text=True)) == ["path"]
+    default = "&".join(f"col={c}" for c in ("department", "mtime", "status", "personal", "risks"))
+    client.get("/assets/?columns=1&" + default)
+    with client.session_transaction() as session:
+        assert "asset_columns" not in session
+    # an unknown column is ignored
+    assert HEADERS.findall(client.get("/assets/?columns=1&col=password").get_data(as_text=True)) == ["path"]
+
+
+def test_rows_show_the_chosen_cells(client):
+    login(client, "admin")
+    page = client.get("/assets/?columns=1&col=size&col=kind&col=app&col=last_seen&q=台帳").get_data(as_text=True)
+    row = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
+    assert "4.0 KB" in row and "はい (高)" in row and row.count("<td") == 5
+
+
+@pytest.mark.parametrize("folder, width, shown", [
+    ("健康福祉部/介護保険課", 34, "健康福祉部/介護保険課"),
+    ("健康福祉部/介護保険課/令和6年度/申請書/スキャン済み", 24, "…/申請書/スキャン済み"),
+    ("abcdefghijklmnopqrstuvwxyz", 10, "…rstuvwxyz"),
+    ("", 10, ""),
+])
+def test_short_folder_keeps_the_end(folder, width, shown):
+    from inventory.web.assets.columns import short_folder, keep_end
+
+    assert short_folder(folder, width) == shown
+    assert sum(2 if ord(c) > 0x2000 and c != "…" else 1 for c in keep_end(folder, width)) <= width + 1
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("健康福祉部 介護保険課", "健康福祉部 介護保険課"),
+    ("教育委員会事務局 学校教育部 学校教育課 学務係", "…学校教育課 学務係"),
+])
+def test_short_department_keeps_the_last_levels(name, shown):
+    from inventory.web.assets.columns import short_department
+
+    assert short_department(name, 24) == shown  # (pages use 28)

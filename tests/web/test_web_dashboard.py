@@ -78,7 +78,7 @@ def test_dashboard_page_shows_only_the_scope(client, username, shown, hidden):
 
 
 def totals_on_page(html: str) -> dict[str, str]:
-    return dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
+    return dict(re.findall(r"<dt>([^<]+)</dt><dd>(?:<a [^>]*>)?([^<]+)(?:</a>)?</dd>", html))
 
 
 @pytest.mark.parametrize("username, files, personal", [("clerk_a", "3", "2"), ("admin", "7", "3")])
@@ -127,10 +127,11 @@ def test_dashboard_takes_a_fixed_number_of_queries(app, client, username, group_
         assert client.get("/").status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-    # the user, the department tree (scope), the GROUP BY counts, the department names,
-    # the returned declarations of a clerk's or head's department (the notice)
+    # the user, the department tree (scope), the GROUP BY counts, the department names, what
+    # needs the user now (one statement of counts; a department role's declarations, one more)
+    # and the returned declarations of a clerk's or head's department (the notice)
     assert sum("GROUP BY" in s for s in statements) == group_bys
-    assert len(statements) <= group_bys + 5
+    assert len(statements) <= group_bys + 7
 
 
 @pytest.mark.parametrize("rows, widths", [
@@ -185,3 +186,82 @@ def test_count_cache_keeps_a_value_while_the_stamp_holds():
     assert cache.get("k", (2,), compute) == 2                    # the registry changed
     assert cache.get("other", (2,), compute) == 3                # another scope
     assert CountCache(max_age=0).get("k", (1,), compute) == 4
+
+
+# ----- what needs the person now (issue 18) -----
+
+def needs_on_page(html: str) -> dict[str, tuple[str, str | None]]:
+    """Need title -> (count, link) of the dashboard's "waiting for you" list."""
+    found = {}
+    for item in re.findall(r'<li class="need (.*?)</li>', html, re.S):
+        link = re.search(r'<a href="([^"]+)">', item)
+        count = re.search(r'<span class="need-count">([^<]+)</span>', item).group(1)
+        title = re.search(r'<span class="need-title">([^<]+)</span>', item).group(1)
+        found[title] = (count, link.group(1).replace("&amp;", "&") if link else None)
+    return found
+
+
+@pytest.mark.parametrize("username, expected", [
+    ("it", {"新たな要対応": "1", "所有者未設定の業務アプリ": "1", "未確認の検出": "10"}),
+    ("admin", {"新たな要対応": "1", "所有者未設定の業務アプリ": "1", "未確認の検出": "10"}),
+    ("clerk_a", {"差戻し": "0", "期限超過": "0", "未確認の検出": "7"}),
+    ("head_a", {"承認待ち": "0", "差戻し": "0", "未確認の検出": "7"}),
+    ("clerk_b", {"差戻し": "0", "期限超過": "0", "未確認の検出": "3"}),
+    ("privacy", {"期限超過": "0", "受理待ち": "0"}),
+])
+def test_each_role_sees_what_needs_it_now(client, username, expected):
+    login(client, username)
+    html = client.get("/").get_data(as_text=True)
+    needs = needs_on_page(html)
+    assert {title: count for title, (count, _link) in needs.items()} == expected
+    assert html.index('class="needs"') < html.index('class="totals"') < html.index("<svg")
+
+
+def test_each_count_links_to_the_list_that_shows_it(client):
+    login(client, "it")
+    needs = needs_on_page(client.get("/").get_data(as_text=True))
+    assert needs["新たな要対応"][1] == "/triage/?kind=apps&lifecycle=discovered"
+    assert needs["所有者未設定の業務アプリ"][1] == "/triage/?kind=apps&owner=none"
+    assert needs["未確認の検出"][1] == "/departments/?pending=1"
+    for _count, link in needs.values():
+        page = client.get(link).get_data(as_text=True)
+        assert "台帳.xlsm" in page
+
+
+def test_declarations_waiting_are_counted_and_linked(app, client):
+    import datetime as dt
+
+    from inventory.declarations import workflow
+    from inventory.models import Declaration, DeclarationStatus, Department
+
+    with app.extensions["registry"].sessions() as session:
+        office = session.execute(select(User).where(User.username == "privacy")).scalar_one()
+        campaign = workflow.open_campaign(session, office, 2025, dt.date(2025, 5, 1), dt.date(2025, 6, 30))
+        care = session.execute(select(Declaration).join(Department, Department.id == Declaration.department_id)
+                               .where(Department.code == "301")).scalar_one()
+        staff = session.execute(select(Declaration).join(Department, Department.id == Declaration.department_id)
+                                .where(Department.code == "101")).scalar_one()
+        care.status, staff.status = DeclarationStatus.returned, DeclarationStatus.submitted
+        care_id, campaign_id = care.id, campaign.id
+        session.commit()
+    login(client, "clerk_a")
+    needs = needs_on_page(client.get("/").get_data(as_text=True))
+    assert needs["差戻し"] == ("1", f"/declarations/{care_id}")             # the one declaration, directly
+    assert needs["期限超過"][0] == "1"                                         # the due date (2025-06-30) has passed
+    login(client, "head_b")
+    assert needs_on_page(client.get("/").get_data(as_text=True))["承認待ち"][0] == "1"
+    login(client, "privacy")
+    needs = needs_on_page(client.get("/").get_data(as_text=True))
+    assert needs["期限超過"] == ("4", f"/privacy/campaigns/{campaign_id}")
+
+
+def test_charts_link_to_the_filtered_list_and_draw_at_a_readable_size(client):
+    login(client, "admin")
+    html = client.get("/").get_data(as_text=True)
+    assert 'font-size="14"' in html
+    assert '<a href="/assets/?category=health">' in html
+    assert '<a href="/assets/?lifecycle=discovered&amp;app=yes">' in html
+    # the department chart has the table of every department beside it
+    panel = html[html.index('id="departments-heading"'):html.index('id="categories-heading"')]
+    assert 'class="chart-and-table"' in panel and '<table class="counts">' in panel
+    assert '<a href="/assets/?department=none">所属未設定</a>' in panel

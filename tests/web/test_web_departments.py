@@ -433,3 +433,99 @@ def test_a_heads_pages_read_department_by_department_keep_the_review_order(app, 
                           .order_by(*REVIEW_ORDER)).scalars().all()
     pages = [[a.id for a in review_page(db, scope, page)[1]] for page in (1, 2, 3, 4)]
     assert sum(pages, []) == expected and len(pages[0]) == 50 and pages[3] == []
+
+
+# ---------------------------------------------------------------- files confirmed at once (issue 18)
+
+def confirm_files(client, asset_ids=(), only=None, query: str = ""):
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    data = {"csrf_token": token, "asset_ids": [str(i) for i in asset_ids]}
+    if only is not None:
+        data["only"] = str(only)
+    return client.post("/departments/confirm" + query, data=data)
+
+
+def states(db, path: str) -> dict[str, str]:
+    db.expire_all()
+    rows = db.execute(select(Finding).join(Asset, Asset.id == Finding.asset_id)
+                      .where(Asset.path == path, Finding.active)).scalars()
+    return {f.category or f.code: "dismissed" if f.dismissed else "confirmed" if f.confirmed_at else "pending"
+            for f in rows}
+
+
+def test_the_selected_files_findings_are_confirmed_in_one_action(app, db, client):
+    login(client, "clerk_a")
+    dismissed = finding(db, CARE_LIST, category="health")
+    dismiss(client, app, dismissed, DISMISS_REASON)
+    response = confirm_files(client, [asset_id(app, CARE_LIST), asset_id(app, LEDGER)],
+                             query="?pending=1&page=1&next=http://evil.example")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/departments/?pending=1&page=1")
+    # every finding still to review is confirmed and audited; the dismissed one stays dismissed
+    assert states(db, CARE_LIST) == {"name": "confirmed", "address": "confirmed", "health": "dismissed",
+                                     "hidden-personal-data": "confirmed"}
+    assert set(states(db, LEDGER).values()) == {"confirmed"}
+    assert events(db, finding(db, LEDGER, code="autoexec-macro")) == [("confirmed", "False", "True")]
+    assert "2件のファイルの検出6件を確認しました。" in client.get("/departments/").get_data(as_text=True)
+    # again: nothing left to confirm, no second event
+    confirm_files(client, [asset_id(app, LEDGER)])
+    assert "これらのファイルに未確認の検出はありません。" in client.get("/departments/").get_data(as_text=True)
+    assert events(db, finding(db, LEDGER, code="autoexec-macro")) == [("confirmed", "False", "True")]
+
+
+def test_one_files_button_confirms_that_file_only(app, db, client):
+    login(client, "head_a")
+    page = client.get("/departments/").get_data(as_text=True)
+    assert f'name="only" value="{asset_id(app, LEDGER)}"' in page
+    # the row's button wins over the ticked boxes
+    response = confirm_files(client, [asset_id(app, CARE_LIST)], only=asset_id(app, LEDGER))
+    assert response.status_code == 303
+    assert set(states(db, LEDGER).values()) == {"confirmed"}
+    assert set(states(db, CARE_LIST).values()) == {"pending"}
+
+
+def test_the_file_page_confirms_all_its_findings(app, db, client):
+    login(client, "clerk_a")
+    target = asset_id(app, CARE_LIST)
+    page = client.get(f"/departments/assets/{target}").get_data(as_text=True)
+    assert "未確認の検出4件をすべて確認" in page
+    response = confirm_files(client, only=target, query="?back=asset")
+    assert response.headers["Location"].endswith(f"/departments/assets/{target}")
+    assert set(states(db, CARE_LIST).values()) == {"confirmed"}
+    assert "件をすべて確認" not in client.get(f"/departments/assets/{target}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username, path, status", [
+    ("clerk_b", CARE_LIST, 404),          # another department's file: nothing is confirmed
+    ("clerk_a", STAFF, 404),
+    ("it", CARE_LIST, 403), ("privacy", CARE_LIST, 403), ("admin", CARE_LIST, 403),
+])
+def test_files_outside_the_scope_or_read_only_roles_are_refused(app, db, client, username, path, status):
+    login(client, username)
+    mine = {"clerk_b": STAFF, "clerk_a": CARE_LIST}.get(username, CARE_LIST)
+    response = confirm_files(client, [asset_id(app, mine), asset_id(app, path)])
+    assert response.status_code == status
+    assert set(states(db, path).values()) == {"pending"} and set(states(db, mine).values()) == {"pending"}
+
+
+@pytest.mark.parametrize("ids, message", [
+    ([], "検出を確認するファイルを選んでください。"),
+    (["x"], "選択が正しくありません"),
+    ([str(n) for n in range(1, 202)], "一度に選べるのは200件までです。"),
+])
+def test_a_bad_selection_is_answered_in_japanese(app, client, ids, message):
+    login(client, "clerk_a")
+    response = confirm_files(client, ids)
+    assert response.status_code == 303
+    assert message in client.get("/departments/").get_data(as_text=True)
+
+
+def test_select_all_ticks_every_file_with_findings_to_review(app, client):
+    login(client, "head_a")
+    page = client.get("/departments/?select=all").get_data(as_text=True)
+    ticked = re.findall(r'name="asset_ids" value="(\d+)" id="select-\d+" checked', page)
+    assert sorted(map(int, ticked)) == sorted([asset_id(app, CARE_LIST), asset_id(app, LEDGER)])
+    assert "name=\"asset_ids\"" not in client.get("/departments/?select=all").get_data(as_text=True) \
+        .split("<tbody>")[0]
+    plain = client.get("/departments/").get_data(as_text=True)
+    assert not re.findall(r'id="select-\d+" checked', plain)

@@ -413,8 +413,25 @@ def test_bulk_deputy_who_is_already_the_owner_is_refused(app, client, staff):
     login(client, "it")
     response = post_bulk(client, app, [CARE_LIST, LEDGER], deputy="1002")
     assert response.status_code == 400
-    assert "選択した資産のうち1件で、正担当と副担当が同じ人になります。" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    ledger = LEDGER.rsplit("/", 1)[-1]
+    # the refusal names the file concerned, and its row is marked
+    assert f"選択した資産のうち1件で、正担当と副担当が同じ人になります：「{ledger}」。何も変更していません。" in html
+    assert re.search(rf'<tr class="failed">\s*<td><input type="checkbox" name="asset_ids" value="{asset_id(app, LEDGER)}"', html)
+    assert len(re.findall(r'<tr class="failed">', html)) == 1
     assert audit(app, CARE_LIST) == [] and audit(app, LEDGER) == []
+
+
+def test_a_bulk_refusal_names_at_most_five_files(app, client, more_assets):
+    login(client, "it")
+    paths = [CARE_LIST, LEDGER, "他課/低.xlsm", "他課/中.xlsm", "他課/高.xlsm", "他課/二つのリスク.xlsx", "他課/番号.xlsx"]
+    response = post_bulk(client, app, paths, guideline="central", lifecycle="classified")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    named = re.search(r"選択した資産のうち(\d+)件は、現在の状況から「分類済」に移せません"
+                      r"（または先に管理区分を決める必要があります）：((?:「[^」]+」)+) ほか(\d+)件。", html)
+    assert named, html[:3000]
+    assert int(named.group(1)) == len(paths) and named.group(2).count("「") == 5 and named.group(3) == "2"
 
 
 def test_bulk_assignment_of_a_missing_asset_is_404(app, client):
@@ -486,3 +503,24 @@ def test_counts_stop_at_the_cap(app, db, more_assets, monkeypatch, rows, cap, co
     monkeypatch.setattr(triage_queue, "COUNT_CAP", cap)
     total, _page = triage_queue.queue_page(db, triage_queue.QueueFilters(), None, None)
     assert (total, triage_queue.shown_total(total)) == (count, shown)
+
+
+# ---------------------------------------------------------------- the queue on an office screen (issue 18)
+
+def test_owner_filter_lists_apps_in_use_without_an_owner(app, client, more_assets, staff):
+    login(client, "it")
+    assert queue_names(client, "?kind=apps") == ["台帳.xlsm", "高.xlsm", "中.xlsm", "低.xlsm"]
+    set_values(app, "他課/高.xlsm", owner_id=person_id(app, "5001"))    # owners are people of the directory
+    set_values(app, "他課/中.xlsm", lifecycle="retired")                 # retired apps need no owner
+    assert queue_names(client, "?kind=apps&owner=none") == ["台帳.xlsm", "低.xlsm"]
+    assert queue_names(client, "?owner=bogus") == queue_names(client)     # an unknown value is ignored
+
+
+def test_select_all_ticks_the_page_and_the_bulk_bar_stays_on_screen(app, client, more_assets):
+    login(client, "it")
+    html = client.get("/triage/?select=all&kind=apps").get_data(as_text=True)
+    ticked = re.findall(r'name="asset_ids" value="(\d+)" id="select-\d+" checked', html)
+    assert len(ticked) == 4
+    assert 'href="/triage/?kind=apps"' in html                                     # clear the selection
+    assert '<fieldset class="bulk sticky">' in html
+    assert not re.findall(r'id="select-\d+" checked', client.get("/triage/").get_data(as_text=True))

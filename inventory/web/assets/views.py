@@ -31,6 +31,15 @@ from sqlalchemy import select
 
 from inventory.clock import city_today
 from inventory.models import Asset
+from inventory.web.assets.columns import (
+    ASSET_COLUMNS,
+    CHOOSER_ARG,
+    COLUMN_ARG,
+    DEFAULT_COLUMNS,
+    chosen_columns,
+    short_department,
+    short_folder,
+)
 from inventory.web.assets.detail import load_detail
 from inventory.web.assets.export import (
     EXPORT_FORMATS,
@@ -71,7 +80,7 @@ from inventory.web.permissions import (
 bp = Blueprint("assets", __name__, url_prefix="/assets")
 bp.context_processor(template_context)
 #: query-string keys that are not filters (kept out of page and sort links)
-NON_FILTER_ARGS = ("page", "lang", "format")
+NON_FILTER_ARGS = ("page", "lang", "format", COLUMN_ARG, CHOOSER_ARG)
 #: xlsx is written whole before it is sent (about 4,000 rows a second): larger views go to CSV
 XLSX_MAX_ROWS = 100_000
 #: the triage area's per-asset page, by the names it may have (the area is built separately)
@@ -119,7 +128,9 @@ def index():
         page_window=_page_window(page, pages), departments=names, labels=translated(LABELS), label=label,
         category_labels=category_labels, size_text=size_text, args=args, sort_link=lambda key: _sort_link(args, key),
         page_link=lambda n: url_for("assets.index", **args, page=n),
-        export_link=lambda fmt: url_for("assets.export", **args, format=fmt))
+        export_link=lambda fmt: url_for("assets.export", **args, format=fmt),
+        columns=chosen_columns(request.args), column_labels=ASSET_COLUMNS, default_columns=DEFAULT_COLUMNS,
+        short_folder=short_folder, short_department=short_department, full_path=full_path)
     return html, (200 if valid else 400)
 
 
@@ -243,6 +254,11 @@ def _page_window(page: int, pages: int | None, around: int = 3) -> list[int]:
     if pages:
         shown.add(pages)
     return sorted(n for n in shown if n >= 1 and (pages is None or n <= max(pages, 1)))
+
+
+def full_path(root: str | None, path: str) -> str:
+    """The whole path of an asset (its share's root and its path), as shown on hover."""
+    return f"{root.rstrip('/')}/{path}" if root else path
 
 
 def size_text(size: int | None) -> str:

@@ -24,13 +24,16 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
-from flask import Blueprint, current_app, has_request_context, render_template, request
+from flask import Blueprint, current_app, has_request_context, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import distinct, func, select
 
-from inventory.models import Asset, AssetCategory, AssetStatus, AuditEvent, Department, Finding, ScanRun
+from inventory.models import Asset, AssetCategory, AssetStatus, AuditEvent, Department, Finding, Role, ScanRun
+from inventory.clock import city_today
 from inventory.web.dashboard.charts import bar_chart
+from inventory.web.dashboard.needs import count_needs
 from inventory.web.extensions import get_session
 from inventory.web.labels import (
     CATEGORY_LABELS,
@@ -222,25 +225,56 @@ def _department_names(session) -> dict[int, tuple[str, str]]:
     return names
 
 
+#: the department chart shows this many departments (the most files); the table beside it all
+TOP_DEPARTMENTS = 12
+
+
 @dataclass
 class Section:
-    """One block of the dashboard: a title, (label, count) rows, and their chart."""
+    """One block of the dashboard: a title, (label, count) rows, where each row leads (``links``),
+    and its chart; ``table``: a table of every row beside the chart (long lists only)."""
     key: str
     title: str
     heading: str
     rows: list[tuple[str, int]]
+    links: list[str | None] = field(default_factory=list)
+    table: bool = False
 
     @property
     def chart(self):
-        return bar_chart(f"chart-{self.key}", self.title, self.rows)
+        if self.table:
+            top = sorted(range(len(self.rows)), key=lambda i: -self.rows[i][1])[:TOP_DEPARTMENTS]
+            top.sort()
+            return bar_chart(f"chart-{self.key}", self.title, [self.rows[i] for i in top],
+                             links=[self.links[i] for i in top] if self.links else None)
+        return bar_chart(f"chart-{self.key}", self.title, self.rows, links=self.links or None)
 
 
-def _coded_rows(counter: Counter, labels: dict, order: list) -> list[tuple[str, int]]:
-    """Rows in the order of ``order`` (known codes first), then other codes by count."""
+def _coded_rows(counter: Counter, labels: dict, order: list) -> list[tuple[str, int, object]]:
+    """(label, count, code) rows in the order of ``order`` (known codes first), then other codes by count."""
     known = [code for code in order if counter.get(code)]
     others = sorted((c for c in counter if c not in order and counter[c]),
                     key=lambda c: (-counter[c], str(c)))
-    return [(label(labels, code), counter[code]) for code in known + others]
+    return [(label(labels, code), counter[code], code) for code in known + others]
+
+
+def _section(key: str, title: str, heading: str, coded: list, link) -> Section:
+    """A section of ``coded`` rows (label, count, code); ``link(code)``: the list a row leads to."""
+    return Section(key, title, heading, [(text, n) for text, n, _code in coded],
+                   [link(code) for _text, _n, code in coded])
+
+
+def _assets_link(**args) -> str | None:
+    """The asset list filtered by ``args`` (None outside a request: charts without links)."""
+    if not has_request_context():
+        return None
+    return url_for("assets.index", **args)
+
+
+def _facet(name: str, app: bool = False):
+    """A row's link for facet ``name``: its code, "none" for a row of assets without one."""
+    extra = {"app": "yes"} if app else {}
+    return lambda code: _assets_link(**{name: "none" if code is None else code}, **extra)
 
 
 def build_sections(counts: DashboardCounts, names: dict) -> list[Section]:
@@ -250,29 +284,86 @@ def build_sections(counts: DashboardCounts, names: dict) -> list[Section]:
                          key=lambda item: names.get(item[0], unassigned)[0])
     return [
         Section("departments", _("Assets by department"), _("Department"),
-                [(names.get(d, unassigned)[1], n) for d, n in departments]),
-        Section("categories", _("Assets by personal-data category"), _("Category"),
-                _coded_rows(counts.categories, CATEGORY_LABELS, list(CATEGORY_LABELS))),
-        Section("risks", _("Assets by risk"), _("Risk"),
-                _coded_rows(counts.risks, RISK_LABELS, list(RISK_LABELS))),
-        Section("statuses", _("Assets by scan status"), _("Status"),
-                _coded_rows(counts.statuses, STATUS_LABELS, list(STATUS_LABELS))),
-        Section("lifecycles", _("Apps by triage stage"), _("Stage"),
-                _coded_rows(counts.lifecycles, LIFECYCLE_LABELS, list(LIFECYCLE_LABELS))),
-        Section("guidelines", _("Apps by guideline"), _("Guideline"),
-                _coded_rows(counts.guidelines, GUIDELINE_LABELS, list(GUIDELINE_LABELS))),
-        Section("complexities", _("Apps by complexity"), _("Complexity"),
-                _coded_rows(counts.complexities, COMPLEXITY_LABELS, list(COMPLEXITY_LABELS))),
+                [(names.get(d, unassigned)[1], n) for d, n in departments],
+                [_assets_link(department="none" if d is None else d) for d, _n in departments],
+                table=len(departments) > 1),
+        _section("categories", _("Assets by personal-data category"), _("Category"),
+                 _coded_rows(counts.categories, CATEGORY_LABELS, list(CATEGORY_LABELS)), _facet("category")),
+        _section("risks", _("Assets by risk"), _("Risk"),
+                 _coded_rows(counts.risks, RISK_LABELS, list(RISK_LABELS)), _facet("risk")),
+        _section("statuses", _("Assets by scan status"), _("Status"),
+                 _coded_rows(counts.statuses, STATUS_LABELS, list(STATUS_LABELS)), _facet("status")),
+        _section("lifecycles", _("Apps by triage stage"), _("Stage"),
+                 _coded_rows(counts.lifecycles, LIFECYCLE_LABELS, list(LIFECYCLE_LABELS)),
+                 _facet("lifecycle", app=True)),
+        _section("guidelines", _("Apps by guideline"), _("Guideline"),
+                 _coded_rows(counts.guidelines, GUIDELINE_LABELS, list(GUIDELINE_LABELS)),
+                 _facet("guideline", app=True)),
+        _section("complexities", _("Apps by complexity"), _("Complexity"),
+                 _coded_rows(counts.complexities, COMPLEXITY_LABELS, list(COMPLEXITY_LABELS)),
+                 _facet("complexity", app=True)),
     ]
+
+
+@dataclass
+class Need:
+    """One thing waiting for the person: what, how many, and the list that shows them."""
+    key: str
+    title: str
+    hint: str
+    count: int
+    link: str | None
+
+
+NEED_TEXTS = {
+    "new_apps": (_l("New business apps to triage"), _l("Found by the scans, not yet reviewed (stage: discovered).")),
+    "unowned_apps": (_l("Business apps without an owner"), _l("Apps in use with no owner recorded.")),
+    "pending_findings": (_l("Unconfirmed findings"), _l("Findings nobody has confirmed or dismissed yet.")),
+    "returned": (_l("Returned declarations"), _l("Returned for correction: see the reason at the top of the declaration.")),
+    "overdue": (_l("Overdue declarations"), _l("Past the due date and not yet with the privacy office.")),
+    "awaiting_head": (_l("Declarations awaiting your approval"), _l("Submitted by the department, waiting for the head.")),
+    "awaiting_office": (_l("Declarations awaiting acceptance"), _l("Approved by the head, waiting for the privacy office.")),
+}
+
+
+def _need_link(key: str, found) -> str | None:
+    """Where the item ``key`` of ``found`` (:class:`~inventory.web.dashboard.needs.Needs`) leads."""
+    views = current_app.view_functions
+    if key == "new_apps" and "triage.index" in views:
+        return url_for("triage.index", kind="apps", lifecycle="discovered")
+    if key == "unowned_apps" and "triage.index" in views:
+        return url_for("triage.index", kind="apps", owner="none")
+    if key == "pending_findings":
+        return url_for("departments.index", pending="1")
+    if found.campaign_id is None:
+        return None
+    if key in (found.single or {}) and current_user.role not in (Role.privacy_office, Role.admin):
+        return url_for("declarations.show", declaration_id=found.single[key])
+    if current_user.role in (Role.privacy_office, Role.admin) and "privacy.campaign" in views:
+        return url_for("privacy.campaign", campaign_id=found.campaign_id)
+    return url_for("declarations.index", campaign=found.campaign_id)
+
+
+def needs_of(session, scope: set[int] | None) -> list[Need]:
+    """What needs the signed-in person now (counted once per role, scope and day while the
+    registry's stamp holds)."""
+    today = city_today()
+    role = str(current_user.role)
+    found = cached_counts(session, ("needs", role, scope_key(scope), today),
+                          lambda: count_needs(session, role, scope, today))
+    return [Need(key, str(NEED_TEXTS[key][0]), str(NEED_TEXTS[key][1]), n, _need_link(key, found))
+            for key, n in found.counts.items()]
 
 
 @bp.route("/")
 @require_roles(*AREA_ROLES["dashboard"])
 def index():
-    """Counts of the assets the user may see, by department, category, risk, status and triage."""
+    """What needs the user now, then counts of the assets they may see, by department,
+    category, risk, status and triage."""
     session = get_session()
     scope = department_scope(session, current_user)
     counts = cached_counts(session, ("dashboard", scope_key(scope)), lambda: count_assets(session, scope))
     sections = build_sections(counts, department_names(session))
     return render_template("dashboard/index.html", totals=counts.totals, sections=sections,
-                           city_wide=scope is None)
+                           needs=needs_of(session, scope), city_wide=scope is None,
+                           totals_link=lambda **args: url_for("assets.index", **args))

@@ -20,14 +20,22 @@ from inventory.clock import city_today
 from inventory.models import Asset, AuditEvent, Finding, Role, User, record_change, set_field, utcnow
 from inventory.web.dashboard.views import cached_counts, department_names, scope_key
 from inventory.web.departments.review import (
+    PENDING,
     finding_counts,
     findings_of,
     pending_work,
     review_page,
 )
 from inventory.web.extensions import get_session
-from inventory.web.departments.forms import (ConfirmFindingForm, ContentReviewForm, DismissFindingForm,
-                                             dismiss_prefix)
+from inventory.web.assets.columns import short_department, short_folder
+from inventory.web.departments.forms import (
+    MAX_FILES,
+    ConfirmFilesForm,
+    ConfirmFindingForm,
+    ContentReviewForm,
+    DismissFindingForm,
+    dismiss_prefix,
+)
 from inventory.web.assets.unread import UnreadTexts, needs_person, template_context
 from inventory.web.labels import (
     CATEGORY_LABELS,
@@ -85,8 +93,13 @@ def index():
         pending_order = sorted((*names.get(d, unassigned), d) for d in work.departments())
     unread_total, unread_files = cached_counts(session, ("unread_files", scope_key(shown_scope)),
                                                lambda: needs_person(session, shown_scope))
+    may_review = current_user.role in FINDING_REVIEW_ROLES
+    selected = {a.id for a in assets} if request.args.get("select") == "all" else set()
     return render_template(
-        "departments/index.html", unread_files=unread_files, unread_total=unread_total, assets=assets, total=shown_total(total), page=page,
+        "departments/index.html", unread_files=unread_files, unread_total=unread_total,
+        may_review=may_review, selected=selected,
+        confirm_form=ConfirmFilesForm(formdata=None), short_folder=short_folder,
+        short_department=short_department, assets=assets, total=shown_total(total), page=page,
         pages=page_count(total), args=args, counts=finding_counts(session, [a.id for a in assets]),
         names=names, departments=sorted((names[d][0], d, names[d][1]) for d in choosable),
         department=department, pending_only=pending_only, work=work, pending_order=pending_order,
@@ -194,3 +207,50 @@ def content_review(asset_id: int):
         session.commit()
         flash(_("Recorded: %(decision)s.", decision=UnreadTexts.review(found.content_review)), "info")
     return redirect(url_for("departments.asset", asset_id=found.id, _anchor="content-review"))
+
+
+@bp.route("/confirm", methods=("POST",))
+@reviewers_only
+def confirm_files():
+    """Confirm every finding still to review of the chosen files (dismissed findings stay
+    dismissed: withdrawing a dismissal is a decision of its own, one finding at a time)."""
+    session = get_session()
+    form = ConfirmFilesForm()
+    if not form.validate() and form.csrf_token.errors:
+        abort(400)
+    back = _back_url()
+    ids = form.chosen_ids()
+    if isinstance(ids, str):
+        flash(_("Select at most %(count)d files at once.", count=MAX_FILES) if ids == "too_many"
+              else _("The selection is not valid. Select the assets again."), "error")
+        return redirect(back, 303)
+    if not ids:
+        flash(_("Select the files whose findings you confirm first."), "error")
+        return redirect(back, 303)
+    found = session.execute(visible_assets(select(Asset.id).where(Asset.id.in_(ids)), current_user,
+                                           session)).scalars().all()
+    if len(found) != len(ids):
+        abort(404)
+    findings = session.execute(select(Finding).where(Finding.asset_id.in_(ids), PENDING)
+                               .order_by(Finding.asset_id, Finding.id)).scalars().all()
+    now = utcnow()
+    for finding in findings:
+        if record_change(session, current_user, finding, "confirmed", False, True):
+            finding.confirmed_at, finding.confirmed_by_id = now, current_user.id
+    session.commit()
+    if findings:
+        flash(_("%(findings)d findings of %(files)d files were confirmed.", findings=len(findings),
+                files=len({f.asset_id for f in findings})), "info")
+    else:
+        flash(_("These files have no findings to review."), "info")
+    return redirect(back, 303)
+
+
+def _back_url() -> str:
+    """Where a bulk confirmation returns: the file's page (``back=asset`` with one file), else
+    the department view with the filters and page it was sent from."""
+    only = request.form.get("only", "")
+    if request.args.get("back") == "asset" and only.isdigit():
+        return url_for("departments.asset", asset_id=int(only))
+    kept = {k: v for k, v in request.args.items() if k in ("department", "pending", "page") and v.isdigit()}
+    return url_for("departments.index", **kept)

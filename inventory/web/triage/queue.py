@@ -42,6 +42,7 @@ class QueueFilters:
     lifecycle: str | None = None
     guideline: str | None = None
     complexity: str | None = None
+    owner: str | None = None        # NONE: apps in use (not retired) without an owner
     kind: str = "all"
     page: int = 1
 
@@ -55,6 +56,7 @@ class QueueFilters:
             lifecycle=_one_of(args.get("lifecycle"), [s.value for s in Lifecycle] + [NONE]),
             guideline=_one_of(args.get("guideline"), [g.value for g in Guideline] + [NONE]),
             complexity=_one_of(args.get("complexity"), list(COMPLEXITIES) + [NONE]),
+            owner=_one_of(args.get("owner"), [NONE]),
             kind=_one_of(args.get("kind"), KINDS) or "all",
             page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1)
 
@@ -84,6 +86,9 @@ def queue_conditions(filters: QueueFilters, departments: set[int] | None) -> lis
         conditions.append(Asset.personal_present)
     if departments is not None:
         conditions.append(Asset.department_id.in_(sorted(departments)))
+    if filters.owner == NONE:
+        conditions += [Asset.owner_id.is_(None),
+                       or_(Asset.lifecycle.is_(None), Asset.lifecycle != Lifecycle.retired)]
     for column, wanted in ((Asset.lifecycle, filters.lifecycle), (Asset.guideline, filters.guideline),
                            (Asset.complexity, filters.complexity)):
         if wanted:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from wtforms.validators import ValidationError
 
 from inventory.models import Asset, AssetComment, Finding, User, set_field
+from inventory.web.assets.columns import short_department, short_folder
 from inventory.web.assets.unread import needs_person_counts, template_context
 from inventory.web.dashboard.views import cached_counts, department_names, scope_key
 from inventory.web.extensions import get_session
@@ -87,11 +88,15 @@ def _render_queue(session, bulk: BulkTriageForm, status: int = 200):
     selected = set(bulk.selected_ids())
     unread_total = sum(cached_counts(session, ("unread", scope_key(scope)),
                                      lambda: needs_person_counts(session, scope)).values())
+    if request.method == "GET" and request.args.get("select") == "all":
+        selected = {a.id for a in assets}
     return render_template(
         "triage/index.html", assets=assets, total=shown_total(total), filters=filters, pages=page_count(total),
         people=people_of(session, assets), names=names, departments=departments, bulk=bulk,
-        selected=selected, unread_total=unread_total, staff=bulk.staff, kinds=KIND_LABELS, none_code=NONE, complexities=COMPLEXITIES, labels=translated(LABELS),
-        label=label), status
+        selected=selected, failed=getattr(bulk, "failed_ids", set()), unread_total=unread_total,
+        staff=bulk.staff, kinds=KIND_LABELS, none_code=NONE, complexities=COMPLEXITIES,
+        labels=translated(LABELS), label=label, short_folder=short_folder,
+        short_department=short_department), status
 
 
 @bp.route("/bulk", methods=("POST",))
@@ -107,10 +112,13 @@ def bulk():
                                             current_user, session)).scalars().all()
     if len(assets) != len(ids):
         abort(404)
+    order = {asset_id: n for n, asset_id in enumerate(form.selected_ids())}
+    assets.sort(key=lambda a: order[a.id])          # as the queue showed them: refusals name them so
     changes = form.changes()
-    refused = refused_bulk_changes(assets, changes)
+    refused, failed = refused_bulk_changes(assets, changes)
     if refused:
         form.form_errors.append(refused)
+        form.failed_ids = {a.id for a in failed}
         return _render_queue(session, form, 400)
     changed = sum(set_field(session, current_user, asset, name, value)
                   for asset in assets for name, value in changes.items())
@@ -120,26 +128,40 @@ def bulk():
     return redirect(url_for("triage.index", **kept))
 
 
-def refused_bulk_changes(assets, changes: dict) -> str | None:
-    """Why ``changes`` cannot apply to every one of ``assets`` (stage moves, owner = deputy); None if they can."""
-    bad_stage = bad_people = 0
+#: a refusal names at most this many of the files it concerns ("… and 3 more")
+NAMED_FILES = 5
+
+
+def refused_bulk_changes(assets, changes: dict) -> tuple[str | None, list]:
+    """(why ``changes`` cannot apply to every one of ``assets``, naming the files concerned, and
+    those assets); (None, []) if they can.  Stage moves first, then owner = deputy."""
+    bad_stage, bad_people = [], []
     for asset in assets:
         if "lifecycle" in changes:
             try:
                 check_stage(asset.lifecycle, changes["lifecycle"], changes.get("guideline", asset.guideline))
             except ValidationError:
-                bad_stage += 1
+                bad_stage.append(asset)
         owner = changes.get("owner_id", asset.owner_id)
         if owner is not None and owner == changes.get("deputy_id", asset.deputy_id):
-            bad_people += 1
+            bad_people.append(asset)
     if bad_stage:
         return _("%(count)d of the selected assets cannot move to %(wanted)s from their stage "
-                 "(or need a guideline first). Nothing was changed.", count=bad_stage,
-                 wanted=label(LIFECYCLE_LABELS, changes["lifecycle"]))
+                 "(or need a guideline first): %(files)s. Nothing was changed.", count=len(bad_stage),
+                 wanted=label(LIFECYCLE_LABELS, changes["lifecycle"]), files=named_files(bad_stage)), bad_stage
     if bad_people:
         return _("For %(count)d of the selected assets the owner and the deputy would be the same "
-                 "person. Nothing was changed.", count=bad_people)
-    return None
+                 "person: %(files)s. Nothing was changed.", count=len(bad_people),
+                 files=named_files(bad_people)), bad_people
+    return None, []
+
+
+def named_files(assets) -> str:
+    """「a.xlsm」「b.accdb」 (and how many more): the files a refusal concerns, by name."""
+    names = "".join(f"「{a.name}」" for a in assets[:NAMED_FILES])
+    if len(assets) > NAMED_FILES:
+        names += _(" and %(count)d more", count=len(assets) - NAMED_FILES)
+    return names
 
 
 @bp.route("/<int:asset_id>", methods=("GET", "POST"))
