@@ -17,7 +17,7 @@ import hashlib
 import re
 
 from flask_babel import lazy_gettext as _l
-from inventory.web.form_base import FlaskForm  # clear messages, full-width digits
+from inventory.web.form_base import FlaskForm, date_text  # clear messages, full-width digits
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -46,9 +46,6 @@ NEEDS_GUIDELINE = frozenset({Lifecycle.classified, Lifecycle.migrating})
 #: triage fields of :class:`~inventory.models.Asset` the single-asset form sets, in audit order
 TRIAGE_FIELDS = ("guideline", "lifecycle", "owner_id", "deputy_id", "has_specification",
                  "has_manual", "next_review", "business_process", "triage_note")
-ERA_STARTS = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988}
-_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
-_ERA_DATE = re.compile(r"(令和|平成|R|H)(\d{1,2}|元)[-/.年](\d{1,2})[-/.月](\d{1,2})日?", re.IGNORECASE)
 MAX_BULK = 200
 #: the longest owner or deputy text accepted (an option: 職員番号 氏名（所属）)
 MAX_PERSON_TEXT = 500
@@ -59,21 +56,17 @@ def may_move(current: str | None, wanted: str | None) -> bool:
     return wanted == current or wanted in LIFECYCLE_TRANSITIONS.get(current, frozenset())
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_date(text: str) -> dt.date | None:
-    """A date typed as 2026-04-01, 2026/4/1, 2026年4月1日 or 令和8年4月1日 (R8.4.1); None if not one."""
-    text = text.strip().replace(" ", "")
-    found = _DATE.fullmatch(text)
-    if found:
-        year, month, day = (int(g) for g in found.groups())
-    else:
-        found = _ERA_DATE.fullmatch(text)
-        if not found:
-            return None
-        era, year_text, month, day = found.groups()
-        year = ERA_STARTS[era.upper() if len(era) == 1 else era] + (1 if year_text == "元" else int(year_text))
-        month, day = int(month), int(day)
+    """A date typed as 2026-04-01, 2026/4/1, 2026年4月1日 or 令和8年4月1日 (R8.4.1), full-width
+    digits too (read as every form reads one: :func:`inventory.web.form_base.date_text`); None if not one."""
+    iso = date_text(text)
+    if not _ISO_DATE.fullmatch(iso):      # "20260401" and other forms fromisoformat takes are not dates here
+        return None
     try:
-        return dt.date(year, month, day)
+        return dt.date.fromisoformat(iso)
     except ValueError:
         return None
 
